@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * khoser block-set format.
+ *
+ * Byte-compatible with upstream Linux "kho-block-v1" chains: a linked list of
+ * PAGE_SIZE blocks, each starting with this header and followed by @count
+ * fixed-size entries. @next is the physical address of the next block header
+ * or 0 at the end of the chain.
+ *
+ * Changing anything here means bumping KHOSER_BLOCK_COMPAT.
+ */
+#ifndef _KHOSER_ABI_BLOCK_H
+#define _KHOSER_ABI_BLOCK_H
+
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
+#include <asm/page.h>
+
+#define KHOSER_BLOCK_COMPAT		"khoser-block-v1"
+
+/* One block is one page, as upstream: KHO never crosses page sizes. */
+#define KHOSER_BLOCK_SIZE		PAGE_SIZE
+
+/* Upstream reader's chain-length limit; the default of every block set. */
+#define KHOSER_BLOCK_DEFAULT_MAX	10000UL
+
+/**
+ * struct khoser_block_hdr - header at the start of every block
+ * @next:  physical address of the next block header, 0 for the last block
+ * @count: number of valid entries following the header in this block
+ */
+struct khoser_block_hdr {
+	u64 next;
+	u64 count;
+} __packed;
+
+static_assert(sizeof(struct khoser_block_hdr) == 16);
+static_assert(offsetof(struct khoser_block_hdr, next) == 0);
+static_assert(offsetof(struct khoser_block_hdr, count) == 8);
+
+/* Entries per block for @esz-byte entries (0 when @esz cannot fit). */
+#define KHOSER_BLOCK_CAPACITY(esz)					\
+	((esz) ? (u32)((KHOSER_BLOCK_SIZE -				\
+			sizeof(struct khoser_block_hdr)) / (esz)) : 0)
+
+/* Largest entry that fits one block. */
+#define KHOSER_BLOCK_MAX_ENTRY						\
+	(KHOSER_BLOCK_SIZE - sizeof(struct khoser_block_hdr))
+
+#endif /* _KHOSER_ABI_BLOCK_H */

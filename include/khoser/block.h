@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * khoser block sets: chains of preserved pages holding fixed-size entries,
+ * byte-compatible with upstream "kho-block-v1".
+ *
+ * Locking is the caller's: a block set is not internally synchronized.
+ */
+#ifndef _KHOSER_BLOCK_H
+#define _KHOSER_BLOCK_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include <khoser/abi/block.h>
+
+struct khoser_object;
+
+/* Block-set states; a zeroed (never initialized) set matches neither. */
+#define KHOSER_BS_OUTGOING	0x4b53424fU	/* written here, handed over */
+#define KHOSER_BS_INCOMING	0x4b534249U	/* restored, read-only */
+
+/**
+ * struct khoser_block - one block of a set (private to khoser)
+ * @list: link in &khoser_block_set.blocks
+ * @hdr:  the block's page, header first
+ */
+struct khoser_block {
+	struct list_head list;
+	struct khoser_block_hdr *hdr;
+};
+
+/**
+ * struct khoser_block_set - a set of blocks holding entries of one size
+ * @blocks:     list of &struct khoser_block, chain order
+ * @nblocks:    number of blocks
+ * @max_blocks: chain-length bound, for writing and for restoring
+ * @head_pa:    physical address of the first block header, 0 if none
+ * @entry_size: size of each entry in bytes
+ * @per_block:  entries per block
+ * @state:      KHOSER_BS_OUTGOING or KHOSER_BS_INCOMING
+ * @obj:        named-root object publishing this set, or NULL
+ */
+struct khoser_block_set {
+	struct list_head blocks;
+	unsigned long nblocks;
+	unsigned long max_blocks;
+	u64 head_pa;
+	u32 entry_size;
+	u32 per_block;
+	u32 state;
+	struct khoser_object *obj;
+};
+
+/**
+ * struct khoser_block_set_it - cursor over the entries of a block set
+ * @bs:    the set
+ * @block: current block, NULL when the set has none
+ * @i:     index of the next entry within @block
+ */
+struct khoser_block_set_it {
+	struct khoser_block_set *bs;
+	struct khoser_block *block;
+	u64 i;
+};
+
+/**
+ * KHOSER_BLOCK_SET_INIT - static initializer of an outgoing block set
+ * @_name:       the variable being initialized
+ * @_entry_size: entry size in bytes, 1 to KHOSER_BLOCK_MAX_ENTRY
+ */
+#define KHOSER_BLOCK_SET_INIT(_name, _entry_size) {			\
+	.blocks = LIST_HEAD_INIT((_name).blocks),			\
+	.max_blocks = KHOSER_BLOCK_DEFAULT_MAX,				\
+	.entry_size = (_entry_size),					\
+	.per_block = KHOSER_BLOCK_CAPACITY(_entry_size),		\
+	.state = KHOSER_BS_OUTGOING,					\
+}
+
+int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size);
+int khoser_block_set_set_max_blocks(struct khoser_block_set *bs,
+				    unsigned long max_blocks);
+int khoser_block_set_grow(struct khoser_block_set *bs, u64 count);
+int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count);
+int khoser_block_set_seal(struct khoser_block_set *bs);
+int khoser_block_set_clear(struct khoser_block_set *bs);
+int khoser_block_set_destroy(struct khoser_block_set *bs);
+int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa);
+u64 khoser_block_set_entries(const struct khoser_block_set *bs);
+
+int khoser_block_set_publish(struct khoser_block_set *bs, const char *name,
+			     const char *compat);
+int khoser_block_set_lookup(struct khoser_block_set *bs, const char *name,
+			    const char *compat);
+
+void khoser_block_set_it_init(struct khoser_block_set_it *it,
+			      struct khoser_block_set *bs);
+void *khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it);
+void *khoser_block_set_it_read_entry(struct khoser_block_set_it *it);
+void *khoser_block_set_it_prev(struct khoser_block_set_it *it);
+
+/**
+ * khoser_block_set_head_pa - physical address of the first block header
+ * @bs: the block set
+ *
+ * Context: Any context; caller serializes against changes to @bs.
+ * Return: the head address, or 0 when the set has no blocks.
+ */
+static inline u64 khoser_block_set_head_pa(const struct khoser_block_set *bs)
+{
+	return bs->head_pa;
+}
+
+/**
+ * khoser_block_set_is_empty - whether the set has no blocks
+ * @bs: the block set
+ *
+ * Context: Any context; caller serializes against changes to @bs.
+ * Return: true when no block is allocated or restored.
+ */
+static inline bool khoser_block_set_is_empty(const struct khoser_block_set *bs)
+{
+	return list_empty(&bs->blocks);
+}
+
+/**
+ * khoser_block_set_is_incoming - whether the set was restored (read-only)
+ * @bs: the block set
+ *
+ * Context: Any context.
+ * Return: true for a set restored from the previous kernel.
+ */
+static inline bool
+khoser_block_set_is_incoming(const struct khoser_block_set *bs)
+{
+	return bs->state == KHOSER_BS_INCOMING;
+}
+
+#endif /* _KHOSER_BLOCK_H */

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KHO primitives as khoser uses them, on whatever kernel this is built for.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include "kho.h"
+
+#if KHOSER_KHO_API
+#include <linux/kexec_handover.h>
+
+bool khoser_kho_api(void)
+{
+	return true;
+}
+
+bool khoser_kho_enabled(void)
+{
+	return kho_is_enabled();
+}
+
+bool khoser_kho_boot(void)
+{
+	return kho_is_enabled() && is_kho_boot();
+}
+
+/* One zeroed, preserved page, or an ERR_PTR. */
+void *khoser_kho_alloc_page(void)
+{
+	return kho_alloc_preserve(PAGE_SIZE);
+}
+
+/* Unpreserve and free a page from khoser_kho_alloc_page(). */
+void khoser_kho_free_page(void *page)
+{
+	kho_unpreserve_free(page);
+}
+
+/*
+ * Take ownership of one preserved order-0 page of the previous kernel, after
+ * checking that @phys is page-aligned, in RAM, and really preserved. Returns
+ * its address, or NULL with @why saying what was wrong.
+ */
+void *khoser_kho_claim_page(u64 phys, const char **why)
+{
+	unsigned long pfn = PHYS_PFN(phys);
+	struct folio *folio;
+
+	if (!phys || !PAGE_ALIGNED(phys)) {
+		*why = "misaligned address";
+		return NULL;
+	}
+	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) || !page_is_ram(pfn)) {
+		*why = "address outside RAM";
+		return NULL;
+	}
+	folio = kho_restore_folio(phys);
+	if (!folio) {
+		*why = "page was not preserved";
+		return NULL;
+	}
+	if (folio_order(folio)) {
+		folio_put(folio);
+		*why = "page preserved with the wrong order";
+		return NULL;
+	}
+	return folio_address(folio);
+}
+
+/* Give back a page taken with khoser_kho_claim_page(). */
+void khoser_kho_release_page(void *page)
+{
+	folio_put(virt_to_folio(page));
+}
+
+u64 khoser_kho_phys(const void *virt)
+{
+	return virt_to_phys(virt);
+}
+
+int khoser_kho_add_subtree(const char *name, void *blob, size_t size)
+{
+	return kho_add_subtree(name, blob, size);
+}
+
+void khoser_kho_remove_subtree(void *blob)
+{
+	kho_remove_subtree(blob);
+}
+
+int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size)
+{
+	phys_addr_t p;
+	size_t sz;
+	int err;
+
+	err = kho_retrieve_subtree(name, &p, &sz);
+	if (err)
+		return err;
+	*phys = p;
+	*size = sz;
+	return 0;
+}
+
+#else /* !KHOSER_KHO_API: the kernel offers no usable KHO to modules */
+
+bool khoser_kho_api(void)
+{
+	return false;
+}
+
+bool khoser_kho_enabled(void)
+{
+	return false;
+}
+
+bool khoser_kho_boot(void)
+{
+	return false;
+}
+
+void *khoser_kho_alloc_page(void)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+void khoser_kho_free_page(void *page)
+{
+}
+
+void *khoser_kho_claim_page(u64 phys, const char **why)
+{
+	*why = "KHO unavailable";
+	return NULL;
+}
+
+void khoser_kho_release_page(void *page)
+{
+}
+
+u64 khoser_kho_phys(const void *virt)
+{
+	return virt_to_phys(virt);
+}
+
+int khoser_kho_add_subtree(const char *name, void *blob, size_t size)
+{
+	return -EOPNOTSUPP;
+}
+
+void khoser_kho_remove_subtree(void *blob)
+{
+}
+
+int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size)
+{
+	return -EOPNOTSUPP;
+}
+
+#endif /* KHOSER_KHO_API */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The only door from khoser's logic to the kernel's KHO primitives. Every
+ * kernel-version difference is decided here, from the probe of the target
+ * tree (khoser_probe.h), never from version numbers in logic files.
+ */
+#ifndef _KHOSER_COMPAT_KHO_H
+#define _KHOSER_COMPAT_KHO_H
+
+#include <linux/types.h>
+#include <khoser_probe.h>
+
+/*
+ * khoser needs the 7.1+ shape: preserved allocations, sized subtrees and
+ * folio restore. Older trees (or none) build in "unavailable" mode.
+ */
+#if defined(KHOSER_HAVE_KHO_H) && defined(KHOSER_HAVE_KHO_ALLOC_PRESERVE) && \
+	defined(KHOSER_HAVE_KHO_SUBTREE_BLOB_SIZE) &&			  \
+	defined(KHOSER_HAVE_KHO_RETRIEVE_SIZE) &&			  \
+	defined(KHOSER_HAVE_KHO_RESTORE_FOLIO)
+#define KHOSER_KHO_API 1
+#else
+#define KHOSER_KHO_API 0
+#endif
+
+bool khoser_kho_api(void);
+bool khoser_kho_enabled(void);
+bool khoser_kho_boot(void);
+void *khoser_kho_alloc_page(void);
+void khoser_kho_free_page(void *page);
+void *khoser_kho_claim_page(u64 phys, const char **why);
+void khoser_kho_release_page(void *page);
+u64 khoser_kho_phys(const void *virt);
+int khoser_kho_add_subtree(const char *name, void *blob, size_t size);
+void khoser_kho_remove_subtree(void *blob);
+int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size);
+
+#endif /* _KHOSER_COMPAT_KHO_H */

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * khoser module: read-only status parameters, the reboot hook that seals
+ * published block sets before kexec, and debugfs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
+#include <linux/sysfs.h>
+#include "internal.h"
+
+static int get_enabled(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", khoser_is_enabled() ? 'Y' : 'N');
+}
+
+static int get_kho_boot(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", khoser_is_kho_boot() ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops enabled_ops = { .get = get_enabled };
+static const struct kernel_param_ops kho_boot_ops = { .get = get_kho_boot };
+module_param_cb(kho_enabled, &enabled_ops, NULL, 0444);
+MODULE_PARM_DESC(kho_enabled, "KHO usable by khoser (read-only)");
+module_param_cb(kho_boot, &kho_boot_ops, NULL, 0444);
+MODULE_PARM_DESC(kho_boot, "booted by a KHO kexec (read-only)");
+
+static int khoser_reboot(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	khoser_root_seal_all();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block reboot_nb = {
+	.notifier_call = khoser_reboot,
+};
+
+static int __init khoser_init(void)
+{
+	int err = khoser_core_init();
+
+	if (err)
+		return err;
+	err = register_reboot_notifier(&reboot_nb);
+	if (err) {
+		khoser_core_exit();
+		return err;
+	}
+	khoser_debugfs_init();
+	return 0;
+}
+
+static void __exit khoser_exit(void)
+{
+	khoser_debugfs_exit();
+	unregister_reboot_notifier(&reboot_nb);
+	khoser_core_exit();
+}
+
+module_init(khoser_init);
+module_exit(khoser_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Serializers for Kexec HandOver");
+MODULE_AUTHOR("khoser developers");
+MODULE_VERSION("0.1.0");

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build external modules against Debian's STOCK kernel headers inside a
+# Debian sid chroot (the stock headers need gcc-16 and pahole, which the
+# host's Debian 12 does not have).
+#
+# usage:
+#   chroot.sh ensure
+#       Create (or reuse) the chroot; its path is the last line on stdout.
+#   chroot.sh build SRC_DIR [--out DIR] [MAKE_ARG...]
+#   chroot.sh build SRC_DIR [--out DIR] -- CMD...
+#       Copy SRC_DIR (minus .git, build-stock/ and DIR) to /build/src in the
+#       chroot and run, in /build/src,
+#         make -j$(nproc) -C /usr/src/linux-headers-$KVER M=/build/src \
+#              modules W=1 MAKE_ARG...
+#       or, after "--", CMD... verbatim (e.g. `-- make KDIR=/usr/src/...`).
+#       The *.ko built and build.log are copied to DIR (default
+#       SRC_DIR/build-stock). Exit status is the build command's.
+#   chroot.sh shell CMD...
+#       Run CMD... in the chroot (cwd /build/src if it exists, else /).
+#
+# In the chroot, /proc and a handful of /dev nodes are mounted for the
+# duration of each command only: in a private mount namespace when unshare(1)
+# allows it (nothing can leak), else on the host with a trap that unmounts.
+#
+# environment:
+#   KHOSER_CACHE         cache dir (default ${XDG_CACHE_HOME:-~/.cache}/khoser)
+#   KHOSER_STOCK_KVER    stock kernel release (default 7.2.13+deb14-amd64)
+#   KHOSER_DEBIAN_MIRROR (default http://deb.debian.org/debian)
+#   KHOSER_SID_KEYRING   keyring for debootstrap (default: the host's
+#                        debian-archive-keyring, which verifies sid today)
+set -euo pipefail
+
+kver=${KHOSER_STOCK_KVER:-7.2.13+deb14-amd64}
+upstream=${kver%%[+-]*}
+cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
+root=$cache/stock-sid-$upstream
+lock=$cache/stock-sid-$upstream.lock
+stamp=$root/.khoser-stamp
+mirror=${KHOSER_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+kdir=/usr/src/linux-headers-$kver
+packages=("linux-headers-$kver" dwarves make kmod)
+chroot_env=(env -i HOME=/root LANG=C.UTF-8 TERM=dumb
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+devnodes=(null zero full random urandom tty)
+# shellcheck disable=SC2016 # expanded by the sh in the chroot
+cd_exec='cd "$1" && shift && exec "$@"'
+
+die() { echo "chroot.sh: $*" >&2; exit 2; }
+log() { echo "chroot.sh: $*" >&2; }
+
+usage() {
+	sed -n '/^# usage:/,/^# environment:/p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mount)"
+
+# Unmount everything at or below $1, deepest first.
+umount_below() {
+	local m
+	findmnt -rn -o TARGET | awk -v p="$1" '$0 == p || index($0, p "/") == 1' |
+		sort -r | while read -r m; do
+		umount "$m" 2>/dev/null || umount -l "$m" || true
+	done
+}
+
+# Remove a (possibly half-built) chroot without crossing into mounts.
+remove_tree() {
+	[ -e "$1" ] || return 0
+	umount_below "$1"
+	rm -rf --one-file-system "$1"
+}
+
+# Mount /proc and the basic /dev nodes in chroot $1 (current namespace).
+mount_api() {
+	local d
+	mountpoint -q "$1/proc" || mount -t proc proc "$1/proc"
+	for d in "${devnodes[@]}"; do
+		# debootstrap mknod'ed these; bind over them in case the device
+		# cgroup forbids opening chroot-made nodes (bind never hurts).
+		[ -e "$1/dev/$d" ] || touch "$1/dev/$d"
+		mountpoint -q "$1/dev/$d" || mount --bind "/dev/$d" "$1/dev/$d"
+	done
+}
+
+umount_api() {
+	local d
+	for d in "${devnodes[@]}"; do
+		! mountpoint -q "$1/dev/$d" || umount "$1/dev/$d" || umount -l "$1/dev/$d"
+	done
+	! mountpoint -q "$1/proc" || umount "$1/proc" || umount -l "$1/proc"
+}
+
+# Inner half of run_in: already in a private mount namespace.
+if [ "${1:-}" = __inns ]; then
+	shift
+	r=$1 wd=$2
+	shift 2
+	mount_api "$r"
+	exec chroot "$r" "${chroot_env[@]}" sh -c "$cd_exec" sh "$wd" "$@"
+fi
+
+have_unshare() {
+	[ -z "${KHOSER_NO_UNSHARE:-}" ] && unshare --mount --propagation private true 2>/dev/null
+}
+
+# run_in ROOT WORKDIR CMD...: run CMD in the chroot with /proc mounted.
+run_in() {
+	local r=$1 wd=$2
+	shift 2
+	if have_unshare; then
+		unshare --mount --propagation private -- "$BASH" "$0" __inns "$r" "$wd" "$@"
+		return
+	fi
+	# A subshell, so its traps leave the caller's alone.
+	(
+		# shellcheck disable=SC2064 # expand $r now
+		trap "umount_api '$r'" EXIT
+		trap 'exit 130' INT TERM
+		mount_api "$r"
+		chroot "$r" "${chroot_env[@]}" sh -c "$cd_exec" sh "$wd" "$@"
+	)
+}
+
+install_debootstrap() {
+	command -v debootstrap >/dev/null && return
+	log "installing debootstrap"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	apt-get install -y -qq debootstrap >&2
+}
+
+# Carry the host's apt date checks into the chroot: where the host's
+# mirror is a frozen snapshot (its Release files past Valid-Until) the
+# host disables them, and the chroot's apt needs the same to work at all.
+host_apt_policy() {
+	local opt val
+	for opt in Acquire::Check-Valid-Until Acquire::Check-Date; do
+		val=$(apt-config dump "$opt" 2>/dev/null | sed -n "s/^$opt \"\(.*\)\";\$/\1/p")
+		[ -z "$val" ] || printf '%s "%s";\n' "$opt" "$val"
+	done
+}
+
+# Build the chroot in a temp dir; called with the lock held.
+create() {
+	local tmp keyopt=() t0=$SECONDS
+	install_debootstrap
+	for tmp in "$root".tmp.*; do
+		if [ -e "$tmp" ]; then
+			log "removing stale $tmp"
+			remove_tree "$tmp"
+		fi
+	done
+	remove_tree "$root"	# exists but has no stamp: incomplete
+	tmp=$(mktemp -d "$root.tmp.XXXXXX")
+	chmod 755 "$tmp"	# mktemp's 0700 would lock apt's _apt user out
+	# shellcheck disable=SC2064 # expand $tmp now
+	trap "remove_tree '$tmp'" EXIT
+	trap 'exit 130' INT TERM
+	if [ -n "${KHOSER_SID_KEYRING:-}" ]; then
+		keyopt=(--keyring="$KHOSER_SID_KEYRING")
+	fi
+	log "debootstrap sid into $tmp"
+	debootstrap --variant=minbase "${keyopt[@]}" sid "$tmp" "$mirror" >&2
+	printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"
+	chmod 755 "$tmp/usr/sbin/policy-rc.d"
+	host_apt_policy >"$tmp/etc/apt/apt.conf.d/99khoser"
+	log "installing ${packages[*]}"
+	run_in "$tmp" / sh -c 'export DEBIAN_FRONTEND=noninteractive &&
+		apt-get update -qq &&
+		apt-get install -y -qq --no-install-recommends "$@" &&
+		apt-get clean' sh "${packages[@]}" >&2
+	[ -f "$tmp$kdir/Makefile" ] || die "$kdir missing after install"
+	mkdir -p "$tmp/build"
+	{
+		echo "kver=$kver"
+		echo "created=$(date -u +%FT%TZ)"
+		echo "seconds=$((SECONDS - t0))"
+		# shellcheck disable=SC2016 # dpkg-query's own ${field}s
+		run_in "$tmp" / dpkg-query -W \
+			-f '${db:Status-Status} ${binary:Package} ${Version}\n' |
+			awk '$1 == "installed" && $2 ~ /^(linux-|gcc-|dwarves|make|kmod)/ {
+				print $2, $3 }'
+	} >"$tmp/.khoser-stamp.new"
+	mv "$tmp/.khoser-stamp.new" "$tmp/.khoser-stamp"
+	mv -T "$tmp" "$root"
+	trap - EXIT INT TERM
+	log "chroot ready in $((SECONDS - t0)) s: $root"
+}
+
+# Take the lock (exclusive: creation and every use of /build are
+# serialised) and make sure the chroot exists.
+ensure_locked() {
+	mkdir -p "$cache"
+	exec 9>"$lock"
+	if ! flock -n 9; then
+		log "waiting for lock $lock"
+		flock 9
+	fi
+	# Same upstream version, other KHOSER_STOCK_KVER: rebuild.
+	grep -qsx "kver=$kver" "$stamp" || create
+}
+
+cmd_build() {
+	[ $# -ge 1 ] || usage
+	local src out="" rc=0 ko
+	src=$(realpath -e "$1") || die "no such dir: $1"
+	shift
+	[ -d "$src" ] || die "not a directory: $src"
+	if [ "${1:-}" = --out ]; then
+		[ $# -ge 2 ] || usage
+		out=$2
+		shift 2
+	fi
+	out=$(realpath -m "${out:-$src/build-stock}")
+	local cmd
+	if [ "${1:-}" = -- ]; then
+		shift
+		[ $# -ge 1 ] || usage
+		cmd=("$@")
+	else
+		cmd=(make "-j$(nproc)" -C "$kdir" M=/build/src modules W=1 "$@")
+	fi
+	ensure_locked
+	local dst=$root/build/src excl=(--exclude=./.git --exclude=./build-stock)
+	case $out/ in
+	"$src"/*) excl+=(--exclude="./${out#"$src"/}") ;;
+	esac
+	remove_tree "$dst"
+	mkdir -p "$dst" "$out"
+	tar -C "$src" "${excl[@]}" -cf - . | tar -C "$dst" -xf -
+	rm -f "$out"/*.ko "$out/build.log"
+	log "building $src in chroot: ${cmd[*]}"
+	set +e
+	run_in "$root" /build/src "${cmd[@]}" 2>&1 | tee "$out/build.log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	while IFS= read -r -d '' ko; do
+		cp "$ko" "$out/"
+	done < <(find "$dst" -name '*.ko' -print0)
+	log "exit $rc; output in $out"
+	return "$rc"
+}
+
+cmd_shell() {
+	[ $# -ge 1 ] || usage
+	ensure_locked
+	local wd=/
+	[ -d "$root/build/src" ] && wd=/build/src
+	run_in "$root" "$wd" "$@"
+}
+
+case ${1:-} in
+ensure)
+	[ $# -eq 1 ] || usage
+	ensure_locked
+	echo "$root"
+	;;
+build) shift; cmd_build "$@" ;;
+shell) shift; cmd_shell "$@" ;;
+*) usage ;;
+esac

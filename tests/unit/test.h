@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Minimal unit-test framework: TEST() functions, CHECK() assertions, and
+ * helpers that boot the simulated kernel.
+ */
+#ifndef _KHOSER_TEST_H
+#define _KHOSER_TEST_H
+
+#include "shim/kshim.h"
+#include <linux/kexec_handover.h>
+#include "../../src/internal.h"
+
+extern int test_failed_checks;
+void test_fail(const char *file, int line, const char *what);
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			test_fail(__FILE__, __LINE__, #cond);		\
+			return;						\
+		}							\
+	} while (0)
+
+#define CHECK_EQ(a, b)							\
+	do {								\
+		long long _a = (long long)(a), _b = (long long)(b);	\
+		if (_a != _b) {						\
+			char _m[256];					\
+			snprintf(_m, sizeof(_m), "%s == %s (%lld != %lld)", \
+				 #a, #b, _a, _b);			\
+			test_fail(__FILE__, __LINE__, _m);		\
+			return;						\
+		}							\
+	} while (0)
+
+struct test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define TEST(name) static void name(void)
+#define TEST_ENTRY(name) { #name, name }
+
+int test_main(int argc, char **argv, const struct test_case *cases,
+	      unsigned int n);
+
+/* Simulated boots with khoser initialized. */
+void test_boot(bool kho);
+void test_kexec(bool kho);
+/* After khoser_core_exit(): nothing allocated, nothing left preserved. */
+bool test_all_freed(void);
+
+/* Deterministic entry content. */
+void test_fill(void *entry, size_t size, u64 seed, u64 idx);
+bool test_verify(const void *entry, size_t size, u64 seed, u64 idx);
+u64 test_rand(u64 *state);
+
+#endif

@@ -1,0 +1,927 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Block sets: round trips across a simulated kexec, grow/shrink churn,
+ * upstream byte format both ways, every corruption, allocation failure at
+ * every point, state checks.
+ */
+#include "test.h"
+
+#define COMPAT "khoser_test-v1;khoser-block-v1"
+#define HDR sizeof(struct khoser_block_hdr)
+
+static bool quick(void)
+{
+	return getenv("TEST_QUICK") != NULL;
+}
+
+/* Blocks needed for @n entries of @esz bytes. */
+static unsigned long blocks_for(u64 n, size_t esz)
+{
+	u32 per = KHOSER_BLOCK_CAPACITY(esz);
+
+	return n / per + !!(n % per);
+}
+
+/* Write @n entries into a new set published as @name. */
+static int write_set(struct khoser_block_set *bs, const char *name,
+		     size_t esz, u64 n, u64 seed)
+{
+	struct khoser_block_set_it it;
+	unsigned long need = blocks_for(n, esz);
+	u64 i;
+	void *e;
+	int err;
+
+	err = khoser_block_set_init(bs, esz);
+	if (err)
+		return err;
+	if (need > KHOSER_BLOCK_DEFAULT_MAX)
+		khoser_block_set_set_max_blocks(bs, need);
+	err = khoser_block_set_grow(bs, n);
+	if (err)
+		return err;
+	khoser_block_set_it_init(&it, bs);
+	for (i = 0; i < n; i++) {
+		e = khoser_block_set_it_reserve_entry(&it);
+		if (!e)
+			return -ENOSPC;
+		test_fill(e, esz, seed, i);
+	}
+	/* grow gives whole blocks, no more */
+	if (n % bs->per_block == 0 && khoser_block_set_it_reserve_entry(&it))
+		return -EFBIG;
+	return name ? khoser_block_set_publish(bs, name, COMPAT) : 0;
+}
+
+static void round_trip(size_t esz, u64 n)
+{
+	struct khoser_block_set out, in;
+	struct khoser_block_set_it it;
+	unsigned long need = blocks_for(n, esz);
+	u64 i, seed = esz * 1000003 + n;
+	void *e;
+
+	test_boot(true);
+	CHECK_EQ(write_set(&out, "rt", esz, n, seed), 0);
+	CHECK_EQ(out.nblocks, need);
+	CHECK_EQ(shim_preserved_pages(), need + 1);	/* + descriptor */
+
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&in, esz), 0);
+	if (need > KHOSER_BLOCK_DEFAULT_MAX)
+		CHECK_EQ(khoser_block_set_set_max_blocks(&in, need), 0);
+	CHECK_EQ(khoser_block_set_lookup(&in, "rt", COMPAT), 0);
+	CHECK(khoser_block_set_is_incoming(&in));
+	CHECK_EQ(in.nblocks, need);
+	CHECK_EQ(khoser_block_set_entries(&in), n);
+	khoser_block_set_it_init(&it, &in);
+	for (i = 0; i < n; i++) {
+		e = khoser_block_set_it_read_entry(&it);
+		CHECK(e);
+		if (!test_verify(e, esz, seed, i)) {
+			CHECK_EQ(i, -1);
+		}
+	}
+	CHECK(!khoser_block_set_it_read_entry(&it));
+	CHECK_EQ(shim_unclaimed_pages(), 0);
+	CHECK_EQ(khoser_block_set_destroy(&in), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+	CHECK_EQ(shim_warns, 0);
+}
+
+static const size_t sizes[] = { 1, 8, 24, 64, 2040, 4080 };
+
+TEST(round_trip_small_counts)
+{
+	unsigned int s;
+	u64 per;
+
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		per = KHOSER_BLOCK_CAPACITY(sizes[s]);
+		round_trip(sizes[s], 0);
+		round_trip(sizes[s], 1);
+		round_trip(sizes[s], per);
+		round_trip(sizes[s], per + 1);
+		round_trip(sizes[s], 3 * per - 1);
+	}
+}
+
+TEST(round_trip_million)
+{
+	unsigned int s;
+
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		/* 2040 and 4080 bytes: 2 and 4 GiB; not under valgrind. */
+		if (quick() && sizes[s] > 64)
+			continue;
+		round_trip(sizes[s], 1000000);
+	}
+}
+
+TEST(capacities)
+{
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(1), 4080);
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(8), 510);
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(24), 170);
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(64), 63);
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(2040), 2);
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(4080), 1);
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(4081), 0);
+}
+
+/* Walk the raw chain as upstream's 7.2 reader would: 0 if it accepts it. */
+static int upstream_accepts(u64 head, size_t esz, u64 *entries)
+{
+	u64 per = KHOSER_BLOCK_CAPACITY(esz), pa = head, slow = head, n = 0;
+	unsigned long blocks = 0;
+	struct khoser_block_hdr *h;
+
+	while (pa) {
+		if (++blocks > KHOSER_BLOCK_DEFAULT_MAX)
+			return -1;
+		h = phys_to_virt(pa);
+		if (!h->count || h->count > per)
+			return -2;
+		n += h->count;
+		pa = h->next;
+		if (blocks % 2 == 0) {
+			slow = ((struct khoser_block_hdr *)phys_to_virt(slow))->next;
+			if (slow == pa && pa)
+				return -3;
+		}
+	}
+	*entries = n;
+	return 0;
+}
+
+TEST(format_written_is_upstream_bytes)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_hdr *h;
+	const u8 *b;
+	u64 n = 0, next;
+
+	/* 64-byte entries, 63 per block; 100 entries = 2 blocks (63 + 37). */
+	test_boot(true);
+	CHECK_EQ(write_set(&bs, NULL, 64, 100, 7), 0);
+	CHECK_EQ(upstream_accepts(bs.head_pa, 64, &n), 0);
+	CHECK_EQ(n, 100);
+	b = phys_to_virt(bs.head_pa);
+	h = (struct khoser_block_hdr *)b;
+	next = h->next;
+	/* Little-endian u64 next at 0, u64 count at 8, entries from 16. */
+	CHECK_EQ(b[8], 63);
+	CHECK(!memchr_inv(b + 9, 0, 7));
+	CHECK_EQ((u64)b[0] | (u64)b[1] << 8 | (u64)b[2] << 16 |
+		 (u64)b[3] << 24 | (u64)b[4] << 32 | (u64)b[5] << 40 |
+		 (u64)b[6] << 48 | (u64)b[7] << 56, next);
+	CHECK(test_verify(b + 16, 64, 7, 0));
+	CHECK(test_verify(b + 16 + 62 * 64, 64, 7, 62));
+	b = phys_to_virt(next);
+	CHECK(!memchr_inv(b, 0, 8));	/* last block: next = 0 */
+	CHECK_EQ(b[8], 37);
+	CHECK(test_verify(b + 16 + 36 * 64, 64, 7, 99));
+	/* Grown but unused blocks never reach the chain handed over. */
+	CHECK_EQ(khoser_block_set_grow(&bs, 1000), 0);
+	CHECK_EQ(khoser_block_set_publish(&bs, "fmt", COMPAT), 0);
+	CHECK_EQ(bs.nblocks, 2);
+	CHECK_EQ(upstream_accepts(bs.head_pa, 64, &n), 0);
+	khoser_root_seal_all();
+	test_kexec(true);
+	CHECK_EQ(shim_unclaimed_pages(), 3);
+}
+
+/* Lay out a chain by hand, as upstream's writer does, and read it. */
+TEST(format_upstream_chain_is_read)
+{
+	static const u8 entry[24] = "upstream-entry-24-bytes";
+	struct khoser_block_set bs;
+	struct khoser_block_set_it it;
+	u8 *blk[3];
+	u64 pa[3], i;
+	const u8 *e;
+	unsigned int b;
+
+	test_boot(true);
+	for (b = 0; b < 3; b++) {
+		blk[b] = kho_alloc_preserve(PAGE_SIZE);
+		pa[b] = virt_to_phys(blk[b]);
+	}
+	/* Blocks 0 and 1 full (170 entries of 24 bytes), block 2 holds 5. */
+	for (b = 0; b < 3; b++) {
+		u64 next = b < 2 ? pa[b + 1] : 0, count = b < 2 ? 170 : 5;
+
+		for (i = 0; i < 8; i++) {
+			blk[b][i] = (u8)(next >> (8 * i));
+			blk[b][8 + i] = (u8)(count >> (8 * i));
+		}
+		for (i = 0; i < count; i++) {
+			memcpy(blk[b] + 16 + i * 24, entry, 24);
+			blk[b][16 + i * 24] = (u8)(b * 200 + i);
+		}
+	}
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 24), 0);
+	CHECK_EQ(khoser_block_set_restore(&bs, pa[0]), 0);
+	CHECK_EQ(bs.nblocks, 3);
+	CHECK_EQ(khoser_block_set_entries(&bs), 345);
+	khoser_block_set_it_init(&it, &bs);
+	for (i = 0; i < 345; i++) {
+		b = i / 170;
+		e = khoser_block_set_it_read_entry(&it);
+		CHECK(e);
+		CHECK_EQ(e[0], (u8)(b * 200 + i % 170));
+		CHECK(!memcmp(e + 1, entry + 1, 23));
+	}
+	CHECK(!khoser_block_set_it_read_entry(&it));
+	/* Backwards from the end. */
+	e = khoser_block_set_it_prev(&it);
+	CHECK(e && e[0] == (u8)(400 + 4));
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+/* A written 5-block chain of 64-byte entries, after kexec, not restored. */
+static u64 chain_pa[5];
+
+static void five_blocks(void)
+{
+	struct khoser_block_set bs;
+	struct khoser_block *blk;
+	unsigned int i = 0;
+
+	test_boot(true);
+	if (write_set(&bs, NULL, 64, 5 * 63, 99))
+		abort();
+	list_for_each_entry(blk, &bs.blocks, list)
+		chain_pa[i++] = virt_to_phys(blk->hdr);
+	test_kexec(true);
+}
+
+static struct khoser_block_hdr *hdr(unsigned int i)
+{
+	return phys_to_virt(chain_pa[i]);
+}
+
+/* Restore must fail with @err, one log line containing @what, nothing kept. */
+static void expect_refused_used(struct khoser_block_set *bs, int err,
+				const char *what, long unclaimed, long used,
+				int warns)
+{
+	int lines = shim_err_lines;
+
+	CHECK_EQ(khoser_block_set_restore(bs, chain_pa[0]), err);
+	CHECK_EQ(shim_err_lines - lines, 1);
+	CHECK(strstr(shim_last_log, what));
+	CHECK(khoser_block_set_is_empty(bs));
+	CHECK(!khoser_block_set_is_incoming(bs));
+	CHECK_EQ(shim_warns, warns);
+	/* Every claimed block released; unreached ones still preserved. */
+	CHECK_EQ(shim_unclaimed_pages(), unclaimed);
+	CHECK_EQ(shim_used_pages(), used);
+	khoser_core_exit();
+	CHECK_EQ(shim_live_allocs(), 0);
+}
+
+static void expect_refused(struct khoser_block_set *bs, int err,
+			   const char *what, long unclaimed, int warns)
+{
+	expect_refused_used(bs, err, what, unclaimed, unclaimed, warns);
+}
+
+static void init64(struct khoser_block_set *bs)
+{
+	if (khoser_block_set_init(bs, 64))
+		abort();
+}
+
+TEST(corrupt_cycle)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	hdr(3)->next = chain_pa[1];
+	init64(&bs);
+	expect_refused(&bs, -EINVAL, "block 4 at", 1, 0);
+	CHECK(strstr(shim_last_log, "cycle"));
+}
+
+TEST(corrupt_self_loop)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	hdr(0)->next = chain_pa[0];
+	init64(&bs);
+	expect_refused(&bs, -EINVAL, "cycle", 4, 0);
+}
+
+TEST(corrupt_zero_count)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	hdr(2)->count = 0;
+	init64(&bs);
+	expect_refused(&bs, -EINVAL, "block 2 at", 2, 0);
+	CHECK(strstr(shim_last_log, "empty block"));
+}
+
+TEST(corrupt_count_over_capacity)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	hdr(4)->count = 64;
+	init64(&bs);
+	expect_refused(&bs, -EINVAL, "count over the block capacity", 0, 0);
+}
+
+TEST(corrupt_huge_count)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	hdr(0)->count = ~0ULL;
+	init64(&bs);
+	expect_refused(&bs, -EINVAL, "block 0 at", 4, 0);
+}
+
+TEST(corrupt_misaligned_next)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	hdr(1)->next = chain_pa[2] + 8;
+	init64(&bs);
+	expect_refused(&bs, -EINVAL, "misaligned", 3, 0);
+	CHECK(strstr(shim_last_log, "block 2 at"));
+}
+
+TEST(corrupt_next_outside_ram)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	hdr(1)->next = 0xfff0000000000000ULL;
+	init64(&bs);
+	expect_refused(&bs, -EINVAL, "outside RAM", 3, 0);
+}
+
+TEST(corrupt_next_never_preserved)
+{
+	struct khoser_block_set bs;
+	void *page;
+
+	five_blocks();
+	page = shim_alloc_pages(0);
+	hdr(1)->next = virt_to_phys(page);
+	init64(&bs);
+	/* Upstream's kho_restore_folio() WARNs on such a page; khoser refuses. */
+	expect_refused_used(&bs, -EINVAL, "not preserved", 3, 3 + 1, 1);
+}
+
+TEST(corrupt_chain_over_bound)
+{
+	struct khoser_block_set bs;
+
+	five_blocks();
+	init64(&bs);
+	CHECK_EQ(khoser_block_set_set_max_blocks(&bs, 4), 0);
+	expect_refused(&bs, -EINVAL, "longer than the block bound", 1, 0);
+}
+
+TEST(corrupt_head_misaligned)
+{
+	struct khoser_block_set bs;
+	int lines;
+
+	five_blocks();
+	init64(&bs);
+	lines = shim_err_lines;
+	CHECK_EQ(khoser_block_set_restore(&bs, chain_pa[0] + 1), -EINVAL);
+	CHECK_EQ(shim_err_lines - lines, 1);
+	CHECK(strstr(shim_last_log, "block 0 at"));
+	CHECK_EQ(shim_unclaimed_pages(), 5);
+}
+
+TEST(entry_size_cannot_fit)
+{
+	struct khoser_block_set bs, st = KHOSER_BLOCK_SET_INIT(st, 5000);
+
+	test_boot(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 0), -EINVAL);
+	CHECK_EQ(khoser_block_set_init(&bs, KHOSER_BLOCK_MAX_ENTRY + 1),
+		 -EINVAL);
+	CHECK_EQ(khoser_block_set_grow(&bs, 1), -EINVAL);
+	CHECK_EQ(khoser_block_set_init(&bs, KHOSER_BLOCK_MAX_ENTRY), 0);
+	CHECK_EQ(st.per_block, 0);
+	CHECK_EQ(khoser_block_set_grow(&st, 1), -EINVAL);
+	CHECK_EQ(khoser_block_set_restore(&st, 0x200000), -EINVAL);
+	CHECK(strstr(shim_last_log, "cannot fit"));
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+/* Entry-size mismatch between writer and reader is caught before reading. */
+TEST(lookup_entry_size_mismatch)
+{
+	struct khoser_block_set bs;
+
+	test_boot(true);
+	CHECK_EQ(write_set(&bs, "sz", 24, 10, 1), 0);
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 32), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "sz", COMPAT), -EPROTO);
+	CHECK(strstr(shim_last_log, "entry size 24, expected 32"));
+	CHECK_EQ(shim_unclaimed_pages(), 1);	/* chain untouched */
+	CHECK_EQ(khoser_block_set_init(&bs, 24), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "sz", COMPAT), 0);
+	CHECK_EQ(khoser_block_set_entries(&bs), 10);
+	/* A second restore of the same object is refused. */
+	{
+		struct khoser_block_set again;
+
+		CHECK_EQ(khoser_block_set_init(&again, 24), 0);
+		CHECK_EQ(khoser_block_set_lookup(&again, "sz", COMPAT),
+			 -EALREADY);
+	}
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+TEST(random_corruption)
+{
+	unsigned int round, rounds = quick() ? 50 : 400;
+	struct khoser_block_set bs;
+	u64 st = 0x1234567;
+	int err;
+
+	for (round = 0; round < rounds; round++) {
+		unsigned int victim, k, nmut = 1 + test_rand(&st) % 3;
+
+		five_blocks();
+		for (k = 0; k < nmut; k++) {
+			victim = test_rand(&st) % 5;
+			switch (test_rand(&st) % 4) {
+			case 0:
+				hdr(victim)->next = test_rand(&st);
+				break;
+			case 1:
+				hdr(victim)->count = test_rand(&st) % 128;
+				break;
+			case 2:
+				hdr(victim)->next = chain_pa[test_rand(&st) % 5] +
+						    (test_rand(&st) % 2) * 8;
+				break;
+			default:
+				((u8 *)hdr(victim))[test_rand(&st) % 16] ^=
+					1u << (test_rand(&st) % 8);
+			}
+		}
+		init64(&bs);
+		err = khoser_block_set_restore(&bs, chain_pa[0]);
+		CHECK(err == 0 || err == -EINVAL);
+		if (!err) {
+			CHECK(khoser_block_set_entries(&bs) <= 5 * 63);
+			CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+		}
+		khoser_core_exit();
+		CHECK_EQ(shim_live_allocs(), 0);
+		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
+	}
+}
+
+/* Check list, links, head and counts agree. */
+static bool consistent(const struct khoser_block_set *bs)
+{
+	const struct khoser_block *blk, *prev = NULL;
+	unsigned long n = 0;
+
+	list_for_each_entry(blk, &bs->blocks, list) {
+		if (prev ? prev->hdr->next != virt_to_phys(blk->hdr) :
+			   bs->head_pa != virt_to_phys(blk->hdr))
+			return false;
+		if (blk->hdr->count > bs->per_block)
+			return false;
+		prev = blk;
+		n++;
+	}
+	if (prev && prev->hdr->next)
+		return false;
+	if (!prev && bs->head_pa)
+		return false;
+	return n == bs->nblocks;
+}
+
+TEST(grow_shrink_churn)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_set_it it;
+	u64 st = 42, cap, target, written = 0, i;
+	unsigned int round;
+	void *e;
+
+	test_boot(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 200), 0);	/* 20 per block */
+	for (round = 0; round < 2000; round++) {
+		target = test_rand(&st) % 400;
+		if (test_rand(&st) % 2) {
+			CHECK_EQ(khoser_block_set_grow(&bs, target), 0);
+			CHECK(bs.nblocks * 20 >= target);
+		} else {
+			CHECK_EQ(khoser_block_set_shrink(&bs, target), 0);
+			CHECK(bs.nblocks == 0 ||
+			      (bs.nblocks - 1) * 20 < target);
+			if (written > target)
+				written = target;
+		}
+		CHECK(consistent(&bs));
+		cap = bs.nblocks * 20;
+		if (written > cap)
+			written = cap;
+		/* Top up to a random fill with the LIFO discipline. */
+		khoser_block_set_it_init(&it, &bs);
+		for (i = 0; i < written; i++)
+			CHECK(khoser_block_set_it_read_entry(&it));
+		target = written + test_rand(&st) % (cap - written + 1);
+		khoser_block_set_it_init(&it, &bs);
+		for (i = 0; i < target; i++) {
+			e = khoser_block_set_it_reserve_entry(&it);
+			CHECK(e);
+			if (i >= written)
+				test_fill(e, 200, 5, i);
+		}
+		written = target;
+		CHECK_EQ(khoser_block_set_entries(&bs), written);
+	}
+	khoser_block_set_it_init(&it, &bs);
+	for (i = 0; i < written; i++) {
+		e = khoser_block_set_it_read_entry(&it);
+		CHECK(e && test_verify(e, 200, 5, i));
+	}
+	CHECK_EQ(khoser_block_set_shrink(&bs, 0), 0);
+	CHECK(khoser_block_set_is_empty(&bs));
+	CHECK_EQ(khoser_block_set_head_pa(&bs), 0);
+	CHECK_EQ(shim_preserved_pages(), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+TEST(iterator_prev_and_shrink_lifo)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_set_it it;
+	u64 *e;
+	u64 i;
+
+	test_boot(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 8), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 1020), 0);	/* 2 blocks of 510 */
+	khoser_block_set_it_init(&it, &bs);
+	CHECK(!khoser_block_set_it_prev(&it));
+	for (i = 0; i < 511; i++) {
+		e = khoser_block_set_it_reserve_entry(&it);
+		*e = i;
+	}
+	/* Remove the last entry: step back, then shrink to 510. */
+	e = khoser_block_set_it_prev(&it);
+	CHECK_EQ(*e, 510);
+	e = khoser_block_set_it_prev(&it);
+	CHECK_EQ(*e, 509);
+	CHECK_EQ(khoser_block_set_shrink(&bs, 510), 0);
+	CHECK_EQ(bs.nblocks, 1);
+	CHECK_EQ(khoser_block_set_entries(&bs), 510);
+	/* Shrinking within a block cuts the count. */
+	CHECK_EQ(khoser_block_set_shrink(&bs, 100), 0);
+	CHECK_EQ(khoser_block_set_entries(&bs), 100);
+	CHECK_EQ(khoser_block_set_clear(&bs), 0);
+	CHECK_EQ(khoser_block_set_entries(&bs), 0);
+	CHECK_EQ(bs.nblocks, 1);
+	CHECK_EQ(khoser_block_set_seal(&bs), 0);
+	CHECK_EQ(bs.nblocks, 0);
+	CHECK_EQ(bs.head_pa, 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+TEST(seal_refuses_hole)
+{
+	struct khoser_block_set bs;
+	struct khoser_block *first;
+
+	test_boot(true);
+	CHECK_EQ(write_set(&bs, NULL, 8, 1500, 3), 0);	/* 3 blocks */
+	first = list_first_entry(&bs.blocks, struct khoser_block, list);
+	list_next_entry(first, list)->hdr->count = 0;
+	CHECK_EQ(khoser_block_set_seal(&bs), -EINVAL);
+	CHECK(strstr(shim_last_log, "block 1 is empty but block 2 is not"));
+	CHECK_EQ(khoser_block_set_publish(&bs, "hole", COMPAT), -EINVAL);
+	CHECK_EQ(bs.nblocks, 3);
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+/* Entries written after publish are handed over: the reboot hook reseals. */
+TEST(reseal_at_reboot)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_set_it it;
+	u64 i;
+
+	test_boot(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 500), 0);
+	CHECK_EQ(khoser_block_set_publish(&bs, "late", COMPAT), 0);
+	CHECK_EQ(bs.nblocks, 0);	/* sealed: nothing written yet */
+	CHECK_EQ(khoser_block_set_grow(&bs, 500), 0);
+	khoser_block_set_it_init(&it, &bs);
+	for (i = 0; i < 100; i++)
+		test_fill(khoser_block_set_it_reserve_entry(&it), 64, 11, i);
+	CHECK_EQ(khoser_block_set_destroy(&bs), -EBUSY);
+	khoser_root_seal_all();
+	CHECK_EQ(bs.nblocks, 2);
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "late", COMPAT), 0);
+	CHECK_EQ(khoser_block_set_entries(&bs), 100);
+	CHECK_EQ(shim_unclaimed_pages(), 0);	/* no block leaked */
+	khoser_block_set_it_init(&it, &bs);
+	for (i = 0; i < 100; i++)
+		CHECK(test_verify(khoser_block_set_it_read_entry(&it), 64, 11,
+				  i));
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+TEST(incoming_is_read_only)
+{
+	struct khoser_block_set bs, zero;
+	struct khoser_block_set_it it;
+	u64 before;
+
+	memset(&zero, 0, sizeof(zero));
+	test_boot(true);
+	CHECK_EQ(write_set(&bs, "ro", 64, 100, 1), 0);
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "ro", COMPAT), 0);
+	before = khoser_block_set_entries(&bs);
+	CHECK_EQ(khoser_block_set_grow(&bs, 1000), -EPERM);
+	CHECK_EQ(khoser_block_set_shrink(&bs, 0), -EPERM);
+	CHECK_EQ(khoser_block_set_clear(&bs), -EPERM);
+	CHECK_EQ(khoser_block_set_seal(&bs), -EPERM);
+	CHECK_EQ(khoser_block_set_restore(&bs, 0), -EPERM);
+	CHECK_EQ(khoser_block_set_publish(&bs, "again", COMPAT), -EPERM);
+	khoser_block_set_it_init(&it, &bs);
+	CHECK(!khoser_block_set_it_reserve_entry(&it));
+	CHECK_EQ(khoser_block_set_entries(&bs), before);
+	/* Never-initialized sets are refused, not freed. */
+	CHECK_EQ(khoser_block_set_destroy(&zero), -EINVAL);
+	CHECK_EQ(khoser_block_set_grow(&zero, 1), -EINVAL);
+	CHECK_EQ(khoser_block_set_restore(&zero, 0), -EINVAL);
+	/* Destroying the incoming set frees its claimed pages. */
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	CHECK(!khoser_block_set_is_incoming(&bs));
+	khoser_core_exit();
+	CHECK(test_all_freed());
+	CHECK_EQ(shim_warns, 0);
+}
+
+TEST(grow_bound)
+{
+	struct khoser_block_set bs;
+
+	test_boot(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 4080), 0);
+	CHECK_EQ(khoser_block_set_set_max_blocks(&bs, 3), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 4), -ENOSPC);
+	CHECK_EQ(bs.nblocks, 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 3), 0);
+	CHECK_EQ(khoser_block_set_set_max_blocks(&bs, 2), -EINVAL);
+	CHECK_EQ(khoser_block_set_set_max_blocks(&bs, 0), -EINVAL);
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+TEST(fail_nth_grow)
+{
+	struct khoser_block_set bs;
+	long n, pages, allocs;
+	int err;
+
+	for (n = 1;; n++) {
+		test_boot(true);
+		CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+		CHECK_EQ(khoser_block_set_grow(&bs, 100), 0);	/* 2 blocks */
+		pages = shim_used_pages();
+		allocs = shim_live_allocs();
+		shim_fail_reset(n);
+		err = khoser_block_set_grow(&bs, 400);	/* to 7 blocks */
+		shim_fail_reset(0);
+		if (!err) {
+			CHECK(n > 10);	/* 5 blocks: page + preserve + kmalloc */
+			CHECK_EQ(bs.nblocks, 7);
+			break;
+		}
+		CHECK_EQ(err, -ENOMEM);
+		CHECK_EQ(bs.nblocks, 2);
+		CHECK(consistent(&bs));
+		CHECK_EQ(shim_used_pages(), pages);
+		CHECK_EQ(shim_live_allocs(), allocs);
+		CHECK_EQ(shim_preserved_pages(), 2);
+		CHECK_EQ(shim_warns, 0);
+	}
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+TEST(fail_nth_restore)
+{
+	struct khoser_block_set bs;
+	long n;
+	int err;
+
+	for (n = 1;; n++) {
+		five_blocks();
+		init64(&bs);
+		shim_fail_reset(n);
+		err = khoser_block_set_restore(&bs, chain_pa[0]);
+		shim_fail_reset(0);
+		if (!err) {
+			CHECK(n > 5);
+			CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+			khoser_core_exit();
+			CHECK(test_all_freed());
+			break;
+		}
+		CHECK_EQ(err, -ENOMEM);
+		CHECK(khoser_block_set_is_empty(&bs));
+		khoser_core_exit();
+		CHECK_EQ(shim_live_allocs(), 0);
+		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
+		CHECK_EQ(shim_warns, 0);
+	}
+}
+
+TEST(fail_nth_publish_and_lookup)
+{
+	struct khoser_block_set bs;
+	long n, allocs, pages;
+	int err;
+
+	for (n = 1;; n++) {
+		test_boot(true);
+		CHECK_EQ(write_set(&bs, NULL, 24, 400, 2), 0);
+		allocs = shim_live_allocs();
+		pages = shim_used_pages();
+		shim_fail_reset(n);
+		err = khoser_block_set_publish(&bs, "pub", COMPAT);
+		shim_fail_reset(0);
+		if (!err)
+			break;
+		CHECK_EQ(err, -ENOMEM);
+		CHECK(!bs.obj);
+		CHECK_EQ(shim_live_allocs(), allocs);
+		CHECK_EQ(shim_used_pages(), pages);
+		CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+		khoser_core_exit();
+		CHECK(test_all_freed());
+	}
+	for (n = 1;; n++) {
+		test_boot(true);
+		CHECK_EQ(write_set(&bs, "pub", 24, 400, 2), 0);
+		test_kexec(true);
+		CHECK_EQ(khoser_block_set_init(&bs, 24), 0);
+		shim_fail_reset(n);
+		err = khoser_block_set_lookup(&bs, "pub", COMPAT);
+		shim_fail_reset(0);
+		if (!err) {
+			CHECK_EQ(khoser_block_set_entries(&bs), 400);
+			CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+			khoser_core_exit();
+			CHECK(test_all_freed());
+			break;
+		}
+		CHECK_EQ(err, -ENOMEM);
+		CHECK(khoser_block_set_is_empty(&bs));
+		khoser_core_exit();
+		CHECK_EQ(shim_live_allocs(), 0);
+		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
+		CHECK_EQ(shim_warns, 0);
+	}
+}
+
+TEST(kho_unavailable)
+{
+	struct khoser_block_set bs;
+
+	test_boot(false);
+	CHECK(!khoser_is_enabled());
+	CHECK(!khoser_is_kho_boot());
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 1), -EOPNOTSUPP);
+	CHECK_EQ(khoser_block_set_restore(&bs, 0x200000), -EOPNOTSUPP);
+	CHECK_EQ(khoser_block_set_publish(&bs, "x", COMPAT), -EOPNOTSUPP);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "x", COMPAT), -EOPNOTSUPP);
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+	/* A boot with kho=on but no handover: nothing to find. */
+	test_boot(true);
+	CHECK(khoser_is_enabled());
+	CHECK(!khoser_is_kho_boot());
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "x", COMPAT), -ENOENT);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+	/* Preserved with KHO on, next kernel booted without: data is gone. */
+	test_boot(true);
+	CHECK_EQ(write_set(&bs, "x", 64, 10, 1), 0);
+	test_kexec(false);
+	CHECK(!khoser_is_kho_boot());
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "x", COMPAT), -EOPNOTSUPP);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+/* Restore, re-preserve, kexec again: data of boot 1 verified in boot 3. */
+TEST(multi_hop)
+{
+	struct khoser_block_set in, out;
+	struct khoser_block_set_it r, w;
+	unsigned int hop;
+	u64 i, n = 1000;
+	void *e, *d;
+
+	test_boot(true);
+	CHECK_EQ(write_set(&out, "hop", 24, n, 77), 0);
+	for (hop = 0; hop < 3; hop++) {
+		test_kexec(true);
+		CHECK_EQ(khoser_block_set_init(&in, 24), 0);
+		CHECK_EQ(khoser_block_set_lookup(&in, "hop", COMPAT), 0);
+		CHECK_EQ(khoser_block_set_init(&out, 24), 0);
+		CHECK_EQ(khoser_block_set_grow(&out, n + 10), 0);
+		khoser_block_set_it_init(&r, &in);
+		khoser_block_set_it_init(&w, &out);
+		for (i = 0; i < n; i++) {
+			e = khoser_block_set_it_read_entry(&r);
+			CHECK(e && test_verify(e, 24, 77, i));
+			d = khoser_block_set_it_reserve_entry(&w);
+			memcpy(d, e, 24);
+		}
+		CHECK_EQ(khoser_block_set_destroy(&in), 0);
+		CHECK_EQ(khoser_release("hop"), 0);
+		CHECK_EQ(khoser_block_set_publish(&out, "hop", COMPAT), 0);
+		CHECK_EQ(out.nblocks, blocks_for(n, 24));
+	}
+	CHECK_EQ(khoser_unpublish("hop"), 0);
+	CHECK_EQ(khoser_block_set_destroy(&out), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
+static const struct test_case cases[] = {
+	TEST_ENTRY(capacities),
+	TEST_ENTRY(round_trip_small_counts),
+	TEST_ENTRY(round_trip_million),
+	TEST_ENTRY(format_written_is_upstream_bytes),
+	TEST_ENTRY(format_upstream_chain_is_read),
+	TEST_ENTRY(corrupt_cycle),
+	TEST_ENTRY(corrupt_self_loop),
+	TEST_ENTRY(corrupt_zero_count),
+	TEST_ENTRY(corrupt_count_over_capacity),
+	TEST_ENTRY(corrupt_huge_count),
+	TEST_ENTRY(corrupt_misaligned_next),
+	TEST_ENTRY(corrupt_next_outside_ram),
+	TEST_ENTRY(corrupt_next_never_preserved),
+	TEST_ENTRY(corrupt_chain_over_bound),
+	TEST_ENTRY(corrupt_head_misaligned),
+	TEST_ENTRY(entry_size_cannot_fit),
+	TEST_ENTRY(lookup_entry_size_mismatch),
+	TEST_ENTRY(random_corruption),
+	TEST_ENTRY(grow_shrink_churn),
+	TEST_ENTRY(iterator_prev_and_shrink_lifo),
+	TEST_ENTRY(seal_refuses_hole),
+	TEST_ENTRY(reseal_at_reboot),
+	TEST_ENTRY(incoming_is_read_only),
+	TEST_ENTRY(grow_bound),
+	TEST_ENTRY(fail_nth_grow),
+	TEST_ENTRY(fail_nth_restore),
+	TEST_ENTRY(fail_nth_publish_and_lookup),
+	TEST_ENTRY(kho_unavailable),
+	TEST_ENTRY(multi_hop),
+};
+
+int main(int argc, char **argv)
+{
+	return test_main(argc, argv, cases, ARRAY_SIZE(cases));
+}
