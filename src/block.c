@@ -17,9 +17,9 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include "compat/kho.h"
+#include "compat/slab.h"
 #include "internal.h"
 #include "pset.h"
 
@@ -41,14 +41,26 @@ static int check_state(const struct khoser_block_set *bs, const char *op,
 {
 	if (bs->state == KHOSER_BS_OUTGOING)
 		return 0;
-	if (bs->state == KHOSER_BS_INCOMING && !write)
-		return 0;
 	if (bs->state == KHOSER_BS_INCOMING) {
+		if (!write)
+			return 0;
 		pr_err("%s: refused on an incoming (read-only) block set\n", op);
 		return -EPERM;
 	}
 	pr_err("%s: block set was never initialized\n", op);
 	return -EINVAL;
+}
+
+/* Entries per block from the entry size; -EINVAL when none fits. */
+static int setup_capacity(struct khoser_block_set *bs, const char *op)
+{
+	if (!bs->entry_size || bs->entry_size > KHOSER_BLOCK_MAX_ENTRY) {
+		pr_err("%s: entry size %u cannot fit a block\n", op,
+		       bs->entry_size);
+		return -EINVAL;
+	}
+	bs->per_block = KHOSER_BLOCK_CAPACITY(bs->entry_size);
+	return 0;
 }
 
 static void free_block_page(const struct khoser_block_set *bs, void *page)
@@ -119,8 +131,7 @@ int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size)
 		return -EINVAL;
 	}
 	bs->entry_size = entry_size;
-	bs->per_block = KHOSER_BLOCK_CAPACITY(entry_size);
-	return 0;
+	return setup_capacity(bs, "init");
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_init);
 
@@ -176,8 +187,9 @@ int khoser_block_set_grow(struct khoser_block_set *bs, u64 count)
 		return err;
 	if (!khoser_available())
 		return -EOPNOTSUPP;
-	if (!bs->per_block)
-		return -EINVAL;
+	err = setup_capacity(bs, "grow");
+	if (err)
+		return err;
 
 	need = count / bs->per_block + !!(count % bs->per_block);
 	if (need > bs->max_blocks)
@@ -189,7 +201,7 @@ int khoser_block_set_grow(struct khoser_block_set *bs, u64 count)
 			err = PTR_ERR(page);
 			goto rollback;
 		}
-		block = kmalloc(sizeof(*block), GFP_KERNEL);
+		block = kmalloc_obj(*block);
 		if (!block) {
 			khoser_kho_free_page(page);
 			err = -ENOMEM;
@@ -268,16 +280,16 @@ int khoser_block_set_seal(struct khoser_block_set *bs)
 		return err;
 
 	list_for_each_entry(block, &bs->blocks, list) {
-		if (!block->hdr->count) {
-			if (!empty_seen)
-				first_empty = idx;
-			empty_seen = true;
-		} else if (empty_seen) {
+		if (block->hdr->count && empty_seen) {
 			pr_err("seal: block %lu is empty but block %lu is not\n",
 			       first_empty, idx);
 			return -EINVAL;
-		} else {
+		}
+		if (block->hdr->count) {
 			last_full = block;
+		} else if (!empty_seen) {
+			first_empty = idx;
+			empty_seen = true;
 		}
 		idx++;
 	}
@@ -375,7 +387,7 @@ static struct khoser_block *claim_block(struct khoser_block_set *bs,
 	page = khoser_kho_claim_page(pa, why);
 	if (!page)
 		return NULL;
-	block = kmalloc(sizeof(*block), GFP_KERNEL);
+	block = kmalloc_obj(*block);
 	if (!block) {
 		khoser_kho_release_page(page);
 		*why = "out of memory";
@@ -423,11 +435,9 @@ int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
 		return -EBUSY;
 	if (!khoser_available())
 		return -EOPNOTSUPP;
-	if (!bs->per_block) {
-		pr_err("restore: entry size %u cannot fit a block\n",
-		       bs->entry_size);
-		return -EINVAL;
-	}
+	err = setup_capacity(bs, "restore");
+	if (err)
+		return err;
 
 	bs->state = KHOSER_BS_INCOMING;
 	if (!head_pa)

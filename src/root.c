@@ -17,9 +17,9 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include "compat/kho.h"
+#include "compat/slab.h"
 #include "internal.h"
 
 #define NODE_LEN (sizeof(KHOSER_NODE_PREFIX) - 1 + KHOSER_NAME_LEN)
@@ -31,7 +31,7 @@
  * @in:   objects looked up here, from the previous kernel
  */
 struct khoser_registry {
-	struct mutex lock;
+	struct mutex lock;	/* the lists and their objects */
 	struct list_head out;
 	struct list_head in;
 };
@@ -116,7 +116,7 @@ int khoser_root_add(const char *name, const char *compat, u64 kind,
 		return err;
 	}
 
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	obj = kzalloc_obj(*obj);
 	if (!obj)
 		return -ENOMEM;
 	desc = khoser_kho_alloc_page();
@@ -293,7 +293,7 @@ static struct khoser_object *claim_object(const char *name)
 	if (err)
 		return ERR_PTR(err);
 
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	obj = kzalloc_obj(*obj);
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
 	strscpy(obj->name, name, sizeof(obj->name));
@@ -439,7 +439,7 @@ void khoser_root_for_each(void (*fn)(const struct khoser_object *obj,
 /* Module init: an empty registry. */
 int khoser_root_init(void)
 {
-	reg = kzalloc(sizeof(*reg), GFP_KERNEL);
+	reg = kzalloc_obj(*reg);
 	if (!reg)
 		return -ENOMEM;
 	mutex_init(&reg->lock);

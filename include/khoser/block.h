@@ -35,7 +35,7 @@ struct khoser_block {
  * @max_blocks: chain-length bound, for writing and for restoring
  * @head_pa:    physical address of the first block header, 0 if none
  * @entry_size: size of each entry in bytes
- * @per_block:  entries per block
+ * @per_block:  entries per block (set when the first block is added)
  * @state:      KHOSER_BS_OUTGOING or KHOSER_BS_INCOMING
  * @obj:        named-root object publishing this set, or NULL
  */
@@ -71,7 +71,6 @@ struct khoser_block_set_it {
 	.blocks = LIST_HEAD_INIT((_name).blocks),			\
 	.max_blocks = KHOSER_BLOCK_DEFAULT_MAX,				\
 	.entry_size = (_entry_size),					\
-	.per_block = KHOSER_BLOCK_CAPACITY(_entry_size),		\
 	.state = KHOSER_BS_OUTGOING,					\
 }
 

@@ -77,7 +77,7 @@ void khoser_kho_release_page(void *page)
 	folio_put(virt_to_folio(page));
 }
 
-u64 khoser_kho_phys(const void *virt)
+u64 khoser_kho_phys(void *virt)
 {
 	return virt_to_phys(virt);
 }
@@ -142,7 +142,7 @@ void khoser_kho_release_page(void *page)
 {
 }
 
-u64 khoser_kho_phys(const void *virt)
+u64 khoser_kho_phys(void *virt)
 {
 	return virt_to_phys(virt);
 }

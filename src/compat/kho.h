@@ -30,7 +30,7 @@ void *khoser_kho_alloc_page(void);
 void khoser_kho_free_page(void *page);
 void *khoser_kho_claim_page(u64 phys, const char **why);
 void khoser_kho_release_page(void *page);
-u64 khoser_kho_phys(const void *virt);
+u64 khoser_kho_phys(void *virt);
 int khoser_kho_add_subtree(const char *name, void *blob, size_t size);
 void khoser_kho_remove_subtree(void *blob);
 int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size);

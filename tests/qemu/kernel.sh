@@ -240,6 +240,7 @@ build_kernel() {
 	rm -rf -- "$out" "$cache/kernels/.tmp-$name".*
 	tmp=$(mktemp -d "$cache/kernels/.tmp-$name.XXXXXX")
 	tmpdirs+=("$tmp")
+	chmod 755 "$tmp"
 	t0=$(date +%s)
 	log "building $name in $tmp ($jobs jobs)"
 

@@ -39,10 +39,9 @@ static_assert(sizeof(struct khoser_block_hdr) == 16);
 static_assert(offsetof(struct khoser_block_hdr, next) == 0);
 static_assert(offsetof(struct khoser_block_hdr, count) == 8);
 
-/* Entries per block for @esz-byte entries (0 when @esz cannot fit). */
+/* Entries per block for @esz-byte entries, @esz > 0 (0: does not fit). */
 #define KHOSER_BLOCK_CAPACITY(esz)					\
-	((esz) ? (u32)((KHOSER_BLOCK_SIZE -				\
-			sizeof(struct khoser_block_hdr)) / (esz)) : 0)
+	((u32)((KHOSER_BLOCK_SIZE - sizeof(struct khoser_block_hdr)) / (esz)))
 
 /* Largest entry that fits one block. */
 #define KHOSER_BLOCK_MAX_ENTRY						\

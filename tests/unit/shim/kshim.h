@@ -154,6 +154,8 @@ void *kzalloc(size_t size, gfp_t gfp);
 void *kvcalloc(size_t n, size_t size, gfp_t gfp);
 void kfree(const void *p);
 void kvfree(const void *p);
+#define kmalloc_obj(p, ...) ((__typeof__(p) *)kmalloc(sizeof(p), GFP_KERNEL))
+#define kzalloc_obj(p, ...) ((__typeof__(p) *)kzalloc(sizeof(p), GFP_KERNEL))
 extern long shim_fail_nth;	/* 0: off; N: the N-th fallible call fails */
 extern long shim_fallible_calls;	/* fallible calls since reset */
 extern bool shim_failed;	/* the injected failure happened */

@@ -12,7 +12,7 @@
 #define POISON 0x6b
 
 unsigned char *shim_ram;
-unsigned long shim_ram_pages = RAM_PAGES;
+unsigned long shim_ram_pages = RAM_PAGES;	/* may be lowered before the first boot */
 
 int shim_err_lines;
 int shim_warns;
@@ -570,8 +570,8 @@ void shim_boot(bool kho_enabled)
 		if (!meta || !folios)
 			abort();
 	} else {
-		madvise(shim_ram, RAM_PAGES << PAGE_SHIFT, MADV_DONTNEED);
-		memset(meta, 0, RAM_PAGES * sizeof(*meta));
+		madvise(shim_ram, shim_ram_pages << PAGE_SHIFT, MADV_DONTNEED);
+		memset(meta, 0, shim_ram_pages * sizeof(*meta));
 	}
 	generation++;
 	free_old_allocs();

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# khoser: out-of-tree module for Kexec HandOver serializers.
+#
+#   make [KDIR=/path/to/kernel/build]   build khoser.ko (default: running kernel)
+#   make clean
+#   make check                          every test (see tests/check.sh)
+#   make unit | valgrind | fuzz | lint  single steps of make check
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+.PHONY: all modules clean check unit valgrind fuzz lint
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf src/compat/generated
+	$(MAKE) -C tests/unit clean
+
+check:
+	tests/check.sh
+
+unit:
+	$(MAKE) -C tests/unit run
+
+valgrind:
+	$(MAKE) -C tests/unit valgrind
+
+fuzz:
+	$(MAKE) -C tests/unit fuzz
+
+lint:
+	tests/lint.sh

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# make check: every test step, then one line "N passed, N failed".
+#   unit      userspace tests of src/ under ASan+UBSan (one count per test)
+#   valgrind  the same tests unsanitized under valgrind memcheck
+#   fuzz      libFuzzer on the restore paths, FUZZ_SECONDS each
+#   kbuild    khoser.ko against the KHO 7.2 tree and Debian's stock headers
+#   lint      checkpatch --strict, kernel-doc, export docs, SPDX, pr_fmt
+# Step results are counted: a step's own "N passed, N failed" line when it
+# prints one, else one pass or failure for the step.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+export FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+
+passed=0 failed=0
+step() {
+	name=$1
+	shift
+	log=$(mktemp)
+	start=$(date +%s)
+	"$@" >"$log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+	line=$(grep -E '(^|: )[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed 's/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/;s/^\([0-9]*\) passed.*/\1/')
+		f=$(echo "$line" | sed 's/.* passed, \([0-9]*\) failed.*/\1/')
+		# A non-zero exit with nothing counted failed is still a failure.
+		[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	elif [ "$rc" -eq 0 ]; then
+		p=1 f=0
+	else
+		p=0 f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -gt 0 ]; then
+		tail -60 "$log"
+		echo "== $name: FAILED ($p passed, $f failed, ${secs}s)"
+	else
+		grep -E '^(kbuild|ok|[a-z_]+: )' "$log" | tail -8
+		echo "== $name: ok ($p passed, ${secs}s)"
+	fi
+	rm -f "$log"
+}
+
+step deps tests/deps.sh
+step unit make -C tests/unit run
+step valgrind make -C tests/unit valgrind
+step fuzz make -C tests/unit fuzz
+step kbuild-kho tests/kbuild.sh kho
+step kbuild-stock tests/kbuild.sh stock
+step lint tests/lint.sh
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,65 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Style checks on src/ and include/, with the kernel's own tools from the
+# Debian linux-source tree (fetched and cached by tests/qemu/kernel.sh).
+# Prints one line per check and "lint: N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+src=$(tests/qemu/kernel.sh --src-only | tail -1) || {
+	echo "lint: cannot fetch the kernel source for checkpatch"
+	echo "lint: 0 passed, 1 failed"
+	exit 1
+}
+files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 2>/dev/null ||
+	find src include -name '*.[ch]')
+
+passed=0 failed=0
+result() {
+	if [ "$2" -eq 0 ]; then
+		echo "ok   $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1"
+		failed=$((failed + 1))
+	fi
+}
+
+# checkpatch --strict: every file must report 0/0/0.
+out=$("$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+	-f $files 2>&1 | grep -v '^total: 0 errors, 0 warnings, 0 checks')
+[ -z "$out" ] || printf '%s\n' "$out"
+result "checkpatch --strict" "$([ -z "$out" ] && echo 0 || echo 1)"
+
+# kernel-doc: no warnings in any comment.
+out=$("$src/scripts/kernel-doc" -none -Wall $files 2>&1)
+[ -z "$out" ] || printf '%s\n' "$out"
+result "kernel-doc -Wall" "$([ -z "$out" ] && echo 0 || echo 1)"
+
+# Every exported function has kernel-doc with Context: (and Return: unless
+# it returns void).
+out=$(python3 tests/exports-doc.py $files)
+[ -z "$out" ] || printf '%s\n' "$out"
+result "exports documented (Context:, Return:)" "$([ -z "$out" ] && echo 0 || echo 1)"
+
+# Kernel-version checks live in src/compat/ only.
+out=$(grep -rn 'LINUX_VERSION_CODE\|KERNEL_VERSION(' src include |
+	grep -v '^src/compat/')
+[ -z "$out" ] || printf '%s\n' "$out"
+result "no version checks outside src/compat/" "$([ -z "$out" ] && echo 0 || echo 1)"
+
+# SPDX identifier on the first line (second for scripts with a shebang),
+# pr_fmt in every .c.
+bad=
+for f in $files $(git ls-files 'tests/*.c' 'tests/*.h' 2>/dev/null); do
+	head -1 "$f" | grep -q 'SPDX-License-Identifier' || bad="$bad $f"
+done
+for f in $(printf '%s\n' $files | grep '\.c$'); do
+	grep -q '^#define pr_fmt' "$f" || bad="$bad $f(pr_fmt)"
+done
+[ -z "$bad" ] || echo "missing SPDX line or pr_fmt:$bad"
+result "SPDX first line, pr_fmt set" "$([ -z "$bad" ] && echo 0 || echo 1)"
+
+echo "lint: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
