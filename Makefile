@@ -3,12 +3,14 @@
 #
 #   make [KDIR=/path/to/kernel/build]   build khoser.ko (default: running kernel)
 #   make clean
+#   make setup                          install and cache what the tests need
+#   make demo                           round trip (simulated kexec for now)
 #   make check                          every test (see tests/check.sh)
 #   make unit | valgrind | fuzz | lint  single steps of make check
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean check unit valgrind fuzz lint
+.PHONY: all modules clean setup demo check unit valgrind fuzz lint
 
 all: modules
 
@@ -19,6 +21,14 @@ clean:
 	if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf src/compat/generated
 	$(MAKE) -C tests/unit clean
+
+setup:
+	tests/deps.sh
+	tests/qemu/kernel.sh --version 7.2 >/dev/null
+	tests/stock/chroot.sh ensure >/dev/null
+
+demo:
+	$(MAKE) -s -C tests/unit demo
 
 check:
 	tests/check.sh

@@ -45,7 +45,9 @@ step() {
 	rm -f "$log"
 }
 
-step deps tests/deps.sh
+# Prerequisites are not tests: if they cannot be installed, that is one
+# failure and the steps that need them will fail too.
+tests/deps.sh || failed=$((failed + 1))
 step unit make -C tests/unit run
 step valgrind make -C tests/unit valgrind
 step fuzz make -C tests/unit fuzz
