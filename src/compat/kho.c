@@ -28,6 +28,35 @@ bool khoser_kho_boot(void)
 	return kho_is_enabled() && is_kho_boot();
 }
 
+/*
+ * KHO marks every page the previous kernel preserved in its struct page:
+ * page->private holds { order, magic 'KHOP' } (6.19 to 7.3 alike), and
+ * kho_restore_folio() WARNs on a page without it. Checking the mark first
+ * lets khoser refuse a corrupt pointer quietly.
+ */
+#define KHOSER_KHO_PAGE_MAGIC 0x4b484f50U
+
+union khoser_kho_page_info {
+	unsigned long page_private;
+	struct {
+		unsigned int order;
+		unsigned int magic;
+	};
+};
+
+static_assert(sizeof(union khoser_kho_page_info) == sizeof(unsigned long));
+
+static bool kho_marked(unsigned long pfn)
+{
+	union khoser_kho_page_info info;
+	struct page *page = pfn_to_online_page(pfn);
+
+	if (!page)
+		return false;
+	info.page_private = READ_ONCE(page->private);
+	return info.magic == KHOSER_KHO_PAGE_MAGIC;
+}
+
 /* One zeroed, preserved page, or an ERR_PTR. */
 void *khoser_kho_alloc_page(void)
 {
@@ -56,6 +85,10 @@ void *khoser_kho_claim_page(u64 phys, const char **why)
 	}
 	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) || !page_is_ram(pfn)) {
 		*why = "address outside RAM";
+		return NULL;
+	}
+	if (!kho_marked(pfn)) {
+		*why = "page was not preserved";
 		return NULL;
 	}
 	folio = kho_restore_folio(phys);

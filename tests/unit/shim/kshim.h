@@ -169,6 +169,10 @@ void *memchr_inv(const void *p, int c, size_t n);
 
 /* Simulated RAM, pages and folios. */
 struct folio;
+struct page {
+	unsigned long private;	/* KHO's mark on incoming preserved pages */
+};
+struct page *pfn_to_online_page(unsigned long pfn);
 extern unsigned char *shim_ram;
 extern unsigned long shim_ram_pages;
 #define SHIM_RAM_BASE 0x100000ULL	/* phys of the first RAM page */

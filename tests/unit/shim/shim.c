@@ -35,6 +35,10 @@ struct folio {
 };
 
 static struct pmeta *meta;
+static struct page *pages;
+
+/* KHO's page->private mark: { order, magic 'KHOP' } on a 64-bit LE host. */
+#define KHO_MARK(order) (0x4b484f50UL << 32 | (order))
 static struct folio *folios;
 static unsigned long cursor;
 static bool kho_on;
@@ -255,6 +259,13 @@ static long pfn_index(unsigned long pfn)
 	return pfn - first;
 }
 
+struct page *pfn_to_online_page(unsigned long pfn)
+{
+	long i = pfn_index(pfn);
+
+	return i < 0 ? NULL : &pages[i];
+}
+
 bool pfn_valid(unsigned long pfn)
 {
 	return pfn_index(pfn) >= 0;
@@ -321,8 +332,10 @@ static void free_range(unsigned long i)
 	unsigned long n = 1UL << meta[i].order, j;
 
 	memset(shim_ram + (i << PAGE_SHIFT), POISON, n << PAGE_SHIFT);
-	for (j = 0; j < n; j++)
+	for (j = 0; j < n; j++) {
 		meta[i + j] = (struct pmeta){ 0 };
+		pages[i + j].private = 0;
+	}
 }
 
 void folio_put(struct folio *f)
@@ -466,6 +479,7 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 		return NULL;
 	}
 	meta[i].kho = KHO_NONE;
+	pages[i].private = 0;
 	return &folios[i];
 }
 
@@ -567,11 +581,13 @@ void shim_boot(bool kho_enabled)
 			abort();
 		meta = calloc(RAM_PAGES, sizeof(*meta));
 		folios = calloc(RAM_PAGES, sizeof(*folios));
-		if (!meta || !folios)
+		pages = calloc(RAM_PAGES, sizeof(*pages));
+		if (!meta || !folios || !pages)
 			abort();
 	} else {
 		madvise(shim_ram, shim_ram_pages << PAGE_SHIFT, MADV_DONTNEED);
 		memset(meta, 0, shim_ram_pages * sizeof(*meta));
+		memset(pages, 0, shim_ram_pages * sizeof(*pages));
 	}
 	generation++;
 	free_old_allocs();
@@ -592,10 +608,12 @@ void shim_kexec(bool kho_enabled)
 	for (i = 0; i < shim_ram_pages; i++) {
 		if (!meta[i].used || !meta[i].head)
 			continue;
-		if (meta[i].kho == KHO_OUT && kho_on && kho_enabled)
+		if (meta[i].kho == KHO_OUT && kho_on && kho_enabled) {
 			meta[i].kho = KHO_IN;
-		else
+			pages[i].private = KHO_MARK(meta[i].order);
+		} else {
 			free_range(i);
+		}
 	}
 	memcpy(in_trees, out_trees, sizeof(in_trees));
 	memset(out_trees, 0, sizeof(out_trees));
@@ -618,6 +636,8 @@ void shim_fini(void)
 		munmap(shim_ram, RAM_PAGES << PAGE_SHIFT);
 	free(meta);
 	free(folios);
+	free(pages);
+	pages = NULL;
 	shim_ram = NULL;
 	meta = NULL;
 	folios = NULL;
