@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * khoser_test block-set objects: base sets written in boot 1 and carried
+ * through every hop, one new set per later hop, and (corrupt mode) sets
+ * damaged at reboot that the next kernel must refuse.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+#include "compat/slab.h"
+#include "kt.h"
+
+static unsigned int esizes[8] = { 1, 24, 64, 4080 };
+static int n_esizes = 4;
+module_param_array(esizes, uint, &n_esizes, 0444);
+MODULE_PARM_DESC(esizes, "entry sizes of the base block sets");
+
+static unsigned int counts[8] = { 10000, 5000, 200000, 300 };
+static int n_counts = 4;
+module_param_array(counts, uint, &n_counts, 0444);
+MODULE_PARM_DESC(counts, "entries of each base block set");
+
+#define GEN_ESZ		24
+#define GEN_COUNT	3000
+#define BAD_ESZ		64
+#define BAD_COUNT	(5 * 63)	/* five full blocks */
+
+enum {
+	D_NONE, D_CYCLE, D_ZERO, D_OVER, D_MISALIGN, D_OUTRAM, D_UNPRESERVED,
+	D_COMPAT, D_TRUNC,
+};
+
+static const struct {
+	const char *name;
+	int damage;
+	int err;
+} bad[] = {
+	{ "c-cycle", D_CYCLE, -EINVAL },
+	{ "c-zero", D_ZERO, -EINVAL },
+	{ "c-over", D_OVER, -EINVAL },
+	{ "c-misalign", D_MISALIGN, -EINVAL },
+	{ "c-outram", D_OUTRAM, -EINVAL },
+	{ "c-unpres", D_UNPRESERVED, -EINVAL },
+	{ "c-compat", D_COMPAT, -EPROTO },
+	{ "c-trunc", D_TRUNC, -EINVAL },
+};
+
+static struct kt_obj *objs[KT_MAX_OBJS];
+static unsigned int nobjs;
+static void *trunc_blob;		/* raw subtree with a short descriptor */
+static struct page *stray;		/* never preserved */
+
+static struct kt_obj *new_obj(const char *name, u64 tag, u32 esz, u64 count)
+{
+	struct kt_obj *o;
+
+	if (nobjs == KT_MAX_OBJS)
+		return NULL;
+	o = kzalloc_obj(*o);
+	if (!o)
+		return NULL;
+	strscpy(o->name, name, sizeof(o->name));
+	o->tag = tag;
+	o->esz = esz;
+	o->count = count;
+	if (khoser_block_set_init(&o->bs, esz)) {
+		kfree(o);
+		return NULL;
+	}
+	objs[nobjs++] = o;
+	return o;
+}
+
+/* Grow @o, fill it from @src (an incoming set) or the seed, publish it. */
+static int publish(struct kt_obj *o, struct khoser_block_set *src, int ver)
+{
+	struct khoser_block_set_it w, r;
+	char compat[KHOSER_COMPAT_LEN];
+	void *e, *s = NULL;
+	u64 i;
+	int err;
+
+	err = khoser_block_set_set_max_blocks(&o->bs, 1UL << 20);
+	if (!err)
+		err = khoser_block_set_grow(&o->bs, o->count);
+	if (err)
+		return err;
+	khoser_block_set_it_init(&w, &o->bs);
+	if (src)
+		khoser_block_set_it_init(&r, src);
+	for (i = 0; i < o->count; i++) {
+		e = khoser_block_set_it_reserve_entry(&w);
+		if (src)
+			s = khoser_block_set_it_read_entry(&r);
+		if (!e || (src && !s))
+			return -ENOSPC;
+		if (src)
+			memcpy(e, s, o->esz);
+		else
+			kt_fill(e, o->esz, o->tag, i);
+	}
+	kt_compat(compat, sizeof(compat), ver);
+	return khoser_block_set_publish(&o->bs, o->name, compat);
+}
+
+/* Restore @name into @in and check every entry against @tag. */
+static int check_set(const char *name, struct khoser_block_set *in, u32 esz,
+		     u64 count, u64 tag)
+{
+	struct khoser_block_set_it it;
+	char compat[KHOSER_COMPAT_LEN];
+	void *e;
+	u64 i;
+	int err;
+
+	kt_compat(compat, sizeof(compat), kt_ver);
+	khoser_block_set_init(in, esz);
+	khoser_block_set_set_max_blocks(in, 1UL << 20);
+	err = khoser_block_set_lookup(in, name, compat);
+	if (err) {
+		kt_failf("%s: lookup error %d", name, err);
+		return err;
+	}
+	khoser_block_set_it_init(&it, in);
+	for (i = 0; (e = khoser_block_set_it_read_entry(&it)); i++) {
+		if (i >= count || !kt_verify(e, esz, tag, i)) {
+			kt_failf("%s: entry %llu of %llu differs", name, i,
+				 count);
+			return -EBADMSG;
+		}
+		kt_checks++;
+	}
+	if (i != count) {
+		kt_failf("%s: %llu entries, expected %llu", name, i, count);
+		return -EBADMSG;
+	}
+	kt_checks++;
+	return 0;
+}
+
+static void base_name(char *buf, unsigned int k)
+{
+	snprintf(buf, KHOSER_NAME_LEN, "b1-e%u-%u", esizes[k], k);
+}
+
+static void gen_name(char *buf, int hop)
+{
+	snprintf(buf, KHOSER_NAME_LEN, "g%d-e%u", hop, GEN_ESZ);
+}
+
+static int preserve_bad(void)
+{
+	unsigned int k;
+	struct kt_obj *o;
+	int err;
+
+	for (k = 0; k < ARRAY_SIZE(bad); k++) {
+		if (bad[k].damage == D_TRUNC) {
+			/* A descriptor that is too short: KHO directly. */
+			trunc_blob = kho_alloc_preserve(PAGE_SIZE);
+			if (IS_ERR(trunc_blob)) {
+				err = PTR_ERR(trunc_blob);
+				trunc_blob = NULL;
+				return err;
+			}
+			memcpy(trunc_blob, KHOSER_ROOT_COMPAT,
+			       sizeof(KHOSER_ROOT_COMPAT));
+			err = kho_add_subtree(KHOSER_NODE_PREFIX "c-trunc",
+					      trunc_blob, 100);
+			if (err)
+				return err;
+			continue;
+		}
+		o = new_obj(bad[k].name, 100 + k, BAD_ESZ, BAD_COUNT);
+		if (!o)
+			return -ENOMEM;
+		o->damage = bad[k].damage;
+		err = publish(o, NULL, kt_ver);
+		if (err)
+			return err;
+	}
+	stray = alloc_page(GFP_KERNEL);
+	return stray ? 0 : -ENOMEM;
+}
+
+/**
+ * kt_block_preserve - publish this boot's block sets for the next kernel
+ *
+ * Hop 1 writes the base sets from the seed; later hops copy the sets they
+ * verified (still holding boot 1's bytes) and add one new set of their own.
+ *
+ * Return: 0 or an errno.
+ */
+int kt_block_preserve(void)
+{
+	struct khoser_block_set in;
+	char name[KHOSER_NAME_LEN];
+	struct kt_obj *o;
+	unsigned int k;
+	int h, err;
+
+	for (k = 0; k < n_esizes && k < n_counts; k++) {
+		base_name(name, k);
+		o = new_obj(name, k, esizes[k], counts[k]);
+		if (!o)
+			return -ENOMEM;
+		if (kt_hop == 1) {
+			err = publish(o, NULL, kt_ver);
+		} else {
+			err = check_set(name, &in, o->esz, o->count, k);
+			if (!err)
+				err = publish(o, &in, kt_ver);
+			khoser_block_set_destroy(&in);
+		}
+		if (err)
+			return err;
+	}
+	for (h = 2; h <= kt_hop; h++) {
+		gen_name(name, h);
+		o = new_obj(name, 1000 + h, GEN_ESZ, GEN_COUNT);
+		if (!o)
+			return -ENOMEM;
+		if (h == kt_hop) {
+			err = publish(o, NULL, kt_ver);
+		} else {
+			err = check_set(name, &in, GEN_ESZ, GEN_COUNT,
+					1000 + h);
+			if (!err)
+				err = publish(o, &in, kt_ver);
+			khoser_block_set_destroy(&in);
+		}
+		if (err)
+			return err;
+	}
+	if (kt_mode == KT_CORRUPT && kt_hop == 1)
+		return preserve_bad();
+	return 0;
+}
+
+static int verify_bad(void)
+{
+	struct khoser_block_set in;
+	char compat[KHOSER_COMPAT_LEN];
+	phys_addr_t phys;
+	unsigned int k;
+	int err;
+
+	for (k = 0; k < ARRAY_SIZE(bad); k++) {
+		/* c-compat is looked up as the next version of this driver. */
+		kt_compat(compat, sizeof(compat),
+			  kt_ver + (bad[k].damage == D_COMPAT));
+		khoser_block_set_init(&in, BAD_ESZ);
+		err = khoser_block_set_lookup(&in, bad[k].name, compat);
+		if (err != bad[k].err) {
+			kt_failf("%s: lookup returned %d, expected %d",
+				 bad[k].name, err, bad[k].err);
+			if (!err)
+				khoser_block_set_destroy(&in);
+			return -EBADMSG;
+		}
+		if (!khoser_block_set_is_empty(&in)) {
+			kt_failf("%s: refused but not empty", bad[k].name);
+			return -EBADMSG;
+		}
+		khoser_release(bad[k].name);
+		kt_checks++;
+	}
+	/* Take back the page behind the short descriptor khoser refused. */
+	if (!kho_retrieve_subtree(KHOSER_NODE_PREFIX "c-trunc", &phys, NULL))
+		kho_restore_free(phys_to_virt(phys));
+	return 0;
+}
+
+/**
+ * kt_block_verify - verify what the previous boot handed over
+ *
+ * Base and generation sets are verified where they are copied for the next
+ * hop (kt_block_preserve()); on the last hop, or when nothing follows, they
+ * are verified and freed here.
+ *
+ * Return: 0 or an errno; kt_fail says what.
+ */
+int kt_block_verify(void)
+{
+	struct khoser_block_set in;
+	char name[KHOSER_NAME_LEN];
+	unsigned int k;
+	int h, err = 0;
+
+	if (kt_mode == KT_CORRUPT && kt_hop == 2)
+		err = verify_bad();
+	if (err || kt_hop < kt_hops)
+		return err;
+	for (k = 0; k < n_esizes && k < n_counts && !err; k++) {
+		base_name(name, k);
+		err = check_set(name, &in, esizes[k], counts[k], k);
+		khoser_block_set_destroy(&in);
+		khoser_release(name);
+	}
+	for (h = 2; h < kt_hop && !err; h++) {
+		gen_name(name, h);
+		err = check_set(name, &in, GEN_ESZ, GEN_COUNT, 1000 + h);
+		khoser_block_set_destroy(&in);
+		khoser_release(name);
+	}
+	return err;
+}
+
+static struct khoser_block_hdr *nth_block(struct kt_obj *o, unsigned int n)
+{
+	struct khoser_block *blk;
+
+	list_for_each_entry(blk, &o->bs.blocks, list)
+		if (!n--)
+			return blk->hdr;
+	return NULL;
+}
+
+/**
+ * kt_block_damage - corrupt the chosen sets (reboot notifier, after sealing)
+ *
+ * Return: 0, or -ENOENT when a set is shorter than expected.
+ */
+int kt_block_damage(void)
+{
+	struct khoser_block_hdr *h1, *h2, *h3;
+	unsigned int k;
+
+	for (k = 0; k < nobjs; k++) {
+		struct kt_obj *o = objs[k];
+
+		if (o->damage == D_NONE || o->damage == D_COMPAT)
+			continue;
+		h1 = nth_block(o, 1);
+		h2 = nth_block(o, 2);
+		h3 = nth_block(o, 3);
+		if (!h1 || !h2 || !h3)
+			return -ENOENT;
+		switch (o->damage) {
+		case D_CYCLE:
+			h3->next = virt_to_phys(h1);
+			break;
+		case D_ZERO:
+			h2->count = 0;
+			break;
+		case D_OVER:
+			h1->count = o->bs.per_block + 1;
+			break;
+		case D_MISALIGN:
+			h1->next += 8;
+			break;
+		case D_OUTRAM:
+			h1->next = 1ULL << 46;
+			break;
+		case D_UNPRESERVED:
+			h1->next = page_to_phys(stray);
+			break;
+		}
+	}
+	pr_info("damaged %zu objects for the next kernel\n", ARRAY_SIZE(bad));
+	return 0;
+}
+
+/**
+ * kt_block_cleanup - unpublish and free everything (module unload)
+ */
+void kt_block_cleanup(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < nobjs; k++) {
+		khoser_unpublish(objs[k]->name);
+		khoser_block_set_destroy(&objs[k]->bs);
+		kfree(objs[k]);
+	}
+	nobjs = 0;
+	if (trunc_blob) {
+		kho_remove_subtree(trunc_blob);
+		kho_unpreserve_free(trunc_blob);
+		trunc_blob = NULL;
+	}
+	if (stray)
+		__free_page(stray);
+	stray = NULL;
+}
+
+/**
+ * kt_block_unavailable - every KHO-touching call must say -EOPNOTSUPP
+ *
+ * Return: 0 or -EBADMSG with kt_fail set.
+ */
+int kt_block_unavailable(void)
+{
+	struct khoser_block_set bs;
+	char compat[KHOSER_COMPAT_LEN];
+	phys_addr_t phys;
+	u64 size;
+	int r[6];
+	unsigned int k;
+
+	kt_compat(compat, sizeof(compat), kt_ver);
+	khoser_block_set_init(&bs, 64);
+	r[0] = khoser_block_set_grow(&bs, 10);
+	r[1] = khoser_block_set_restore(&bs, PAGE_SIZE);
+	r[2] = khoser_block_set_publish(&bs, "x", compat);
+	r[3] = khoser_block_set_lookup(&bs, "x", compat);
+	r[4] = khoser_publish("x", compat, 0, 0);
+	r[5] = khoser_lookup("x", compat, &phys, &size);
+	for (k = 0; k < ARRAY_SIZE(r); k++) {
+		if (r[k] != -EOPNOTSUPP) {
+			kt_failf("unavailable: call %u returned %d", k, r[k]);
+			return -EBADMSG;
+		}
+		kt_checks++;
+	}
+	if (khoser_is_kho_boot()) {
+		kt_failf("unavailable: KHO boot reported");
+		return -EBADMSG;
+	}
+	kt_checks++;
+	pr_info("KHO unavailable: every call refused with -EOPNOTSUPP\n");
+	return 0;
+}
+
+/**
+ * kt_block_summary - what this boot preserved
+ * @objs_out: objects
+ * @entries: entries
+ * @bytes:   bytes in preserved blocks
+ */
+void kt_block_summary(u64 *objs_out, u64 *entries, u64 *bytes)
+{
+	unsigned int k;
+
+	for (k = 0; k < nobjs; k++) {
+		(*objs_out)++;
+		*entries += khoser_block_set_entries(&objs[k]->bs);
+		*bytes += (u64)objs[k]->bs.nblocks * PAGE_SIZE;
+	}
+}

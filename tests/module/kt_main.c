@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * khoser_test: preserve deterministic data in a normal boot, verify every
+ * byte in a KHO boot, re-preserve for the next hop, and say one verdict:
+ *
+ *	khoser_test: PASS <n> checks
+ *	khoser_test: FAIL <what, where>
+ *
+ * also readable from /sys/kernel/debug/khoser_test/verdict.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/reboot.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include "kt.h"
+
+ulong kt_seed = 1;
+module_param_named(seed, kt_seed, ulong, 0444);
+MODULE_PARM_DESC(seed, "content seed");
+
+int kt_hop = 1;
+module_param_named(hop, kt_hop, int, 0444);
+MODULE_PARM_DESC(hop, "this boot's number, 1 for the first");
+
+int kt_hops = 2;
+module_param_named(hops, kt_hops, int, 0444);
+MODULE_PARM_DESC(hops, "boots in the run; boots before the last re-preserve");
+
+int kt_ver = 1;
+module_param_named(ver, kt_ver, int, 0444);
+MODULE_PARM_DESC(ver, "own version in the composite compatible string");
+
+static char *mode = "normal";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "normal, corrupt (damage objects at reboot) or off");
+
+enum kt_mode kt_mode;
+u64 kt_checks;
+char kt_fail[160];
+static char verdict[200];
+static struct dentry *dir;
+
+void kt_failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (kt_fail[0])
+		return;		/* the first failure is the one reported */
+	va_start(ap, fmt);
+	vsnprintf(kt_fail, sizeof(kt_fail), fmt, ap);
+	va_end(ap);
+}
+
+void kt_compat(char *buf, size_t len, int ver)
+{
+	static const char * const formats[] = { KHOSER_BLOCK_COMPAT };
+	char own[32];
+
+	snprintf(own, sizeof(own), KT_OWNER "-v%d", ver);
+	if (khoser_compat_build(buf, len, own, formats,
+				ARRAY_SIZE(formats)) < 0)
+		buf[0] = '\0';
+}
+
+static u64 word_at(u64 tag, u64 idx, u32 w)
+{
+	u64 x = kt_seed * 0x9e3779b97f4a7c15ULL + tag * 0xff51afd7ed558ccdULL +
+		idx * 0xbf58476d1ce4e5b9ULL + w * 0x94d049bb133111ebULL + 1;
+
+	x ^= x >> 31;
+	x *= 0xd6e8feb86659fd93ULL;
+	x ^= x >> 32;
+	return x;
+}
+
+void kt_fill(void *entry, u32 esz, u64 tag, u64 idx)
+{
+	u8 *p = entry;
+	u32 i;
+	u64 w;
+
+	for (i = 0; i < esz; i += 8) {
+		w = word_at(tag, idx, i / 8);
+		memcpy(p + i, &w, min_t(u32, esz - i, 8));
+	}
+}
+
+bool kt_verify(const void *entry, u32 esz, u64 tag, u64 idx)
+{
+	const u8 *p = entry;
+	u32 i;
+	u64 w;
+
+	for (i = 0; i < esz; i += 8) {
+		w = word_at(tag, idx, i / 8);
+		if (memcmp(p + i, &w, min_t(u32, esz - i, 8)))
+			return false;
+	}
+	return true;
+}
+
+static int verdict_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%s\n", verdict);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(verdict);
+
+static int kt_reboot(struct notifier_block *nb, unsigned long action,
+		     void *data)
+{
+	if (kt_mode == KT_CORRUPT && kt_block_damage())
+		pr_err("damage: could not apply\n");
+	return NOTIFY_DONE;
+}
+
+/* After khoser's own hook, which seals published sets. */
+static struct notifier_block reboot_nb = {
+	.notifier_call = kt_reboot,
+	.priority = -100,
+};
+
+static void say(void)
+{
+	if (kt_fail[0])
+		snprintf(verdict, sizeof(verdict), "FAIL %s", kt_fail);
+	else
+		snprintf(verdict, sizeof(verdict), "PASS %llu checks",
+			 kt_checks);
+	pr_info("%s\n", verdict);
+}
+
+static int __init kt_init(void)
+{
+	u64 objs = 0, entries = 0, bytes = 0;
+	bool kho_boot;
+	int err;
+
+	if (!strcmp(mode, "corrupt"))
+		kt_mode = KT_CORRUPT;
+	else if (!strcmp(mode, "off"))
+		kt_mode = KT_OFF;
+	else if (strcmp(mode, "normal"))
+		return -EINVAL;
+
+	dir = debugfs_create_dir("khoser_test", NULL);
+	debugfs_create_file("verdict", 0444, dir, NULL, &verdict_fops);
+
+	if (!khoser_is_enabled()) {
+		if (kt_mode != KT_OFF)
+			kt_failf("KHO unavailable but mode %s", mode);
+		else
+			kt_block_unavailable();
+		say();
+		return 0;
+	}
+	if (kt_mode == KT_OFF)
+		kt_failf("KHO available in mode off");
+
+	kho_boot = khoser_is_kho_boot();
+	if (kho_boot)
+		kt_block_verify();
+	else if (kt_hop != 1)
+		kt_failf("hop %d is not a KHO boot", kt_hop);
+	/* Copying forward verifies what it copies (kt_block_preserve()). */
+	if (kt_hop < kt_hops && !kt_fail[0]) {
+		err = kt_block_preserve();
+		if (err && !kt_fail[0])
+			kt_failf("preserve: error %d", err);
+		kt_block_summary(&objs, &entries, &bytes);
+		if (!kt_fail[0])
+			pr_info("preserved %llu objects, %llu entries, %llu bytes for hop %d of %d\n",
+				objs, entries, bytes, kt_hop + 1, kt_hops);
+	}
+	if (kho_boot || kt_fail[0])
+		say();
+	return register_reboot_notifier(&reboot_nb);
+}
+
+static void __exit kt_exit(void)
+{
+	unregister_reboot_notifier(&reboot_nb);
+	kt_block_cleanup();
+	debugfs_remove_recursive(dir);
+}
+
+module_init(kt_init);
+module_exit(kt_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("khoser companion test module");
