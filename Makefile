@@ -4,13 +4,13 @@
 #   make [KDIR=/path/to/kernel/build]   build khoser.ko (default: running kernel)
 #   make clean
 #   make setup                          install and cache what the tests need
-#   make demo                           round trip (simulated kexec for now)
+#   make demo                           QEMU kexec round trip with a summary
 #   make check                          every test (see tests/check.sh)
-#   make unit | valgrind | fuzz | lint  single steps of make check
+#   make unit | valgrind | fuzz | e2e | lint   single steps of make check
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup demo check unit valgrind fuzz lint
+.PHONY: all modules clean setup demo check e2e unit valgrind fuzz lint
 
 all: modules
 
@@ -28,10 +28,13 @@ setup:
 	tests/stock/chroot.sh ensure >/dev/null
 
 demo:
-	$(MAKE) -s -C tests/unit demo
+	tests/qemu/run.sh --summary roundtrip
 
 check:
 	tests/check.sh
+
+e2e:
+	tests/qemu/e2e.sh
 
 unit:
 	$(MAKE) -C tests/unit run

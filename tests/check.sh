@@ -4,6 +4,7 @@
 #   unit      userspace tests of src/ under ASan+UBSan (one count per test)
 #   valgrind  the same tests unsanitized under valgrind memcheck
 #   fuzz      libFuzzer on the restore paths, FUZZ_SECONDS each
+#   e2e       QEMU kexec scenarios with khoser_test (tests/qemu/e2e.sh)
 #   kbuild    khoser.ko against the KHO 7.2 tree and Debian's stock headers
 #   lint      checkpatch --strict, kernel-doc, export docs, SPDX, pr_fmt
 # Step results are counted: a step's own "N passed, N failed" line when it
@@ -51,6 +52,7 @@ tests/deps.sh || failed=$((failed + 1))
 step unit make -C tests/unit run
 step valgrind make -C tests/unit valgrind
 step fuzz make -C tests/unit fuzz
+step e2e tests/qemu/e2e.sh
 step kbuild-kho tests/kbuild.sh kho
 step kbuild-stock tests/kbuild.sh stock
 step lint tests/lint.sh

@@ -115,7 +115,7 @@ DEFINE_SHOW_ATTRIBUTE(verdict);
 static int kt_reboot(struct notifier_block *nb, unsigned long action,
 		     void *data)
 {
-	if (kt_mode == KT_CORRUPT && kt_block_damage())
+	if (kt_mode == KT_CORRUPT && kt_hop == 1 && kt_block_damage())
 		pr_err("damage: could not apply\n");
 	return NOTIFY_DONE;
 }

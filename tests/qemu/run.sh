@@ -202,7 +202,7 @@ if [ "$summary" = 1 ]; then
 		"$( [ ${#fail[@]} -eq 0 ] && echo PASS || echo FAIL ); ${secs}s"
 fi
 if [ ${#fail[@]} -gt 0 ]; then
-	printf 'run.sh: %s: FAIL: %s\n' "$scenario" "${fail[@]}"
+	printf "run.sh: $scenario: FAIL: %s\n" "${fail[@]}"
 	echo "run.sh: serial log: $out"
 	exit 1
 fi
