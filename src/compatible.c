@@ -184,20 +184,6 @@ int khoser_compat_build(char *buf, size_t len, const char *own,
 }
 EXPORT_SYMBOL_GPL(khoser_compat_build);
 
-static void report(const char *name, const struct part *p, const char *what,
-		   unsigned long v1, unsigned long v2)
-{
-	if (!strcmp(what, "differs"))
-		pr_err("%s: %.*s: expected v%lu, found v%lu\n", name,
-		       (int)p->blen, p->base, v1, v2);
-	else if (!strcmp(what, "missing"))
-		pr_err("%s: %.*s: expected v%lu, not present\n", name,
-		       (int)p->blen, p->base, v1);
-	else
-		pr_err("%s: %.*s: not expected, found v%lu\n", name,
-		       (int)p->blen, p->base, v2);
-}
-
 /**
  * khoser_compat_check - compare an expected compatible string with a found one
  * @name:     object name, for the log line
@@ -236,21 +222,25 @@ int khoser_compat_check(const char *name, const char *expected,
 		return -EPROTO;
 	}
 	if (e[0].ver != f[0].ver) {
-		report(name, &e[0], "differs", e[0].ver, f[0].ver);
+		pr_err("%s: %.*s: expected v%lu, found v%lu\n", name,
+		       (int)e[0].blen, e[0].base, e[0].ver, f[0].ver);
 		return -EPROTO;
 	}
 	while (i < ne || j < nf) {
 		c = i == ne ? 1 : j == nf ? -1 : base_cmp(&e[i], &f[j]);
 		if (c < 0) {
-			report(name, &e[i], "missing", e[i].ver, 0);
+			pr_err("%s: %.*s: expected v%lu, not present\n", name,
+			       (int)e[i].blen, e[i].base, e[i].ver);
 			return -EPROTO;
 		}
 		if (c > 0) {
-			report(name, &f[j], "extra", 0, f[j].ver);
+			pr_err("%s: %.*s: not expected, found v%lu\n", name,
+			       (int)f[j].blen, f[j].base, f[j].ver);
 			return -EPROTO;
 		}
 		if (e[i].ver != f[j].ver) {
-			report(name, &e[i], "differs", e[i].ver, f[j].ver);
+			pr_err("%s: %.*s: expected v%lu, found v%lu\n", name,
+			       (int)e[i].blen, e[i].base, e[i].ver, f[j].ver);
 			return -EPROTO;
 		}
 		i++;

@@ -15,7 +15,7 @@
 /* What a run checks; "corrupt" damages objects at reboot, "off" expects
  * KHO to be unavailable.
  */
-enum kt_mode { KT_NORMAL, KT_CORRUPT, KT_OFF };
+enum kt_mode { KT_NORMAL, KT_CORRUPT, KT_OFF, KT_MISMATCH };
 
 /**
  * struct kt_obj - one block set this boot publishes
@@ -55,6 +55,7 @@ int kt_block_verify(void);
 int kt_block_damage(void);
 void kt_block_cleanup(void);
 int kt_block_unavailable(void);
+int kt_block_mismatch(void);
 void kt_block_summary(u64 *objs, u64 *entries, u64 *bytes);
 
 #endif /* _KHOSER_TEST_KT_H */

@@ -311,6 +311,40 @@ int kt_block_verify(void)
 	return err;
 }
 
+/**
+ * kt_block_mismatch - a build with another own version must be refused
+ *
+ * Every base set was published by a build of another version: each lookup
+ * must fail with -EPROTO before anything is restored.
+ *
+ * Return: 0 or -EBADMSG with kt_fail set.
+ */
+int kt_block_mismatch(void)
+{
+	struct khoser_block_set in;
+	char compat[KHOSER_COMPAT_LEN], name[KHOSER_NAME_LEN];
+	unsigned int k;
+	int err;
+
+	kt_compat(compat, sizeof(compat), kt_ver);
+	for (k = 0; k < n_esizes && k < n_counts; k++) {
+		base_name(name, k);
+		khoser_block_set_init(&in, esizes[k]);
+		err = khoser_block_set_lookup(&in, name, compat);
+		if (err != -EPROTO || !khoser_block_set_is_empty(&in)) {
+			kt_failf("%s: lookup by v%d returned %d, expected %d",
+				 name, kt_ver, err, -EPROTO);
+			if (!err)
+				khoser_block_set_destroy(&in);
+			return -EBADMSG;
+		}
+		khoser_release(name);
+		kt_checks++;
+	}
+	pr_info("data of another version refused: %u objects\n", k);
+	return 0;
+}
+
 static struct khoser_block_hdr *nth_block(struct kt_obj *o, unsigned int n)
 {
 	struct khoser_block *blk;

@@ -32,13 +32,13 @@ int kt_hops = 2;
 module_param_named(hops, kt_hops, int, 0444);
 MODULE_PARM_DESC(hops, "boots in the run; boots before the last re-preserve");
 
-int kt_ver = 1;
+int kt_ver = KT_VERSION;
 module_param_named(ver, kt_ver, int, 0444);
-MODULE_PARM_DESC(ver, "own version in the composite compatible string");
+MODULE_PARM_DESC(ver, "own version in the composite compatible string (default: the build's)");
 
 static char *mode = "normal";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "normal, corrupt (damage objects at reboot) or off");
+MODULE_PARM_DESC(mode, "normal, corrupt (damage objects at reboot), off, or mismatch (expect a newer build to refuse this data)");
 
 enum kt_mode kt_mode;
 u64 kt_checks;
@@ -146,6 +146,8 @@ static int __init kt_init(void)
 		kt_mode = KT_CORRUPT;
 	else if (!strcmp(mode, "off"))
 		kt_mode = KT_OFF;
+	else if (!strcmp(mode, "mismatch"))
+		kt_mode = KT_MISMATCH;
 	else if (strcmp(mode, "normal"))
 		return -EINVAL;
 
@@ -164,12 +166,15 @@ static int __init kt_init(void)
 		kt_failf("KHO available in mode off");
 
 	kho_boot = khoser_is_kho_boot();
-	if (kho_boot)
+	if (kho_boot && kt_mode == KT_MISMATCH)
+		kt_block_mismatch();
+	else if (kho_boot)
 		kt_block_verify();
 	else if (kt_hop != 1)
 		kt_failf("hop %d is not a KHO boot", kt_hop);
 	/* Copying forward verifies what it copies (kt_block_preserve()). */
-	if (kt_hop < kt_hops && !kt_fail[0]) {
+	if (kt_hop < kt_hops && !kt_fail[0] &&
+	    !(kho_boot && kt_mode == KT_MISMATCH)) {
 		err = kt_block_preserve();
 		if (err && !kt_fail[0])
 			kt_failf("preserve: error %d", err);

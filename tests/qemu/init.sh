@@ -26,7 +26,7 @@ say "hop $hop of $HOPS, kernel $krel"
 load() {
 	insmod $m/khoser.ko &&
 		insmod $m/khoser_test.ko seed="$SEED" hop="$hop" hops="$HOPS" \
-			mode="$MODE" ver="$VER" $EXTRA
+			mode="$MODE" ${VER:+ver="$VER"} $EXTRA
 }
 unload() {
 	rmmod khoser_test && rmmod khoser

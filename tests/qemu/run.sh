@@ -9,11 +9,15 @@
 #   corrupt     2 boots: damaged objects refused, the rest verified
 #   kho-off     1 boot without kho=on: loads, every call -EOPNOTSUPP
 #   reload      2 boots: unload/reload the modules in boot 1 first
+#   cross       like roundtrip, across --kernels (e.g. 7.2,7.3,7.2)
+#   mismatch    7.2 -> 7.3, the 7.3 companion built as version 2: its
+#               lookups must be refused with -EPROTO naming the component
 #   custom      set everything with the options below
 # options:
 #   --variant fast|debug   kernel config (debug: KASAN, kmemleak, lockdep)
 #   --kernels 7.2,7.3,...  kernel per boot (default 7.2 for every boot)
-#   --hops N --mode normal|corrupt|off --ver N --no-kho --reload
+#   --hops N --mode normal|corrupt|off|mismatch --ver N --no-kho --reload
+#   --build-ver V=N        build the companion for kernel V as version N
 #   --extra "PARAMS"       more khoser_test parameters
 #   --timeout SECS         whole run (default 300, debug 900)
 #   --summary              print a short human summary
@@ -23,7 +27,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
-variant=fast kernels= hops= mode= ver=1 kho=1 reload=0 extra= timeout=
+variant=fast kernels= hops= mode= ver= kho=1 reload=0 extra= timeout=
+declare -A build_ver
 summary=0 scenario=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -32,6 +37,7 @@ while [ $# -gt 0 ]; do
 	--hops) hops=$2; shift ;;
 	--mode) mode=$2; shift ;;
 	--ver) ver=$2; shift ;;
+	--build-ver) build_ver[${2%%=*}]=${2#*=}; shift ;;
 	--no-kho) kho=0 ;;
 	--reload) reload=1 ;;
 	--extra) extra=$2; shift ;;
@@ -49,6 +55,11 @@ multihop) : "${hops:=3}" "${mode:=normal}" ;;
 corrupt) : "${hops:=2}" "${mode:=corrupt}" ;;
 kho-off) : "${hops:=1}" "${mode:=off}"; kho=0 ;;
 reload) : "${hops:=2}" "${mode:=normal}"; reload=1 ;;
+cross) : "${mode:=normal}"
+	[ -n "$kernels" ] || { echo "run.sh: cross needs --kernels" >&2; exit 2; }
+	: "${hops:=$(($(tr -cd , <<<"${kernels%,}" | wc -c) + 1))}" ;;
+mismatch) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.2,7.3}"
+	[ ${#build_ver[@]} -gt 0 ] || build_ver[${kernels##*,}]=2 ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,24p' "$0" >&2; exit 2 ;;
 esac
@@ -96,7 +107,8 @@ build_for() {
 		(cd "$top" && xargs cp --parents -t "$out")
 	make -s -C "$kdir" M="$out" W=1 modules >"$stage/build-$v.log" 2>&1 &&
 		make -s -C "$kdir" M="$out/tests/module" \
-			KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" W=1 modules \
+			KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" W=1 \
+			KT_VERSION="${build_ver[$v]:-1}" modules \
 			>>"$stage/build-$v.log" 2>&1 || {
 		cat "$stage/build-$v.log" >&2
 		return 1
@@ -188,13 +200,17 @@ if grep -nE 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ n
 	"$out" >&2; then
 	fail+=("kernel complained")
 fi
+if [ "$mode" = mismatch ] &&
+	! grep -q 'khoser: .*: khoser_test: expected v[0-9]*, found v[0-9]*' "$out"; then
+	fail+=("no log line naming the mismatched component")
+fi
 for k in $(seq 2 "$hops"); do
 	[ "$kho" = 1 ] || break
 	grep -q "KHO: exec from: .*(count $((k - 1)))" "$out" ||
 		fail+=("boot $k was not a KHO boot")
 done
 
-grep -E 'khoser_test: (PASS|FAIL)|khoser_test: preserved|khoser-run: (hop|reloaded)' "$out" |
+grep -E 'khoser_test: (PASS|FAIL)|khoser_test: (preserved|data of)|khoser-run: (hop|reloaded)|khoser: .*expected v' "$out" |
 	sed 's/^.*\(khoser[-_a-z]*: \)/  \1/' || true
 if [ "$summary" = 1 ]; then
 	pres=$(grep -m1 'khoser_test: preserved' "$out" | sed 's/.*preserved //')
