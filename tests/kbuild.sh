@@ -43,7 +43,8 @@ stock)
 	;;
 esac
 
-if grep -E 'warning:|error:' "$log"; then
+# Compiler and modpost diagnostics (not kbuild's toolchain notices).
+if grep -E '\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)|^(WARNING|ERROR): modpost|^make.*Error' "$log"; then
 	echo "kbuild $which: warnings above"
 	exit 1
 fi

@@ -113,7 +113,8 @@ build_for() {
 		cat "$stage/build-$v.log" >&2
 		return 1
 	}
-	if grep -E 'warning:|error:' "$stage/build-$v.log" >&2; then
+	# Compiler and modpost diagnostics (not kbuild's toolchain notices).
+	if grep -E '\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)|^(WARNING|ERROR): modpost|^make.*Error' "$stage/build-$v.log" >&2; then
 		log "module build for $v has warnings"
 		return 1
 	fi
@@ -154,7 +155,12 @@ first=${krels%% *}
 append="console=ttyS0 panic=-1 loglevel=7"
 [ "$kho" = 1 ] && append="$append kho=on"
 mem=1G
-[ "$variant" = debug ] && mem=2G
+if [ "$variant" = debug ]; then
+	# KASAN's shadow inflates the kernel's reservations, and the next
+	# kernel boots inside the scratch area: size it explicitly.
+	mem=3G
+	append="$append kho_scratch=64M,1024M,64M"
+fi
 qemu() {
 	timeout "$1" qemu-system-x86_64 -accel "$2" -m "$mem" -smp 1 \
 		-nographic -no-reboot -kernel "$r/boot/bzImage-$first" \
