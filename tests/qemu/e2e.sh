@@ -1,20 +1,31 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # The QEMU kexec scenarios of make check, one count each.
-# KHOSER_E2E_VARIANT=debug runs them on the KASAN/kmemleak/lockdep kernel.
+# KHOSER_E2E_VARIANT=debug runs them on the KASAN/kmemleak/lockdep kernel
+# (the 7.3 debug kernel is built too unless KHOSER_E2E_CROSS=0).
 set -u
 here=$(dirname "$0")
 variant=${KHOSER_E2E_VARIANT:-fast}
 passed=0 failed=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-for s in roundtrip multihop corrupt kho-off reload; do
-	if "$here/run.sh" --variant "$variant" "$s" >"$out" 2>&1; then
+run() {
+	if "$here/run.sh" --variant "$variant" "$@" >"$out" 2>&1; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 	fi
 	grep -v '^kernel.sh:' "$out"
+}
+for s in roundtrip multihop corrupt kho-off reload; do
+	run "$s"
 done
+# Live update across kernel versions (KHOSER_E2E_CROSS=0 skips them).
+if [ "${KHOSER_E2E_CROSS:-1}" = 1 ]; then
+	for k in 7.2,7.3 7.3,7.2 7.2,7.3,7.2; do
+		run --kernels "$k" cross
+	done
+	run mismatch
+fi
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -28,7 +28,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 variant=fast kernels= hops= mode= ver= kho=1 reload=0 extra= timeout=
-declare -A build_ver
+declare -A build_ver=()
 summary=0 scenario=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -182,7 +182,9 @@ if [ -z "${KHOSER_QEMU_ACCEL:-}" ] && [ -w /dev/kvm ]; then
 fi
 accel=${KHOSER_QEMU_ACCEL:-$accel}
 
-out=$work/logs/$scenario.log
+name=$scenario
+[ "$scenario" = cross ] && name=$scenario-${kernels//,/-}
+out=$work/logs/$name.log
 log "$scenario: $hops boots ($krels), mode $mode, $variant kernel, $accel"
 start=$(date +%s)
 rc=0
@@ -217,7 +219,7 @@ for k in $(seq 2 "$hops"); do
 done
 
 grep -E 'khoser_test: (PASS|FAIL)|khoser_test: (preserved|data of)|khoser-run: (hop|reloaded)|khoser: .*expected v' "$out" |
-	sed 's/^.*\(khoser[-_a-z]*: \)/  \1/' || true
+	sed 's/^/  /' || true
 if [ "$summary" = 1 ]; then
 	pres=$(grep -m1 'khoser_test: preserved' "$out" | sed 's/.*preserved //')
 	echo "summary: ${pres%% for hop*}; hops $((hops - 1)) ($krels); verdict" \
