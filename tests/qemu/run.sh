@@ -10,6 +10,9 @@
 #   kho-off     1 boot without kho=on: loads, every call -EOPNOTSUPP
 #   reload      2 boots: unload/reload the modules in boot 1 first
 #   cross       like roundtrip, across --kernels (e.g. 7.2,7.3,7.2)
+#   stock       1 boot of Debian's stock 7.2 kernel (KHO compiled out) with
+#               khoser built against its headers: loads, every call
+#               -EOPNOTSUPP
 #   mismatch    7.2 -> 7.3, the 7.3 companion built as version 2: its
 #               lookups must be refused with -EPROTO naming the component
 #   custom      set everything with the options below
@@ -60,6 +63,7 @@ cross) : "${mode:=normal}"
 	: "${hops:=$(($(tr -cd , <<<"${kernels%,}" | wc -c) + 1))}" ;;
 mismatch) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.2,7.3}"
 	[ ${#build_ver[@]} -gt 0 ] || build_ver[${kernels##*,}]=2 ;;
+stock) : "${hops:=1}" "${mode:=off}" "${kernels:=stock}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,24p' "$0" >&2; exit 2 ;;
 esac
@@ -96,8 +100,29 @@ trap 'rm -rf "$stage"' EXIT
 # --- kernels and modules ----------------------------------------------------
 # One build of khoser + khoser_test per kernel, from a copy of the sources.
 declare -A krel_of
+# Debian's stock kernel: modules built in the sid chroot with its headers.
+build_stock() {
+	local kver=${KHOSER_STOCK_KVER:-7.2.13+deb14-amd64} img out
+	img=$("$top/tests/stock/image.sh" | tail -1)
+	out=$stage/src-stock
+	mkdir -p "$out"
+	(cd "$top" && git ls-files -co --exclude-standard Makefile Kbuild src include tests/module) |
+		(cd "$top" && xargs cp --parents -t "$out")
+	"$top/tests/stock/chroot.sh" build "$out" --out "$out/ko" -- sh -c \
+		"make KDIR=/usr/src/linux-headers-$kver W=1 && make -C /usr/src/linux-headers-$kver M=/build/src/tests/module KBUILD_EXTRA_SYMBOLS=/build/src/Module.symvers W=1 modules" \
+		>"$stage/build-stock.log" 2>&1 || {
+		cat "$stage/build-stock.log" "$out/ko/build.log" >&2
+		return 1
+	}
+	mkdir -p "$stage/root/lib/modules/$kver" "$stage/root/boot"
+	cp "$out/ko/khoser.ko" "$out/ko/khoser_test.ko" "$stage/root/lib/modules/$kver/"
+	cp "$img" "$stage/root/boot/bzImage-$kver"
+	krel_of[stock]=$kver
+}
+
 build_for() {
 	local v=$1 kdir krel out
+	[ "$v" = stock ] && { build_stock; return; }
 	kdir=$("$top/tests/qemu/kernel.sh" --version "$v" --variant "$variant" | tail -1)
 	krel=$(cat "$kdir/include/config/kernel.release")
 	out=$stage/src-$v
