@@ -193,6 +193,26 @@ static void free_object(struct khoser_object *obj)
 	kfree(obj);
 }
 
+/* Drop @name from the outgoing or incoming registry. */
+static int drop_named(const char *name, bool incoming)
+{
+	struct khoser_object *obj;
+	int err = -ENOENT;
+
+	if (!khoser_available())
+		return -EOPNOTSUPP;
+	mutex_lock(&reg->lock);
+	obj = name ? find(incoming ? &reg->in : &reg->out, name) : NULL;
+	if (obj) {
+		if (!incoming)
+			khoser_kho_remove_subtree(obj->desc);
+		free_object(obj);
+		err = 0;
+	}
+	mutex_unlock(&reg->lock);
+	return err;
+}
+
 /**
  * khoser_unpublish - withdraw an object published in this kernel
  * @name: object name
@@ -202,20 +222,7 @@ static void free_object(struct khoser_object *obj)
  */
 int khoser_unpublish(const char *name)
 {
-	struct khoser_object *obj;
-	int err = -ENOENT;
-
-	if (!khoser_available())
-		return -EOPNOTSUPP;
-	mutex_lock(&reg->lock);
-	obj = name ? find(&reg->out, name) : NULL;
-	if (obj) {
-		khoser_kho_remove_subtree(obj->desc);
-		free_object(obj);
-		err = 0;
-	}
-	mutex_unlock(&reg->lock);
-	return err;
+	return drop_named(name, false);
 }
 EXPORT_SYMBOL_GPL(khoser_unpublish);
 
@@ -231,19 +238,7 @@ EXPORT_SYMBOL_GPL(khoser_unpublish);
  */
 int khoser_release(const char *name)
 {
-	struct khoser_object *obj;
-	int err = -ENOENT;
-
-	if (!khoser_available())
-		return -EOPNOTSUPP;
-	mutex_lock(&reg->lock);
-	obj = name ? find(&reg->in, name) : NULL;
-	if (obj) {
-		free_object(obj);
-		err = 0;
-	}
-	mutex_unlock(&reg->lock);
-	return err;
+	return drop_named(name, true);
 }
 EXPORT_SYMBOL_GPL(khoser_release);
 

@@ -743,6 +743,25 @@ TEST(fail_nth_grow)
 	CHECK(test_all_freed());
 }
 
+/* A restore or lookup that failed for memory: nothing kept or leaked. */
+static void check_failed_cleanly(struct khoser_block_set *bs, int err)
+{
+	CHECK_EQ(err, -ENOMEM);
+	CHECK(khoser_block_set_is_empty(bs));
+	khoser_core_exit();
+	CHECK_EQ(shim_live_allocs(), 0);
+	CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
+	CHECK_EQ(shim_warns, 0);
+}
+
+/* Destroy @bs and shut khoser down: everything freed. */
+static void check_destroyed_cleanly(struct khoser_block_set *bs)
+{
+	CHECK_EQ(khoser_block_set_destroy(bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
 TEST(fail_nth_restore)
 {
 	struct khoser_block_set bs;
@@ -757,17 +776,10 @@ TEST(fail_nth_restore)
 		shim_fail_reset(0);
 		if (!err) {
 			CHECK(n > 5);
-			CHECK_EQ(khoser_block_set_destroy(&bs), 0);
-			khoser_core_exit();
-			CHECK(test_all_freed());
+			check_destroyed_cleanly(&bs);
 			break;
 		}
-		CHECK_EQ(err, -ENOMEM);
-		CHECK(khoser_block_set_is_empty(&bs));
-		khoser_core_exit();
-		CHECK_EQ(shim_live_allocs(), 0);
-		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
-		CHECK_EQ(shim_warns, 0);
+		check_failed_cleanly(&bs, err);
 	}
 }
 
@@ -805,17 +817,10 @@ TEST(fail_nth_publish_and_lookup)
 		shim_fail_reset(0);
 		if (!err) {
 			CHECK_EQ(khoser_block_set_entries(&bs), 400);
-			CHECK_EQ(khoser_block_set_destroy(&bs), 0);
-			khoser_core_exit();
-			CHECK(test_all_freed());
+			check_destroyed_cleanly(&bs);
 			break;
 		}
-		CHECK_EQ(err, -ENOMEM);
-		CHECK(khoser_block_set_is_empty(&bs));
-		khoser_core_exit();
-		CHECK_EQ(shim_live_allocs(), 0);
-		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
-		CHECK_EQ(shim_warns, 0);
+		check_failed_cleanly(&bs, err);
 	}
 }
 
