@@ -23,12 +23,6 @@
 #include "internal.h"
 #include "pset.h"
 
-static void *block_entry(const struct khoser_block_set *bs,
-			 const struct khoser_block *block, u64 i)
-{
-	return (u8 *)(block->hdr + 1) + i * bs->entry_size;
-}
-
 /* Entries of @block, never more than a block can hold. */
 static u64 block_count(const struct khoser_block_set *bs,
 		       const struct khoser_block *block)
@@ -608,21 +602,38 @@ void khoser_block_set_it_init(struct khoser_block_set_it *it,
 	it->block = list_first_entry_or_null(&bs->blocks, struct khoser_block,
 					     list);
 	it->i = 0;
+	it->rlimit = 0;	/* the first access takes a slow path */
+	it->wlimit = 0;
+	it->pos = NULL;
+	it->hdr = NULL;
+	it->esz = bs->entry_size;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_init);
 
+/* Take entry @it->i of the current block and point the cursor past it. */
+static void *it_take(struct khoser_block_set_it *it)
+{
+	u8 *entry = (u8 *)(it->block->hdr + 1) + it->i * it->esz;
+
+	it->hdr = it->block->hdr;
+	it->pos = entry + it->esz;
+	it->i++;
+	return entry;
+}
+
 /**
- * khoser_block_set_it_reserve_entry - reserve the next slot for writing
- * @it: an iterator on an outgoing block set
+ * khoser_block_set_it_reserve_slow - reserve, at a block boundary
+ * @it: an iterator
  *
- * Moves to the next block when the current one is full and counts the entry
- * in its block's header. Never allocates: grow the set first.
+ * The out-of-line part of khoser_block_set_it_reserve_entry(): checks the
+ * set is outgoing, moves to the next block when the current one is full,
+ * and lets the inline path run to the end of the block.
  *
  * Context: Any context; caller serializes access to the set.
- * Return: the slot (entry_size bytes), or NULL when the grown capacity is
- * used up or the set is incoming.
+ * Return: the slot, or NULL when the capacity is used up or the set is
+ * incoming.
  */
-void *khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it)
+void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
 	void *entry;
@@ -635,34 +646,49 @@ void *khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it)
 		it->block = list_next_entry(it->block, list);
 		it->i = 0;
 	}
-	entry = block_entry(bs, it->block, it->i++);
-	it->block->hdr->count = it->i;
+	it->wlimit = bs->per_block;
+	it->rlimit = 0;		/* a read after writes must check the count */
+	entry = it_take(it);
+	it->hdr->count = it->i;
 	return entry;
 }
-EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_entry);
+EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_slow);
 
 /**
- * khoser_block_set_it_read_entry - the next written entry
+ * khoser_block_set_it_read_slow - read, at a block boundary
  * @it: an iterator
+ *
+ * The out-of-line part of khoser_block_set_it_read_entry(): re-reads the
+ * block's count (it may have grown since), moves on to the next block when
+ * this one is done and the next holds entries, and lets the inline path run
+ * to its count. A reader that reached the end sees entries reserved later.
  *
  * Context: Any context; caller serializes access to the set.
  * Return: the entry, or NULL after the last one.
  */
-void *khoser_block_set_it_read_entry(struct khoser_block_set_it *it)
+void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
+
+	struct khoser_block *next;
 
 	if (!it->block)
 		return NULL;
 	while (it->i >= block_count(bs, it->block)) {
 		if (list_is_last(&it->block->list, &bs->blocks))
 			return NULL;
-		it->block = list_next_entry(it->block, list);
+		/* Stay before an empty block: a writer may fill ours first. */
+		next = list_next_entry(it->block, list);
+		if (!block_count(bs, next))
+			return NULL;
+		it->block = next;
 		it->i = 0;
 	}
-	return block_entry(bs, it->block, it->i++);
+	it->rlimit = block_count(bs, it->block);
+	it->wlimit = 0;		/* a reserve after reads must check the state */
+	return it_take(it);
 }
-EXPORT_SYMBOL_GPL(khoser_block_set_it_read_entry);
+EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
 
 /**
  * khoser_block_set_it_prev - step back one entry
@@ -679,6 +705,8 @@ void *khoser_block_set_it_prev(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
 
+	it->rlimit = 0;	/* back to the slow paths: they re-check */
+	it->wlimit = 0;
 	if (!it->block)
 		return NULL;
 	while (!it->i) {
@@ -687,6 +715,6 @@ void *khoser_block_set_it_prev(struct khoser_block_set_it *it)
 		it->block = list_prev_entry(it->block, list);
 		it->i = block_count(bs, it->block);
 	}
-	return block_entry(bs, it->block, --it->i);
+	return (u8 *)(it->block->hdr + 1) + --it->i * it->esz;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_prev);

@@ -8,6 +8,7 @@
 #ifndef _KHOSER_BLOCK_H
 #define _KHOSER_BLOCK_H
 
+#include <linux/compiler.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include <khoser/abi/block.h>
@@ -55,11 +56,21 @@ struct khoser_block_set {
  * @bs:    the set
  * @block: current block, NULL when the set has none
  * @i:     index of the next entry within @block
+ * @rlimit: reads the inline fast path may make in @block (0: slow path)
+ * @wlimit: reserves the inline fast path may make in @block (0: slow path)
+ * @pos:    address of entry @i of @block (valid while a limit is non-zero)
+ * @hdr:    header of @block (valid while a limit is non-zero)
+ * @esz:    the set's entry size
  */
 struct khoser_block_set_it {
 	struct khoser_block_set *bs;
 	struct khoser_block *block;
 	u64 i;
+	u64 rlimit;
+	u64 wlimit;
+	u8 *pos;
+	struct khoser_block_hdr *hdr;
+	u32 esz;
 };
 
 /**
@@ -92,9 +103,56 @@ int khoser_block_set_lookup(struct khoser_block_set *bs, const char *name,
 
 void khoser_block_set_it_init(struct khoser_block_set_it *it,
 			      struct khoser_block_set *bs);
-void *khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it);
-void *khoser_block_set_it_read_entry(struct khoser_block_set_it *it);
+void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it);
+void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it);
 void *khoser_block_set_it_prev(struct khoser_block_set_it *it);
+
+/**
+ * khoser_block_set_it_reserve_entry - reserve the next slot for writing
+ * @it: an iterator on an outgoing block set
+ *
+ * Moves to the next block when the current one is full and counts the entry
+ * in its block's header. Never allocates: grow the set first. Inline within
+ * a block; khoser_block_set_it_reserve_slow() handles block boundaries.
+ *
+ * Context: Any context; caller serializes access to the set.
+ * Return: the slot (entry_size bytes), or NULL when the grown capacity is
+ * used up or the set is incoming.
+ */
+static inline void *
+khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it)
+{
+	u8 *entry = it->pos;
+	u64 i = it->i + 1;
+
+	if (unlikely(i > it->wlimit))
+		return khoser_block_set_it_reserve_slow(it);
+	it->pos = entry + it->esz;
+	it->i = i;
+	it->hdr->count = i;
+	return entry;
+}
+
+/**
+ * khoser_block_set_it_read_entry - the next written entry
+ * @it: an iterator
+ *
+ * Inline within a block; khoser_block_set_it_read_slow() handles block
+ * boundaries and entries counted after the iterator entered the block.
+ *
+ * Context: Any context; caller serializes access to the set.
+ * Return: the entry, or NULL after the last one.
+ */
+static inline void *khoser_block_set_it_read_entry(struct khoser_block_set_it *it)
+{
+	void *entry = it->pos;
+
+	if (unlikely(it->i >= it->rlimit))
+		return khoser_block_set_it_read_slow(it);
+	it->pos += it->esz;
+	it->i++;
+	return entry;
+}
 
 /**
  * khoser_block_set_head_pa - physical address of the first block header

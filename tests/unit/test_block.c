@@ -608,6 +608,55 @@ TEST(iterator_prev_and_shrink_lifo)
 	CHECK(test_all_freed());
 }
 
+TEST(iterator_mixed_use)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_set_it w, r;
+	u64 i, *e;
+
+	test_boot(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 8), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 1020), 0);	/* 2 blocks of 510 */
+	khoser_block_set_it_init(&w, &bs);
+	khoser_block_set_it_init(&r, &bs);
+	CHECK(!khoser_block_set_it_read_entry(&r));	/* nothing written */
+	for (i = 0; i < 5; i++)
+		*(u64 *)khoser_block_set_it_reserve_entry(&w) = i;
+	/* Reading on the writer's cursor: past the count, as upstream. */
+	CHECK(!khoser_block_set_it_read_entry(&w));
+	/* A reader that hit the end sees entries written afterwards. */
+	for (i = 0; i < 5; i++)
+		CHECK_EQ(*(u64 *)khoser_block_set_it_read_entry(&r), i);
+	CHECK(!khoser_block_set_it_read_entry(&r));
+	for (i = 5; i < 600; i++)
+		*(u64 *)khoser_block_set_it_reserve_entry(&w) = i;
+	for (i = 5; i < 600; i++) {
+		e = khoser_block_set_it_read_entry(&r);
+		CHECK(e && *e == i);
+	}
+	CHECK(!khoser_block_set_it_read_entry(&r));
+	/* Reserving on a reader's cursor rewrites from there, as upstream. */
+	khoser_block_set_it_init(&r, &bs);
+	for (i = 0; i < 3; i++)
+		khoser_block_set_it_read_entry(&r);
+	*(u64 *)khoser_block_set_it_reserve_entry(&r) = 77;
+	CHECK_EQ(khoser_block_set_entries(&bs), 4 + 90);
+	khoser_block_set_it_init(&r, &bs);
+	for (i = 0; i < 4; i++)
+		e = khoser_block_set_it_read_entry(&r);
+	CHECK_EQ(*e, 77);
+	/* Writes stop at the grown capacity. */
+	khoser_block_set_it_init(&w, &bs);
+	for (i = 0; i < 1020; i++)
+		CHECK(khoser_block_set_it_reserve_entry(&w));
+	CHECK(!khoser_block_set_it_reserve_entry(&w));
+	CHECK(!khoser_block_set_it_reserve_entry(&w));
+	CHECK_EQ(khoser_block_set_entries(&bs), 1020);
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
 TEST(seal_refuses_hole)
 {
 	struct khoser_block_set bs;
@@ -915,6 +964,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(random_corruption),
 	TEST_ENTRY(grow_shrink_churn),
 	TEST_ENTRY(iterator_prev_and_shrink_lifo),
+	TEST_ENTRY(iterator_mixed_use),
 	TEST_ENTRY(seal_refuses_hole),
 	TEST_ENTRY(reseal_at_reboot),
 	TEST_ENTRY(incoming_is_read_only),

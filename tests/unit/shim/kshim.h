@@ -32,6 +32,8 @@ typedef u64 phys_addr_t;
 typedef unsigned int gfp_t;
 
 #define __packed __attribute__((packed))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
 #undef static_assert
 #define static_assert(expr, ...) _Static_assert(expr, #expr)
 #define __init
