@@ -7,10 +7,11 @@
 #   make demo                           QEMU kexec round trip with a summary
 #   make check                          every test (see tests/check.sh)
 #   make unit | valgrind | fuzz | e2e | lint   single steps of make check
+#   make bench                          figures next to baselines (bench/)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup demo check e2e unit valgrind fuzz lint
+.PHONY: all modules clean setup demo check e2e bench unit valgrind fuzz lint
 
 all: modules
 
@@ -35,6 +36,9 @@ check:
 
 e2e:
 	tests/qemu/e2e.sh
+
+bench:
+	tests/bench/run.sh
 
 unit:
 	$(MAKE) -C tests/unit run

@@ -56,6 +56,12 @@ int kt_block_damage(void);
 void kt_block_cleanup(void);
 int kt_block_unavailable(void);
 int kt_block_mismatch(void);
+
+/* Benchmarks (kt_bench.c). */
+int kt_bench(void);
+void kt_bench_cleanup(void);
+void kt_bench_line(const char *metric, u64 value_x100, const char *unit,
+		   const char *base, u64 base_x100);
 void kt_block_summary(u64 *objs, u64 *entries, u64 *bytes);
 
 #endif /* _KHOSER_TEST_KT_H */

@@ -40,6 +40,10 @@ static char *mode = "normal";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "normal, corrupt (damage objects at reboot), off, or mismatch (expect a newer build to refuse this data)");
 
+static bool bench;
+module_param(bench, bool, 0444);
+MODULE_PARM_DESC(bench, "run the benchmarks instead of the checks");
+
 enum kt_mode kt_mode;
 u64 kt_checks;
 char kt_fail[160];
@@ -164,6 +168,12 @@ static int __init kt_init(void)
 	}
 	if (kt_mode == KT_OFF)
 		kt_failf("KHO available in mode off");
+	if (bench) {
+		kt_bench();
+		if (khoser_is_kho_boot() || kt_fail[0])
+			say();
+		return register_reboot_notifier(&reboot_nb);
+	}
 
 	kho_boot = khoser_is_kho_boot();
 	if (kho_boot && kt_mode == KT_MISMATCH)
@@ -191,6 +201,8 @@ static int __init kt_init(void)
 static void __exit kt_exit(void)
 {
 	unregister_reboot_notifier(&reboot_nb);
+	if (bench)
+		kt_bench_cleanup();
 	kt_block_cleanup();
 	debugfs_remove_recursive(dir);
 }
