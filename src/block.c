@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/prefetch.h>
 #include <linux/string.h>
 #include "compat/kho.h"
 #include "compat/slab.h"
@@ -618,6 +619,8 @@ static void *it_take(struct khoser_block_set_it *it)
 	it->hdr = it->block->hdr;
 	it->pos = entry + it->esz;
 	it->i++;
+	/* The next block's node is a separate allocation: fetch it early. */
+	prefetch(it->block->list.next);
 	return entry;
 }
 
@@ -689,6 +692,74 @@ void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 	return it_take(it);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
+
+/**
+ * khoser_block_set_it_reserve_batch - reserve up to @want consecutive slots
+ * @it:   an iterator on an outgoing block set
+ * @want: slots wanted, at least 1
+ * @got:  slots reserved, all in one block: 1 to @want, 0 on NULL
+ *
+ * Like @want calls of khoser_block_set_it_reserve_entry(), but stops at the
+ * end of the current block, so the slots are contiguous (@got times the
+ * entry size) and counted with one header update. Call again for the rest.
+ *
+ * Context: Any context; caller serializes access to the set.
+ * Return: the first slot, or NULL when the capacity is used up, @want is 0
+ * or the set is incoming.
+ */
+void *khoser_block_set_it_reserve_batch(struct khoser_block_set_it *it,
+					u64 want, u64 *got)
+{
+	u8 *first;
+	u64 n;
+
+	*got = 0;
+	if (!want)
+		return NULL;
+	first = khoser_block_set_it_reserve_slow(it);
+	if (!first)
+		return NULL;
+	n = min_t(u64, want, it->bs->per_block - it->i + 1);
+	it->i += n - 1;
+	it->pos = first + n * it->esz;
+	it->hdr->count = it->i;
+	*got = n;
+	return first;
+}
+EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_batch);
+
+/**
+ * khoser_block_set_it_read_batch - read up to @want consecutive entries
+ * @it:   an iterator
+ * @want: entries wanted, at least 1
+ * @got:  entries returned, all in one block: 1 to @want, 0 on NULL
+ *
+ * Like @want calls of khoser_block_set_it_read_entry(), but stops at the end
+ * of the current block's entries, so they are contiguous. Call again for
+ * the rest.
+ *
+ * Context: Any context; caller serializes access to the set.
+ * Return: the first entry, or NULL after the last one or when @want is 0.
+ */
+void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
+				     u64 want, u64 *got)
+{
+	u8 *first;
+	u64 n;
+
+	*got = 0;
+	if (!want)
+		return NULL;
+	first = khoser_block_set_it_read_slow(it);
+	if (!first)
+		return NULL;
+	n = min_t(u64, want, it->rlimit - it->i + 1);
+	it->i += n - 1;
+	it->pos = first + n * it->esz;
+	*got = n;
+	return first;
+}
+EXPORT_SYMBOL_GPL(khoser_block_set_it_read_batch);
 
 /**
  * khoser_block_set_it_prev - step back one entry

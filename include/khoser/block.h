@@ -106,6 +106,10 @@ void khoser_block_set_it_init(struct khoser_block_set_it *it,
 void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it);
 void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it);
 void *khoser_block_set_it_prev(struct khoser_block_set_it *it);
+void *khoser_block_set_it_reserve_batch(struct khoser_block_set_it *it,
+					u64 want, u64 *got);
+void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
+				     u64 want, u64 *got);
 
 /**
  * khoser_block_set_it_reserve_entry - reserve the next slot for writing

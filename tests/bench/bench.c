@@ -60,6 +60,8 @@ static void boot(void)
 static void bench_block_io(u32 esz)
 {
 	double app[REPS], flat_app[REPS], rd[REPS], flat_rd[REPS], t;
+	double bapp[REPS], brd[REPS];
+	u64 got, k;
 	struct khoser_block_set bs;
 	struct khoser_block_set_it it;
 	u8 *src, *flat, *e;
@@ -105,6 +107,27 @@ static void bench_block_io(u32 esz)
 		rd[r] = (now_ns() - t) / ENTRIES;
 		sink = sum;
 
+		/* The same through the batch calls: one call per block. */
+		khoser_block_set_clear(&bs);
+		khoser_block_set_it_init(&it, &bs);
+		t = now_ns();
+		for (i = 0; i < ENTRIES; i += got) {
+			e = khoser_block_set_it_reserve_batch(&it, ENTRIES - i,
+							      &got);
+			for (k = 0; k < got; k++)
+				memcpy(e + k * esz, src + ((i + k) & 4095) * esz,
+				       esz);
+		}
+		bapp[r] = (now_ns() - t) / ENTRIES;
+		khoser_block_set_it_init(&it, &bs);
+		sum = 0;
+		t = now_ns();
+		while ((e = khoser_block_set_it_read_batch(&it, ENTRIES, &got)))
+			for (k = 0; k < got; k++, e += esz)
+				sum += *(u64 *)e + *(u64 *)(e + esz - 8);
+		brd[r] = (now_ns() - t) / ENTRIES;
+		sink += sum;
+
 		sum = 0;
 		t = now_ns();
 		for (i = 0; i < ENTRIES; i++) {
@@ -121,6 +144,12 @@ static void bench_block_io(u32 esz)
 	     median(flat_app, REPS));
 	snprintf(name, sizeof(name), "block_read_%ub", esz);
 	line(name, median(rd, REPS), "ns/entry", "flat_read",
+	     median(flat_rd, REPS));
+	snprintf(name, sizeof(name), "block_append_batch_%ub", esz);
+	line(name, median(bapp, REPS), "ns/entry", "flat_memcpy",
+	     median(flat_app, REPS));
+	snprintf(name, sizeof(name), "block_read_batch_%ub", esz);
+	line(name, median(brd, REPS), "ns/entry", "flat_read",
 	     median(flat_rd, REPS));
 	free(src);
 	free(flat);

@@ -9,6 +9,8 @@
 #define COMPAT "khoser_test-v1;khoser-block-v1"
 #define HDR sizeof(struct khoser_block_hdr)
 
+static void check_destroyed_cleanly(struct khoser_block_set *bs);
+
 static bool quick(void)
 {
 	return getenv("TEST_QUICK") != NULL;
@@ -657,6 +659,61 @@ TEST(iterator_mixed_use)
 	CHECK(test_all_freed());
 }
 
+TEST(iterator_batches)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_set_it it;
+	u64 st = 7, i = 0, n = 5000, got, k, want;
+	u8 *e;
+
+	test_boot(true);
+	CHECK_EQ(write_set(&bs, NULL, 24, 0, 0), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, n), 0);	/* 30 blocks of 170 */
+	khoser_block_set_it_init(&it, &bs);
+	CHECK(!khoser_block_set_it_reserve_batch(&it, 0, &got) && !got);
+	while (i < n) {
+		if (test_rand(&st) % 3 == 0) {
+			test_fill(khoser_block_set_it_reserve_entry(&it), 24, 9,
+				  i++);
+			continue;
+		}
+		want = 1 + test_rand(&st) % 400;
+		e = khoser_block_set_it_reserve_batch(&it, want, &got);
+		CHECK(e && got >= 1 && got <= want);
+		CHECK(got == want || (it.i == 170 && got < want));
+		for (k = 0; k < got && i < n; k++)
+			test_fill(e + k * 24, 24, 9, i++);
+		/* Reserved but unused slots at the end are dropped below. */
+		if (i == n && k < got)
+			CHECK_EQ(khoser_block_set_shrink(&bs, n), 0);
+	}
+	CHECK_EQ(khoser_block_set_entries(&bs), n);
+	CHECK_EQ(khoser_block_set_publish(&bs, "batch", COMPAT), 0);
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 24), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "batch", COMPAT), 0);
+	khoser_block_set_it_init(&it, &bs);
+	for (i = 0; i < n;) {
+		if (test_rand(&st) % 3 == 0) {
+			e = khoser_block_set_it_read_entry(&it);
+			CHECK(e && test_verify(e, 24, 9, i));
+			i++;
+			continue;
+		}
+		want = 1 + test_rand(&st) % 400;
+		e = khoser_block_set_it_read_batch(&it, want, &got);
+		CHECK(e && got >= 1 && got <= want && i + got <= n);
+		for (k = 0; k < got; k++, i++)
+			CHECK(test_verify(e + k * 24, 24, 9, i));
+	}
+	CHECK(!khoser_block_set_it_read_batch(&it, 10, &got) && !got);
+	CHECK(!khoser_block_set_it_read_entry(&it));
+	/* Incoming sets take no reservations. */
+	khoser_block_set_it_init(&it, &bs);
+	CHECK(!khoser_block_set_it_reserve_batch(&it, 5, &got) && !got);
+	check_destroyed_cleanly(&bs);
+}
+
 TEST(seal_refuses_hole)
 {
 	struct khoser_block_set bs;
@@ -965,6 +1022,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(grow_shrink_churn),
 	TEST_ENTRY(iterator_prev_and_shrink_lifo),
 	TEST_ENTRY(iterator_mixed_use),
+	TEST_ENTRY(iterator_batches),
 	TEST_ENTRY(seal_refuses_hole),
 	TEST_ENTRY(reseal_at_reboot),
 	TEST_ENTRY(incoming_is_read_only),

@@ -34,6 +34,7 @@ typedef unsigned int gfp_t;
 #define __packed __attribute__((packed))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define prefetch(p) __builtin_prefetch(p)
 #undef static_assert
 #define static_assert(expr, ...) _Static_assert(expr, #expr)
 #define __init
