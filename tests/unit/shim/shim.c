@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Kernel-API shim: simulated RAM, page allocator, KHO preservation and
- * subtrees, kmalloc with failure injection, printk capture.
+ * subtrees, vmalloc/vmap, kmalloc with failure injection, printk capture.
  */
 #include <stdarg.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include "kshim.h"
 #include <linux/kexec_handover.h>
@@ -12,6 +13,7 @@
 #define POISON 0x6b
 
 unsigned char *shim_ram;
+static int ram_fd = -1;	/* the memfd behind shim_ram (and every vmap) */
 unsigned long shim_ram_pages = RAM_PAGES;	/* may be lowered before the first boot */
 
 int shim_err_lines;
@@ -21,13 +23,22 @@ long shim_fail_nth;
 long shim_fallible_calls;
 bool shim_failed;
 
-enum { KHO_NONE, KHO_OUT, KHO_IN };
+enum { KHO_NONE, KHO_IN };
 
+/*
+ * Per RAM page. Allocations (used/head/order) and preservations for the
+ * next kernel (out/porder/pcov) are tracked apart, as in the kernel: pages
+ * of one allocation can be preserved as several ranges and the other way
+ * round. At kexec every preservation becomes one incoming allocation.
+ */
 struct pmeta {
 	u8 used;	/* part of an allocation */
 	u8 head;	/* first page of that allocation */
 	u8 order;	/* head: allocation order */
-	u8 kho;		/* head: KHO_OUT preserved here, KHO_IN from before */
+	u8 kho;		/* head: KHO_IN preserved by the last boot, unclaimed */
+	u8 out;		/* first page of a preservation for the next boot */
+	u8 porder;	/* out: order of that preservation */
+	u8 pcov;	/* covered by a preservation for the next boot */
 };
 
 struct folio {
@@ -59,7 +70,7 @@ void shim_printk(const char *level, const char *fmt, ...)
 		fprintf(stderr, "<%s>%s", level, shim_last_log);
 }
 
-static void warn(const char *what)
+void shim_warn(const char *what)
 {
 	shim_warns++;
 	if (getenv("SHIM_LOG"))
@@ -167,6 +178,13 @@ void *kvcalloc(size_t n, size_t size, gfp_t gfp)
 	return kzalloc(n * size, gfp);
 }
 
+void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return kmalloc(n * size, gfp);
+}
+
 static void unlink_free(struct ahdr *h)
 {
 	h->prev->next = h->next;
@@ -242,7 +260,14 @@ void *memchr_inv(const void *p, int c, size_t n)
 
 u64 virt_to_phys(const void *v)
 {
-	return SHIM_RAM_BASE + (u64)((const unsigned char *)v - shim_ram);
+	const unsigned char *p = v;
+
+	/* Only the linear map has a linear physical address (not vmap). */
+	if (p < shim_ram || p >= shim_ram + (shim_ram_pages << PAGE_SHIFT)) {
+		fprintf(stderr, "shim: virt_to_phys of a non-linear address\n");
+		abort();
+	}
+	return SHIM_RAM_BASE + (u64)(p - shim_ram);
 }
 
 void *phys_to_virt(u64 phys)
@@ -282,6 +307,46 @@ static unsigned long virt_index(const void *v)
 			       PAGE_SHIFT);
 }
 
+#define FIRST_PFN (SHIM_RAM_BASE >> PAGE_SHIFT)
+
+struct page *pfn_to_page(unsigned long pfn)
+{
+	long i = pfn_index(pfn);
+
+	if (i < 0) {
+		fprintf(stderr, "shim: pfn_to_page outside RAM\n");
+		abort();
+	}
+	return &pages[i];
+}
+
+unsigned long page_to_pfn(const struct page *page)
+{
+	return FIRST_PFN + (unsigned long)(page - pages);
+}
+
+struct page *virt_to_page(const void *v)
+{
+	(void)virt_to_phys(v);	/* linear map only */
+	return &pages[virt_index(v)];
+}
+
+void *page_address(const struct page *page)
+{
+	return shim_ram + ((unsigned long)(page - pages) << PAGE_SHIFT);
+}
+
+/* Any page of [i, i + n) preserved for the next boot? */
+static bool range_preserved(unsigned long i, unsigned long n)
+{
+	unsigned long j;
+
+	for (j = i; j < i + n; j++)
+		if (meta[j].pcov)
+			return true;
+	return false;
+}
+
 void *folio_address(const struct folio *f)
 {
 	return shim_ram + ((unsigned long)(f - folios) << PAGE_SHIFT);
@@ -303,14 +368,20 @@ unsigned int folio_order(const struct folio *f)
 	return meta[f - folios].order;
 }
 
+/* First index >= @i whose pfn is aligned to @n pages (buddy alignment). */
+static unsigned long align_index(unsigned long i, unsigned long n)
+{
+	return ((FIRST_PFN + i + n - 1) & ~(n - 1)) - FIRST_PFN;
+}
+
 static void *alloc_order(unsigned int order)
 {
 	unsigned long n = 1UL << order, i, j, tries;
 
-	i = (cursor + n - 1) & ~(n - 1);
+	i = align_index(cursor, n);
 	for (tries = 0; tries < 2 * shim_ram_pages / n + 2; tries++) {
 		if (i + n > shim_ram_pages)
-			i = 0;
+			i = align_index(0, n);
 		for (j = 0; j < n; j++)
 			if (meta[i + j].used)
 				break;
@@ -346,7 +417,7 @@ void folio_put(struct folio *f)
 		fprintf(stderr, "shim: folio_put of a free page\n");
 		abort();
 	}
-	if (meta[i].kho == KHO_OUT) {
+	if (range_preserved(i, 1UL << meta[i].order)) {
 		fprintf(stderr, "shim: folio_put of a preserved folio\n");
 		abort();
 	}
@@ -358,31 +429,77 @@ void *shim_alloc_pages(unsigned int order)
 	return alloc_order(order);
 }
 
-static long count_pages(int kho)
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	void *p;
+
+	(void)gfp;
+	if (should_fail())
+		return NULL;
+	p = alloc_order(order);
+	return p ? &pages[virt_index(p)] : NULL;
+}
+
+/* As the kernel's: a high-order allocation becomes 2^order order-0 pages. */
+void split_page(struct page *page, unsigned int order)
+{
+	unsigned long i = page - pages, j;
+
+	if (!meta[i].used || !meta[i].head || meta[i].order != order) {
+		fprintf(stderr, "shim: split_page of a page of another order\n");
+		abort();
+	}
+	for (j = i; j < i + (1UL << order); j++) {
+		meta[j].head = 1;
+		meta[j].order = 0;
+	}
+}
+
+void __free_page(struct page *page)
+{
+	unsigned long i = page - pages;
+
+	if (!meta[i].used || !meta[i].head || meta[i].order ||
+	    meta[i].kho == KHO_IN) {
+		fprintf(stderr, "shim: __free_page of a page that is not an order-0 allocation\n");
+		abort();
+	}
+	if (meta[i].pcov) {
+		fprintf(stderr, "shim: __free_page of a preserved page\n");
+		abort();
+	}
+	free_range(i);
+}
+
+long shim_used_pages(void)
 {
 	unsigned long i;
 	long n = 0;
 
 	for (i = 0; i < shim_ram_pages; i++)
-		if (meta[i].used && (kho < 0 || (meta[i].head &&
-						  meta[i].kho == kho)))
-			n += kho < 0 ? 1 : 1L << meta[i].order;
+		n += meta[i].used;
 	return n;
-}
-
-long shim_used_pages(void)
-{
-	return count_pages(-1);
 }
 
 long shim_unclaimed_pages(void)
 {
-	return count_pages(KHO_IN);
+	unsigned long i;
+	long n = 0;
+
+	for (i = 0; i < shim_ram_pages; i++)
+		if (meta[i].used && meta[i].head && meta[i].kho == KHO_IN)
+			n += 1L << meta[i].order;
+	return n;
 }
 
 long shim_preserved_pages(void)
 {
-	return count_pages(KHO_OUT);
+	unsigned long i;
+	long n = 0;
+
+	for (i = 0; i < shim_ram_pages; i++)
+		n += meta[i].pcov;
+	return n;
 }
 
 /* --- KHO --------------------------------------------------------------------- */
@@ -408,6 +525,16 @@ bool is_kho_boot(void)
 	return kho_booted;
 }
 
+static void preserve_range(unsigned long i, unsigned int order, bool on)
+{
+	unsigned long j;
+
+	meta[i].out = on;
+	meta[i].porder = on ? order : 0;
+	for (j = i; j < i + (1UL << order); j++)
+		meta[j].pcov = on;
+}
+
 int kho_preserve_folio(struct folio *folio)
 {
 	unsigned long i = folio - folios;
@@ -416,11 +543,11 @@ int kho_preserve_folio(struct folio *folio)
 		return -EOPNOTSUPP;
 	if (should_fail())
 		return -ENOMEM;
-	if (meta[i].kho == KHO_OUT) {
-		warn("folio preserved twice");
+	if (range_preserved(i, 1UL << meta[i].order)) {
+		shim_warn("folio preserved twice");
 		return -EBUSY;
 	}
-	meta[i].kho = KHO_OUT;
+	preserve_range(i, meta[i].order, true);
 	return 0;
 }
 
@@ -428,9 +555,71 @@ void kho_unpreserve_folio(struct folio *folio)
 {
 	unsigned long i = folio - folios;
 
-	if (meta[i].kho != KHO_OUT)
-		warn("unpreserve of a folio not preserved");
-	meta[i].kho = KHO_NONE;
+	if (!meta[i].out || meta[i].porder != meta[i].order)
+		shim_warn("unpreserve of a folio not preserved");
+	preserve_range(i, meta[i].order, false);
+}
+
+/* Upstream's split of [i, end) into naturally aligned power-of-2 ranges. */
+static unsigned int range_order(unsigned long i, unsigned long end)
+{
+	unsigned int o = ilog2(end - i);
+	unsigned long pfn = FIRST_PFN + i;
+
+	return min(o, (unsigned int)__builtin_ctzl(pfn));
+}
+
+int kho_preserve_pages(struct page *page, unsigned long nr_pages)
+{
+	unsigned long start = page - pages, end = start + nr_pages, i, j;
+	unsigned int order;
+	int err;
+
+	if (!kho_on)
+		return -EOPNOTSUPP;
+	if (!nr_pages || end > shim_ram_pages) {
+		shim_warn("kho_preserve_pages outside RAM");
+		return -EINVAL;
+	}
+	for (j = start; j < end; j++) {
+		if (!meta[j].used) {
+			shim_warn("kho_preserve_pages of free memory");
+			return -EINVAL;
+		}
+	}
+	for (i = start; i < end; i += 1UL << order) {
+		order = range_order(i, end);
+		err = -ENOMEM;
+		if (should_fail())
+			goto undo;
+		err = -EBUSY;
+		if (range_preserved(i, 1UL << order)) {
+			shim_warn("pages preserved twice");
+			goto undo;
+		}
+		preserve_range(i, order, true);
+	}
+	return 0;
+
+undo:
+	for (j = start; j < i; j += 1UL << order) {
+		order = range_order(j, end);
+		preserve_range(j, order, false);
+	}
+	return err;
+}
+
+void kho_unpreserve_pages(struct page *page, unsigned long nr_pages)
+{
+	unsigned long start = page - pages, end = start + nr_pages, i;
+	unsigned int order;
+
+	for (i = start; i < end; i += 1UL << order) {
+		order = range_order(i, end);
+		if (!meta[i].out || meta[i].porder != order)
+			shim_warn("unpreserve of pages not preserved");
+		preserve_range(i, order, false);
+	}
 }
 
 void *kho_alloc_preserve(size_t size)
@@ -475,12 +664,40 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 	/* Upstream: WARN_ON_ONCE when the page carries no KHO magic. */
 	if (!PAGE_ALIGNED(phys) || !meta[i].used || !meta[i].head ||
 	    meta[i].kho != KHO_IN) {
-		warn("kho_restore_folio of a page that was not preserved");
+		shim_warn("kho_restore_folio of a page that was not preserved");
 		return NULL;
 	}
 	meta[i].kho = KHO_NONE;
 	pages[i].private = 0;
 	return &folios[i];
+}
+
+/*
+ * As upstream: walk [phys, + nr_pages) in aligned power-of-2 steps; each
+ * step's first page must carry KHO's mark, whose order says how many pages
+ * become order-0 pages. Returns NULL (pages restored so far stay so) when a
+ * step's page has no mark.
+ */
+struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
+{
+	long s = pfn_index(PHYS_PFN(phys));
+	unsigned long i, j, end, n;
+
+	if (s < 0 || !PAGE_ALIGNED(phys) || !nr_pages ||
+	    nr_pages > shim_ram_pages - s)
+		return NULL;
+	end = s + nr_pages;
+	for (i = s; i < end; i += 1UL << range_order(i, end)) {
+		if (!meta[i].used || !meta[i].head || meta[i].kho != KHO_IN) {
+			shim_warn("kho_restore_pages of pages that were not preserved");
+			return NULL;
+		}
+		n = 1UL << meta[i].order;
+		for (j = i; j < i + n; j++)
+			meta[j] = (struct pmeta){ .used = 1, .head = 1 };
+		pages[i].private = 0;
+	}
+	return &pages[s];
 }
 
 void kho_restore_free(void *mem)
@@ -557,6 +774,192 @@ void shim_set_incoming_subtree(const char *name, u64 phys, u64 size)
 	}
 }
 
+/* --- vmalloc and vmap ------------------------------------------------------- */
+
+/*
+ * An area maps RAM pages (by their memfd offset) at a fresh virtual range
+ * with a guard page after it: writes through it reach the very pages the
+ * linear map shows, as with the kernel's page tables. Nothing is copied.
+ */
+struct vmarea {
+	struct vmarea *next;
+	unsigned char *addr;
+	unsigned long nr;
+	struct page **map;	/* the shim's copy, for vmalloc_to_page() */
+	struct page **put;	/* VM_MAP_PUT_PAGES: the caller's array */
+	bool vmalloc;		/* pages allocated by vmalloc() */
+};
+
+static struct vmarea *areas;
+static long nareas;
+
+static unsigned char *map_pages(struct page **pg, unsigned long nr)
+{
+	unsigned char *base;
+	unsigned long i, j;
+	long idx;
+
+	base = mmap(NULL, (nr + 1) << PAGE_SHIFT, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		abort();
+	for (i = 0; i < nr; i = j) {
+		idx = pg[i] - pages;
+		for (j = i; j < nr && pg[j] - pages == idx + (long)(j - i); j++) {
+			if (!meta[idx + j - i].used) {
+				fprintf(stderr, "shim: vmap of a free page\n");
+				abort();
+			}
+		}
+		if (mmap(base + (i << PAGE_SHIFT), (j - i) << PAGE_SHIFT,
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ram_fd,
+			 (off_t)idx << PAGE_SHIFT) == MAP_FAILED)
+			abort();
+	}
+	return base;
+}
+
+static struct vmarea *new_area(struct page **pg, unsigned long nr)
+{
+	struct vmarea *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		abort();
+	a->map = malloc(nr * sizeof(*pg));
+	if (!a->map)
+		abort();
+	memcpy(a->map, pg, nr * sizeof(*pg));
+	a->nr = nr;
+	a->addr = map_pages(pg, nr);
+	a->next = areas;
+	areas = a;
+	nareas++;
+	return a;
+}
+
+static struct vmarea *find_area(const void *addr, bool exact)
+{
+	const unsigned char *p = addr;
+	struct vmarea *a;
+
+	for (a = areas; a; a = a->next) {
+		if (exact ? p == a->addr :
+			    p >= a->addr && p < a->addr + (a->nr << PAGE_SHIFT))
+			return a;
+	}
+	return NULL;
+}
+
+static void drop_area(struct vmarea *a)
+{
+	struct vmarea **pp;
+
+	for (pp = &areas; *pp != a; pp = &(*pp)->next)
+		;
+	*pp = a->next;
+	munmap(a->addr, (a->nr + 1) << PAGE_SHIFT);
+	free(a->map);
+	free(a);
+	nareas--;
+}
+
+void *vmap(struct page **pg, unsigned int count, unsigned long flags, int prot)
+{
+	struct vmarea *a;
+
+	(void)prot;
+	if (!count || count > shim_ram_pages || should_fail())
+		return NULL;
+	a = new_area(pg, count);
+	if (flags & VM_MAP_PUT_PAGES)
+		a->put = pg;
+	return a->addr;
+}
+
+void vunmap(const void *addr)
+{
+	struct vmarea *a = find_area(addr, true);
+
+	if (!a || a->vmalloc) {
+		fprintf(stderr, "shim: vunmap of an address vmap() did not return\n");
+		abort();
+	}
+	drop_area(a);
+}
+
+void vfree(const void *addr)
+{
+	struct vmarea *a;
+	unsigned long i;
+
+	if (!addr)
+		return;
+	a = find_area(addr, true);
+	if (!a) {
+		fprintf(stderr, "shim: vfree of an unknown address\n");
+		abort();
+	}
+	if (a->vmalloc || a->put)
+		for (i = 0; i < a->nr; i++)
+			__free_page(a->map[i]);
+	kvfree(a->put);
+	drop_area(a);
+}
+
+void *vmalloc(unsigned long size)
+{
+	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE), i;
+	struct page **pg;
+	struct vmarea *a;
+	void *p;
+
+	if (!size || nr > shim_ram_pages || should_fail())
+		return NULL;
+	pg = malloc(nr * sizeof(*pg));
+	if (!pg)
+		abort();
+	for (i = 0; i < nr; i++) {
+		p = alloc_order(0);
+		if (!p) {
+			while (i--)
+				__free_page(pg[i]);
+			free(pg);
+			return NULL;
+		}
+		pg[i] = &pages[virt_index(p)];
+	}
+	a = new_area(pg, nr);
+	a->vmalloc = true;
+	free(pg);
+	return a->addr;
+}
+
+struct page *vmalloc_to_page(const void *addr)
+{
+	struct vmarea *a = find_area(addr, false);
+
+	if (!a)
+		return NULL;
+	return a->map[((const unsigned char *)addr - a->addr) >> PAGE_SHIFT];
+}
+
+bool is_vmalloc_addr(const void *addr)
+{
+	return find_area(addr, false) != NULL;
+}
+
+long shim_vmap_areas(void)
+{
+	return nareas;
+}
+
+/* A new kernel has no mappings of the old one. */
+static void drop_all_areas(void)
+{
+	while (areas)
+		drop_area(areas);
+}
+
 /* --- boots ------------------------------------------------------------------- */
 
 static void free_old_allocs(void)
@@ -572,11 +975,14 @@ static void free_old_allocs(void)
 
 void shim_boot(bool kho_enabled)
 {
+	drop_all_areas();
 	if (!shim_ram) {
+		ram_fd = memfd_create("shim-ram", MFD_CLOEXEC);
+		if (ram_fd < 0 || ftruncate(ram_fd, RAM_PAGES << PAGE_SHIFT))
+			abort();
 		shim_ram = mmap(NULL, RAM_PAGES << PAGE_SHIFT,
 				PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-				-1, 0);
+				MAP_SHARED | MAP_NORESERVE, ram_fd, 0);
 		if (shim_ram == MAP_FAILED)
 			abort();
 		meta = calloc(RAM_PAGES, sizeof(*meta));
@@ -585,7 +991,8 @@ void shim_boot(bool kho_enabled)
 		if (!meta || !folios || !pages)
 			abort();
 	} else {
-		madvise(shim_ram, shim_ram_pages << PAGE_SHIFT, MADV_DONTNEED);
+		/* Give the memfd's pages back: fresh RAM reads as zeroes. */
+		madvise(shim_ram, shim_ram_pages << PAGE_SHIFT, MADV_REMOVE);
 		memset(meta, 0, shim_ram_pages * sizeof(*meta));
 		memset(pages, 0, shim_ram_pages * sizeof(*pages));
 	}
@@ -602,18 +1009,34 @@ void shim_boot(bool kho_enabled)
 
 void shim_kexec(bool kho_enabled)
 {
+	bool keep = kho_on && kho_enabled;
 	unsigned long i;
 
-	/* Preserved allocations survive; everything else is wiped. */
+	drop_all_areas();
+	/*
+	 * Preserved pages survive, everything else is wiped. Each preserved
+	 * range becomes one incoming allocation of its order, its first page
+	 * marked as KHO marks it.
+	 */
 	for (i = 0; i < shim_ram_pages; i++) {
-		if (!meta[i].used || !meta[i].head)
+		bool kept = keep && meta[i].pcov;
+
+		if (meta[i].used && !kept)
+			memset(shim_ram + (i << PAGE_SHIFT), POISON, PAGE_SIZE);
+		pages[i].private = 0;
+		if (kept)
+			meta[i] = (struct pmeta){ .used = 1, .out = meta[i].out,
+						  .porder = meta[i].porder };
+		else
+			meta[i] = (struct pmeta){ 0 };
+	}
+	for (i = 0; i < shim_ram_pages; i++) {
+		if (!meta[i].out)
 			continue;
-		if (meta[i].kho == KHO_OUT && kho_on && kho_enabled) {
-			meta[i].kho = KHO_IN;
-			pages[i].private = KHO_MARK(meta[i].order);
-		} else {
-			free_range(i);
-		}
+		meta[i] = (struct pmeta){ .used = 1, .head = 1,
+					  .order = meta[i].porder,
+					  .kho = KHO_IN };
+		pages[i].private = KHO_MARK(meta[i].order);
 	}
 	memcpy(in_trees, out_trees, sizeof(in_trees));
 	memset(out_trees, 0, sizeof(out_trees));
@@ -630,10 +1053,14 @@ void shim_kexec(bool kho_enabled)
 
 void shim_fini(void)
 {
+	drop_all_areas();
 	generation++;
 	free_old_allocs();
 	if (shim_ram)
 		munmap(shim_ram, RAM_PAGES << PAGE_SHIFT);
+	if (ram_fd >= 0)
+		close(ram_fd);
+	ram_fd = -1;
 	free(meta);
 	free(folios);
 	free(pages);
