@@ -313,10 +313,10 @@ static const char *check_page(struct khoser_sarray_page_hdr *hdr, bool any,
 	u32 info;
 
 	*bad = -1;
-	if (READ_ONCE(hdr->magic) != KHOSER_SARRAY_PAGE_MAGIC)
+	if (hdr->magic != KHOSER_SARRAY_PAGE_MAGIC)
 		return "bad page magic";
-	nruns = READ_ONCE(hdr->nruns);
-	nvals = READ_ONCE(hdr->nvals);
+	nruns = hdr->nruns;
+	nvals = hdr->nvals;
 	if (!nruns || !nvals)
 		return "empty page";
 	if (!page_fits(nruns, nvals))
@@ -400,7 +400,7 @@ static int restore_chain(struct khoser_sarray *sa, u64 head_pa,
 			goto fail;
 		sa->pages[idx].first = run_at(hdr, 0)->first;
 		sa->entries += hdr->nvals;
-		pa = READ_ONCE(hdr->next);
+		pa = hdr->next;
 		idx++;
 	}
 	khoser_pset_destroy(&seen);

@@ -391,7 +391,7 @@ static int restore(struct khoser_vbuf *vb, u64 hdr_pa,
 {
 	const char *why = NULL;
 	struct khoser_vbuf_hdr *hdr;
-	u64 length, nr, nchunks, nblocks, bad;
+	u64 length, nr, nchunks, nblocks, bad = 0;
 	struct page **pages;
 	unsigned long i;
 	void *addr;
