@@ -631,14 +631,16 @@ EXPORT_SYMBOL_GPL(khoser_sarray_get);
  * @sa: the sparse array
  *
  * Context: Any context.
+ * Return: @it.
  */
-void khoser_sarray_it_init(struct khoser_sarray_it *it,
-			   const struct khoser_sarray *sa)
+struct khoser_sarray_it *khoser_sarray_it_init(struct khoser_sarray_it *it,
+					       const struct khoser_sarray *sa)
 {
 	it->sa = sa;
 	it->page = 0;
 	it->run = 0;
 	it->i = 0;
+	return it;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_it_init);
 

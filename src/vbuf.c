@@ -386,8 +386,8 @@ static int claim_chunks(struct khoser_block_set *cs, struct page **pages,
 	return 0;
 }
 
-static int restore(struct khoser_vbuf *vb, u64 hdr_pa,
-		   const struct khoser_root_ser *desc)
+static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
+			const struct khoser_root_ser *desc)
 {
 	const char *why = NULL;
 	struct khoser_vbuf_hdr *hdr;
@@ -505,7 +505,7 @@ int khoser_vbuf_restore(struct khoser_vbuf *vb, u64 hdr_pa)
 		return -EBUSY;
 	if (!khoser_available())
 		return -EOPNOTSUPP;
-	return restore(vb, hdr_pa, NULL);
+	return map_handover(vb, hdr_pa, NULL);
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_restore);
 
@@ -542,7 +542,7 @@ int khoser_vbuf_lookup(struct khoser_vbuf *vb, const char *name,
 	if (obj->restored)
 		err = -EALREADY;
 	else
-		err = restore(vb, obj->desc->phys, obj->desc);
+		err = map_handover(vb, obj->desc->phys, obj->desc);
 	if (!err) {
 		obj->restored = true;
 		obj->vb = vb;

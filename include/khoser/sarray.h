@@ -27,7 +27,7 @@ struct xarray;
 #define KHOSER_SA_INCOMING	0x4b534149U	/* restored, read-only */
 
 /* Default chain-length bound: 2^20 pages (4 GiB with 4 KiB pages). */
-#define KHOSER_SARRAY_DEFAULT_MAX_PAGES	(1UL << 20)
+#define KHOSER_SARRAY_DEFAULT_MAX_PAGES	0x100000UL
 
 /**
  * struct khoser_sarray_pref - one page of a sparse array (private)
@@ -99,8 +99,8 @@ int khoser_sarray_lookup(struct khoser_sarray *sa, const char *name,
 			 const char *compat);
 
 int khoser_sarray_get(const struct khoser_sarray *sa, u64 index, u64 *value);
-void khoser_sarray_it_init(struct khoser_sarray_it *it,
-			   const struct khoser_sarray *sa);
+struct khoser_sarray_it *khoser_sarray_it_init(struct khoser_sarray_it *it,
+					       const struct khoser_sarray *sa);
 void khoser_sarray_it_seek(struct khoser_sarray_it *it, u64 index);
 bool khoser_sarray_it_next(struct khoser_sarray_it *it, u64 *index,
 			   u64 *value);
@@ -117,8 +117,9 @@ int khoser_sarray_to_xarray(const struct khoser_sarray *sa,
  * @value: a u64 lvalue, set to each entry's value
  */
 #define khoser_sarray_for_each(sa, it, index, value)			\
-	for (khoser_sarray_it_init(it, sa);				\
-	     khoser_sarray_it_next(it, &(index), &(value));)
+	for (struct khoser_sarray_it *__khoser_it =			\
+		khoser_sarray_it_init(it, sa);				\
+	     khoser_sarray_it_next(__khoser_it, &(index), &(value));)
 
 /**
  * khoser_sarray_entries - number of entries
