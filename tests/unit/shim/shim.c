@@ -7,13 +7,14 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "kshim.h"
+#include "internal.h"
 #include <linux/kexec_handover.h>
 
 #define RAM_PAGES (1UL << 21)	/* 8 GiB of address space, touched lazily */
 #define POISON 0x6b
 
 unsigned char *shim_ram;
-static int ram_fd = -1;	/* the memfd behind shim_ram (and every vmap) */
+int shim_ram_fd = -1;	/* the memfd behind shim_ram (and every vmap) */
 unsigned long shim_ram_pages = RAM_PAGES;	/* may be lowered before the first boot */
 
 int shim_err_lines;
@@ -86,7 +87,7 @@ void shim_fail_reset(long nth)
 	shim_failed = false;
 }
 
-static bool should_fail(void)
+bool shim_should_fail(void)
 {
 	shim_fallible_calls++;
 	if (shim_fail_nth && shim_fallible_calls == shim_fail_nth) {
@@ -146,7 +147,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	struct ahdr *h;
 
 	(void)gfp;
-	if (should_fail())
+	if (shim_should_fail())
 		return NULL;
 	h = malloc(sizeof(*h) + size);
 	if (!h)
@@ -336,6 +337,11 @@ void *page_address(const struct page *page)
 	return shim_ram + ((unsigned long)(page - pages) << PAGE_SHIFT);
 }
 
+bool shim_page_in_use(const struct page *page)
+{
+	return meta[page - pages].used;
+}
+
 /* Any page of [i, i + n) preserved for the next boot? */
 static bool range_preserved(unsigned long i, unsigned long n)
 {
@@ -429,12 +435,19 @@ void *shim_alloc_pages(unsigned int order)
 	return alloc_order(order);
 }
 
+struct page *shim_alloc_page(void)
+{
+	void *p = alloc_order(0);
+
+	return p ? &pages[virt_index(p)] : NULL;
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	void *p;
 
 	(void)gfp;
-	if (should_fail())
+	if (shim_should_fail())
 		return NULL;
 	p = alloc_order(order);
 	return p ? &pages[virt_index(p)] : NULL;
@@ -541,7 +554,7 @@ int kho_preserve_folio(struct folio *folio)
 
 	if (!kho_on)
 		return -EOPNOTSUPP;
-	if (should_fail())
+	if (shim_should_fail())
 		return -ENOMEM;
 	if (range_preserved(i, 1UL << meta[i].order)) {
 		shim_warn("folio preserved twice");
@@ -590,7 +603,7 @@ int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 	for (i = start; i < end; i += 1UL << order) {
 		order = range_order(i, end);
 		err = -ENOMEM;
-		if (should_fail())
+		if (shim_should_fail())
 			goto undo;
 		err = -EBUSY;
 		if (range_preserved(i, 1UL << order)) {
@@ -631,7 +644,7 @@ void *kho_alloc_preserve(size_t size)
 		return ERR_PTR(-EINVAL);
 	while ((PAGE_SIZE << order) < size)
 		order++;
-	if (should_fail())
+	if (shim_should_fail())
 		return ERR_PTR(-ENOMEM);
 	p = alloc_order(order);
 	if (!p)
@@ -717,7 +730,7 @@ int kho_add_subtree(const char *name, void *blob, size_t size)
 
 	if (!kho_on)
 		return -EOPNOTSUPP;
-	if (should_fail())
+	if (shim_should_fail())
 		return -ENOMEM;
 	for (i = 0; i < MAX_SUBTREES; i++) {
 		if (out_trees[i].used && !strcmp(out_trees[i].name, name))
@@ -774,192 +787,6 @@ void shim_set_incoming_subtree(const char *name, u64 phys, u64 size)
 	}
 }
 
-/* --- vmalloc and vmap ------------------------------------------------------- */
-
-/*
- * An area maps RAM pages (by their memfd offset) at a fresh virtual range
- * with a guard page after it: writes through it reach the very pages the
- * linear map shows, as with the kernel's page tables. Nothing is copied.
- */
-struct vmarea {
-	struct vmarea *next;
-	unsigned char *addr;
-	unsigned long nr;
-	struct page **map;	/* the shim's copy, for vmalloc_to_page() */
-	struct page **put;	/* VM_MAP_PUT_PAGES: the caller's array */
-	bool vmalloc;		/* pages allocated by vmalloc() */
-};
-
-static struct vmarea *areas;
-static long nareas;
-
-static unsigned char *map_pages(struct page **pg, unsigned long nr)
-{
-	unsigned char *base;
-	unsigned long i, j;
-	long idx;
-
-	base = mmap(NULL, (nr + 1) << PAGE_SHIFT, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED)
-		abort();
-	for (i = 0; i < nr; i = j) {
-		idx = pg[i] - pages;
-		for (j = i; j < nr && pg[j] - pages == idx + (long)(j - i); j++) {
-			if (!meta[idx + j - i].used) {
-				fprintf(stderr, "shim: vmap of a free page\n");
-				abort();
-			}
-		}
-		if (mmap(base + (i << PAGE_SHIFT), (j - i) << PAGE_SHIFT,
-			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, ram_fd,
-			 (off_t)idx << PAGE_SHIFT) == MAP_FAILED)
-			abort();
-	}
-	return base;
-}
-
-static struct vmarea *new_area(struct page **pg, unsigned long nr)
-{
-	struct vmarea *a = calloc(1, sizeof(*a));
-
-	if (!a)
-		abort();
-	a->map = malloc(nr * sizeof(*pg));
-	if (!a->map)
-		abort();
-	memcpy(a->map, pg, nr * sizeof(*pg));
-	a->nr = nr;
-	a->addr = map_pages(pg, nr);
-	a->next = areas;
-	areas = a;
-	nareas++;
-	return a;
-}
-
-static struct vmarea *find_area(const void *addr, bool exact)
-{
-	const unsigned char *p = addr;
-	struct vmarea *a;
-
-	for (a = areas; a; a = a->next) {
-		if (exact ? p == a->addr :
-			    p >= a->addr && p < a->addr + (a->nr << PAGE_SHIFT))
-			return a;
-	}
-	return NULL;
-}
-
-static void drop_area(struct vmarea *a)
-{
-	struct vmarea **pp;
-
-	for (pp = &areas; *pp != a; pp = &(*pp)->next)
-		;
-	*pp = a->next;
-	munmap(a->addr, (a->nr + 1) << PAGE_SHIFT);
-	free(a->map);
-	free(a);
-	nareas--;
-}
-
-void *vmap(struct page **pg, unsigned int count, unsigned long flags, int prot)
-{
-	struct vmarea *a;
-
-	(void)prot;
-	if (!count || count > shim_ram_pages || should_fail())
-		return NULL;
-	a = new_area(pg, count);
-	if (flags & VM_MAP_PUT_PAGES)
-		a->put = pg;
-	return a->addr;
-}
-
-void vunmap(const void *addr)
-{
-	struct vmarea *a = find_area(addr, true);
-
-	if (!a || a->vmalloc) {
-		fprintf(stderr, "shim: vunmap of an address vmap() did not return\n");
-		abort();
-	}
-	drop_area(a);
-}
-
-void vfree(const void *addr)
-{
-	struct vmarea *a;
-	unsigned long i;
-
-	if (!addr)
-		return;
-	a = find_area(addr, true);
-	if (!a) {
-		fprintf(stderr, "shim: vfree of an unknown address\n");
-		abort();
-	}
-	if (a->vmalloc || a->put)
-		for (i = 0; i < a->nr; i++)
-			__free_page(a->map[i]);
-	kvfree(a->put);
-	drop_area(a);
-}
-
-void *vmalloc(unsigned long size)
-{
-	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE), i;
-	struct page **pg;
-	struct vmarea *a;
-	void *p;
-
-	if (!size || nr > shim_ram_pages || should_fail())
-		return NULL;
-	pg = malloc(nr * sizeof(*pg));
-	if (!pg)
-		abort();
-	for (i = 0; i < nr; i++) {
-		p = alloc_order(0);
-		if (!p) {
-			while (i--)
-				__free_page(pg[i]);
-			free(pg);
-			return NULL;
-		}
-		pg[i] = &pages[virt_index(p)];
-	}
-	a = new_area(pg, nr);
-	a->vmalloc = true;
-	free(pg);
-	return a->addr;
-}
-
-struct page *vmalloc_to_page(const void *addr)
-{
-	struct vmarea *a = find_area(addr, false);
-
-	if (!a)
-		return NULL;
-	return a->map[((const unsigned char *)addr - a->addr) >> PAGE_SHIFT];
-}
-
-bool is_vmalloc_addr(const void *addr)
-{
-	return find_area(addr, false) != NULL;
-}
-
-long shim_vmap_areas(void)
-{
-	return nareas;
-}
-
-/* A new kernel has no mappings of the old one. */
-static void drop_all_areas(void)
-{
-	while (areas)
-		drop_area(areas);
-}
-
 /* --- boots ------------------------------------------------------------------- */
 
 static void free_old_allocs(void)
@@ -975,14 +802,14 @@ static void free_old_allocs(void)
 
 void shim_boot(bool kho_enabled)
 {
-	drop_all_areas();
+	shim_vm_reset();
 	if (!shim_ram) {
-		ram_fd = memfd_create("shim-ram", MFD_CLOEXEC);
-		if (ram_fd < 0 || ftruncate(ram_fd, RAM_PAGES << PAGE_SHIFT))
+		shim_ram_fd = memfd_create("shim-ram", MFD_CLOEXEC);
+		if (shim_ram_fd < 0 || ftruncate(shim_ram_fd, RAM_PAGES << PAGE_SHIFT))
 			abort();
 		shim_ram = mmap(NULL, RAM_PAGES << PAGE_SHIFT,
 				PROT_READ | PROT_WRITE,
-				MAP_SHARED | MAP_NORESERVE, ram_fd, 0);
+				MAP_SHARED | MAP_NORESERVE, shim_ram_fd, 0);
 		if (shim_ram == MAP_FAILED)
 			abort();
 		meta = calloc(RAM_PAGES, sizeof(*meta));
@@ -1012,7 +839,7 @@ void shim_kexec(bool kho_enabled)
 	bool keep = kho_on && kho_enabled;
 	unsigned long i;
 
-	drop_all_areas();
+	shim_vm_reset();
 	/*
 	 * Preserved pages survive, everything else is wiped. Each preserved
 	 * range becomes one incoming allocation of its order, its first page
@@ -1053,14 +880,14 @@ void shim_kexec(bool kho_enabled)
 
 void shim_fini(void)
 {
-	drop_all_areas();
+	shim_vm_reset();
 	generation++;
 	free_old_allocs();
 	if (shim_ram)
 		munmap(shim_ram, RAM_PAGES << PAGE_SHIFT);
-	if (ram_fd >= 0)
-		close(ram_fd);
-	ram_fd = -1;
+	if (shim_ram_fd >= 0)
+		close(shim_ram_fd);
+	shim_ram_fd = -1;
 	free(meta);
 	free(folios);
 	free(pages);
