@@ -11,12 +11,16 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <khoser/abi/block.h>
+#include <khoser/abi/sarray.h>
+#include <khoser/abi/vbuf.h>
 #include "internal.h"
 
 /* Every format this build of khoser reads and writes. */
 static const char * const formats[] = {
 	KHOSER_BLOCK_COMPAT,
 	KHOSER_ROOT_COMPAT,
+	KHOSER_SARRAY_COMPAT,
+	KHOSER_VBUF_COMPAT,
 };
 
 #define FORMAT_PREFIX "khoser-"

@@ -2,6 +2,10 @@
 /*
  * debugfs khoser/: "objects" lists outgoing and incoming objects, "formats"
  * the compatible strings this build implements.
+ *
+ * objects columns: size is the entry size (block), value size (sarray) or
+ * byte length (vbuf); blocks the chain's blocks or pages (block, sarray) or
+ * the buffer's pages (vbuf); entries the entries, or a vbuf's chunks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +23,10 @@ static const char *kind_name(u64 kind)
 		return "raw";
 	case KHOSER_KIND_BLOCK:
 		return "block";
+	case KHOSER_KIND_SARRAY:
+		return "sarray";
+	case KHOSER_KIND_VBUF:
+		return "vbuf";
 	default:
 		return "?";
 	}

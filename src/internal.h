@@ -14,6 +14,8 @@
  * @node:     link in the outgoing or incoming registry list
  * @desc:     the preserved descriptor page; NULL for a failed incoming lookup
  * @bs:       the block set behind the object, when it is one
+ * @sa:       the sparse array behind the object, when it is one
+ * @vb:       the vbuf behind the object, when it is one
  * @incoming: found in the previous kernel's handover
  * @restored: incoming payload already restored (restore happens once)
  * @status:   incoming: 0, or the errno its validation failed with
@@ -23,6 +25,8 @@ struct khoser_object {
 	struct list_head node;
 	struct khoser_root_ser *desc;
 	struct khoser_block_set *bs;
+	struct khoser_sarray *sa;
+	struct khoser_vbuf *vb;
 	bool incoming;
 	bool restored;
 	int status;
@@ -32,6 +36,9 @@ struct khoser_object {
 /* Registry (root.c). */
 int khoser_root_add(const char *name, const char *compat, u64 kind,
 		    u64 phys, u64 size, struct khoser_block_set *bs);
+int khoser_root_add_obj(const char *name, const char *compat,
+			const struct khoser_root_ser *fields,
+			struct khoser_sarray *sa, struct khoser_vbuf *vb);
 int khoser_root_find(const char *name, const char *compat, u64 kind,
 		     struct khoser_object **objp);
 void khoser_root_unlock(void);

@@ -97,10 +97,16 @@ static int check_args(const char *name, const char *compat)
 	return 0;
 }
 
-/* Publish an object; with @bs, the descriptor describes (and follows) it. */
-int khoser_root_add(const char *name, const char *compat, u64 kind,
-		    u64 phys, u64 size, struct khoser_block_set *bs)
+/*
+ * Publish an object whose payload fields (kind to max_blocks) are those of
+ * @fields, or, with @links->bs, those of that block set. The object is
+ * attached to the block set, sparse array or vbuf in @links.
+ */
+static int root_add(const char *name, const char *compat,
+		    const struct khoser_root_ser *fields,
+		    const struct khoser_object *links)
 {
+	struct khoser_block_set *bs = links->bs;
 	struct khoser_root_ser *desc;
 	struct khoser_object *obj;
 	char node[NODE_LEN];
@@ -129,9 +135,12 @@ int khoser_root_add(const char *name, const char *compat, u64 kind,
 	strscpy_pad(desc->magic, KHOSER_ROOT_COMPAT, sizeof(desc->magic));
 	strscpy_pad(desc->name, name, sizeof(desc->name));
 	strscpy_pad(desc->compat, compat, sizeof(desc->compat));
-	desc->kind = kind;
-	desc->phys = phys;
-	desc->size = size;
+	desc->kind = fields->kind;
+	desc->phys = fields->phys;
+	desc->size = fields->size;
+	desc->nblocks = fields->nblocks;
+	desc->entries = fields->entries;
+	desc->max_blocks = fields->max_blocks;
 	if (bs)
 		khoser_block_set_describe(bs, desc);
 
@@ -148,6 +157,14 @@ int khoser_root_add(const char *name, const char *compat, u64 kind,
 		obj->bs = bs;
 		bs->obj = obj;
 	}
+	if (links->sa) {
+		obj->sa = links->sa;
+		obj->sa->obj = obj;
+	}
+	if (links->vb) {
+		obj->vb = links->vb;
+		obj->vb->obj = obj;
+	}
 	list_add_tail(&obj->node, &reg->out);
 	mutex_unlock(&reg->lock);
 	return 0;
@@ -158,6 +175,28 @@ unlock:
 free_obj:
 	kfree(obj);
 	return err;
+}
+
+/* Publish a raw object, or a block set (@bs) that the descriptor follows. */
+int khoser_root_add(const char *name, const char *compat, u64 kind,
+		    u64 phys, u64 size, struct khoser_block_set *bs)
+{
+	struct khoser_root_ser fields = {
+		.kind = kind, .phys = phys, .size = size,
+	};
+	struct khoser_object links = { .bs = bs };
+
+	return root_add(name, compat, &fields, &links);
+}
+
+/* Publish a sealed sparse array or a preserved vbuf described by @fields. */
+int khoser_root_add_obj(const char *name, const char *compat,
+			const struct khoser_root_ser *fields,
+			struct khoser_sarray *sa, struct khoser_vbuf *vb)
+{
+	struct khoser_object links = { .sa = sa, .vb = vb };
+
+	return root_add(name, compat, fields, &links);
 }
 
 /**
@@ -186,6 +225,10 @@ static void free_object(struct khoser_object *obj)
 	list_del(&obj->node);
 	if (obj->bs)
 		obj->bs->obj = NULL;
+	if (obj->sa)
+		obj->sa->obj = NULL;
+	if (obj->vb)
+		obj->vb->obj = NULL;
 	if (obj->desc && obj->incoming)
 		khoser_kho_release_page(obj->desc);
 	else if (obj->desc)
@@ -271,6 +314,15 @@ static const char *check_desc(const struct khoser_root_ser *d,
 		return "block entry size out of range";
 	if (d->kind == KHOSER_KIND_BLOCK && !PAGE_ALIGNED(d->phys))
 		return "block head misaligned";
+	if (d->kind == KHOSER_KIND_SARRAY &&
+	    d->size != KHOSER_SARRAY_VALUE_SIZE)
+		return "sparse-array value size wrong";
+	if (d->kind == KHOSER_KIND_SARRAY && !PAGE_ALIGNED(d->phys))
+		return "sparse-array head misaligned";
+	if (d->kind == KHOSER_KIND_VBUF && (!d->phys || !PAGE_ALIGNED(d->phys)))
+		return "vbuf header misaligned";
+	if (d->kind == KHOSER_KIND_VBUF && !d->size)
+		return "vbuf length zero";
 	return NULL;
 }
 

@@ -58,7 +58,8 @@ if [ -n "$bad" ]; then
 	exit 1
 fi
 for s in khoser_block_set_restore khoser_publish khoser_lookup \
-	khoser_compat_check khoser_is_enabled; do
+	khoser_compat_check khoser_is_enabled khoser_sarray_restore \
+	khoser_sarray_from_xarray khoser_vbuf_restore; do
 	printf '%s\n' "$syms" | grep -qx "$s" || {
 		echo "kbuild $which: $s not exported"
 		exit 1

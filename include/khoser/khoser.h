@@ -9,6 +9,8 @@
 #include <khoser/block.h>
 #include <khoser/compat.h>
 #include <khoser/root.h>
+#include <khoser/sarray.h>
+#include <khoser/vbuf.h>
 
 bool khoser_is_enabled(void);
 bool khoser_is_kho_boot(void);

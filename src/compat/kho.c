@@ -46,7 +46,8 @@ union khoser_kho_page_info {
 
 static_assert(sizeof(union khoser_kho_page_info) == sizeof(unsigned long));
 
-static bool kho_marked(unsigned long pfn)
+/* Whether @pfn carries KHO's mark; its order in @order when it does. */
+static bool kho_mark(unsigned long pfn, unsigned int *order)
 {
 	union khoser_kho_page_info info;
 	struct page *page = pfn_to_online_page(pfn);
@@ -54,7 +55,15 @@ static bool kho_marked(unsigned long pfn)
 	if (!page)
 		return false;
 	info.page_private = READ_ONCE(page->private);
+	*order = info.order;
 	return info.magic == KHOSER_KHO_PAGE_MAGIC;
+}
+
+static bool kho_marked(unsigned long pfn)
+{
+	unsigned int order;
+
+	return kho_mark(pfn, &order);
 }
 
 /* One zeroed, preserved page, or an ERR_PTR. */
@@ -125,6 +134,73 @@ void khoser_kho_remove_subtree(void *blob)
 	kho_remove_subtree(blob);
 }
 
+/*
+ * Check, without claiming anything, that [@phys, + 2^@order pages) is RAM
+ * that the previous kernel preserved as one range of exactly that order
+ * (KHO marks the first page of each preserved range with its order).
+ */
+int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
+{
+	unsigned long pfn = PHYS_PFN(phys), last;
+	unsigned int marked;
+
+	/* Orders above 30 are nonsense (and would overflow the shift). */
+	if (order > 30 || !phys || (phys & ((PAGE_SIZE << order) - 1))) {
+		*why = "misaligned address";
+		return -EINVAL;
+	}
+	last = pfn + (1UL << order) - 1;
+	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) || !pfn_valid(last) ||
+	    !page_is_ram(pfn) || !page_is_ram(last)) {
+		*why = "address outside RAM";
+		return -EINVAL;
+	}
+	if (!kho_mark(pfn, &marked)) {
+		*why = "page was not preserved";
+		return -EINVAL;
+	}
+	if (marked != order) {
+		*why = "pages preserved with another order";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+#if KHOSER_KHO_PAGES
+int khoser_kho_preserve_pages(struct page *page, unsigned int order)
+{
+	return kho_preserve_pages(page, 1UL << order);
+}
+
+void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
+{
+	kho_unpreserve_pages(page, 1UL << order);
+}
+
+/*
+ * Take ownership of a range checked with khoser_kho_check_pages(): it
+ * becomes 2^@order order-0 pages, each freed with __free_page().
+ */
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
+{
+	return kho_restore_pages(phys, 1UL << order);
+}
+#else
+int khoser_kho_preserve_pages(struct page *page, unsigned int order)
+{
+	return -EOPNOTSUPP;
+}
+
+void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
+{
+}
+
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
+{
+	return NULL;
+}
+#endif /* KHOSER_KHO_PAGES */
+
 int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size)
 {
 	phys_addr_t p;
@@ -173,6 +249,26 @@ void *khoser_kho_claim_page(u64 phys, const char **why)
 
 void khoser_kho_release_page(void *page)
 {
+}
+
+int khoser_kho_preserve_pages(struct page *page, unsigned int order)
+{
+	return -EOPNOTSUPP;
+}
+
+void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
+{
+}
+
+int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
+{
+	*why = "KHO unavailable";
+	return -EOPNOTSUPP;
+}
+
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
+{
+	return NULL;
 }
 
 u64 khoser_kho_phys(void *virt)

@@ -23,6 +23,16 @@
 #define KHOSER_KHO_API 0
 #endif
 
+/* Page-range preservation (vbuf), where the tree exports it. */
+#if KHOSER_KHO_API && defined(KHOSER_HAVE_KHO_PRESERVE_PAGES) && \
+	defined(KHOSER_HAVE_KHO_RESTORE_PAGES)
+#define KHOSER_KHO_PAGES 1
+#else
+#define KHOSER_KHO_PAGES 0
+#endif
+
+struct page;
+
 bool khoser_kho_api(void);
 bool khoser_kho_enabled(void);
 bool khoser_kho_boot(void);
@@ -30,6 +40,10 @@ void *khoser_kho_alloc_page(void);
 void khoser_kho_free_page(void *page);
 void *khoser_kho_claim_page(u64 phys, const char **why);
 void khoser_kho_release_page(void *page);
+int khoser_kho_preserve_pages(struct page *page, unsigned int order);
+void khoser_kho_unpreserve_pages(struct page *page, unsigned int order);
+int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why);
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order);
 u64 khoser_kho_phys(void *virt);
 int khoser_kho_add_subtree(const char *name, void *blob, size_t size);
 void khoser_kho_remove_subtree(void *blob);

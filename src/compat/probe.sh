@@ -46,3 +46,7 @@ have KHOSER_HAVE_KHO_RETRIEVE_SIZE \
 	'int kho_retrieve_subtree\( ?const char \*[a-z_]+, ?phys_addr_t \*[a-z_]+, ?size_t \*[a-z_]+ ?\)'
 have KHOSER_HAVE_KHO_RESTORE_FOLIO \
 	'struct folio \*kho_restore_folio\( ?phys_addr_t [a-z_]+ ?\)'
+have KHOSER_HAVE_KHO_PRESERVE_PAGES \
+	'int kho_preserve_pages\( ?struct page \*[a-z_]+, ?unsigned (int|long) [a-z_]+ ?\)'
+have KHOSER_HAVE_KHO_RESTORE_PAGES \
+	'struct page \*kho_restore_pages\( ?phys_addr_t [a-z_]+, ?unsigned (int|long) [a-z_]+ ?\)'

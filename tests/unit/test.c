@@ -57,7 +57,8 @@ void test_kexec(bool kho)
 
 bool test_all_freed(void)
 {
-	return shim_live_allocs() == 0 && shim_used_pages() == 0;
+	return shim_live_allocs() == 0 && shim_used_pages() == 0 &&
+	       shim_vmap_areas() == 0;
 }
 
 u64 test_rand(u64 *s)

@@ -30,6 +30,24 @@ TEST(unavailable_without_kho_api)
 	CHECK_EQ(khoser_lookup("x", COMPAT, &phys, &size), -EOPNOTSUPP);
 	CHECK_EQ(khoser_unpublish("x"), -EOPNOTSUPP);
 	CHECK_EQ(khoser_release("x"), -EOPNOTSUPP);
+	{
+		struct khoser_sarray sa;
+		struct khoser_vbuf vb;
+		void *buf = vmalloc(PAGE_SIZE);
+
+		khoser_sarray_init(&sa);
+		CHECK_EQ(khoser_sarray_add(&sa, 1, 1), -EOPNOTSUPP);
+		CHECK_EQ(khoser_sarray_restore(&sa, 0x200000), -EOPNOTSUPP);
+		CHECK_EQ(khoser_sarray_publish(&sa, "x", COMPAT), -EOPNOTSUPP);
+		CHECK_EQ(khoser_sarray_lookup(&sa, "x", COMPAT), -EOPNOTSUPP);
+		CHECK_EQ(khoser_sarray_destroy(&sa), 0);
+		khoser_vbuf_init(&vb);
+		CHECK_EQ(khoser_vbuf_preserve(&vb, buf, PAGE_SIZE), -EOPNOTSUPP);
+		CHECK_EQ(khoser_vbuf_restore(&vb, 0x200000), -EOPNOTSUPP);
+		CHECK_EQ(khoser_vbuf_lookup(&vb, "x", COMPAT), -EOPNOTSUPP);
+		CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
+		vfree(buf);
+	}
 	/* Pure helpers still work. */
 	CHECK_EQ(khoser_compat_build(buf, sizeof(buf), "mydrv-v1",
 				     (const char *[]){ KHOSER_BLOCK_COMPAT }, 1),

@@ -25,10 +25,15 @@
 #define KHOSER_NAME_LEN		48
 #define KHOSER_COMPAT_LEN	256
 
-/* What the payload of a descriptor is. */
+/*
+ * What the payload of a descriptor is. Kinds are only ever added; a reader
+ * refuses kinds above the KHOSER_KIND_MAX it was built with.
+ */
 #define KHOSER_KIND_RAW		1	/* opaque: phys and size are the driver's */
 #define KHOSER_KIND_BLOCK	2	/* block set: phys = head, size = entry size */
-#define KHOSER_KIND_MAX		KHOSER_KIND_BLOCK
+#define KHOSER_KIND_SARRAY	3	/* sparse array: phys = head, size = 8 */
+#define KHOSER_KIND_VBUF	4	/* vbuf: phys = header, size = length */
+#define KHOSER_KIND_MAX		KHOSER_KIND_VBUF
 
 /**
  * struct khoser_root_ser - one published object
@@ -36,11 +41,15 @@
  * @name:     object name, NUL-terminated and NUL-padded
  * @compat:   composite compatible string, NUL-terminated and NUL-padded
  * @kind:     KHOSER_KIND_*
- * @phys:     payload physical address (block set: head block, 0 when empty)
- * @size:     payload size in bytes (block set: entry size)
- * @nblocks:  block set: number of blocks in the chain; otherwise 0
- * @entries:  block set: number of entries in the chain; otherwise 0
- * @max_blocks: block set: chain-length bound the writer used; otherwise 0
+ * @phys:     payload physical address (block set, sparse array: first page,
+ *            0 when empty; vbuf: header page)
+ * @size:     payload size in bytes (block set: entry size; sparse array:
+ *            value size; vbuf: buffer length)
+ * @nblocks:  block set: blocks in the chain; sparse array: pages in the
+ *            chain; vbuf: pages in the buffer; otherwise 0
+ * @entries:  block set, sparse array: entries; vbuf: chunks; otherwise 0
+ * @max_blocks: block set, sparse array: chain-length bound the writer used;
+ *            otherwise 0
  * @reserved: must be zero
  */
 struct khoser_root_ser {

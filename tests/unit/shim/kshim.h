@@ -15,6 +15,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +51,14 @@ typedef unsigned int gfp_t;
 #define PFN_PHYS(x) ((u64)(x) << PAGE_SHIFT)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define BIT(n) (1UL << (n))
+#define U64_MAX UINT64_MAX
+#define ilog2(n) (63 - __builtin_clzll((u64)(n)))	/* n > 0 */
+static inline unsigned long __ffs(unsigned long x)	/* x != 0 */
+{
+	return __builtin_ctzl(x);
+}
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
@@ -83,6 +92,7 @@ void shim_printk(const char *level, const char *fmt, ...)
 #define pr_debug(fmt, ...) shim_printk(KERN_DEBUG, pr_fmt(fmt), ##__VA_ARGS__)
 extern int shim_err_lines;	/* pr_err/pr_warn lines so far */
 extern int shim_warns;		/* WARN()s hit (KHO primitives misused) */
+void shim_warn(const char *what);	/* count (and with SHIM_LOG print) one */
 extern char shim_last_log[512];
 
 /* Lists. */
@@ -155,6 +165,7 @@ void mutex_destroy(struct mutex *m);
 void *kmalloc(size_t size, gfp_t gfp);
 void *kzalloc(size_t size, gfp_t gfp);
 void *kvcalloc(size_t n, size_t size, gfp_t gfp);
+void *kvmalloc_array(size_t n, size_t size, gfp_t gfp);
 void kfree(const void *p);
 void kvfree(const void *p);
 #define kmalloc_obj(p, ...) ((__typeof__(p) *)kmalloc(sizeof(p), GFP_KERNEL))
@@ -170,12 +181,23 @@ ssize_t strscpy(char *dst, const char *src, size_t size);
 ssize_t strscpy_pad(char *dst, const char *src, size_t size);
 void *memchr_inv(const void *p, int c, size_t n);
 
-/* Simulated RAM, pages and folios. */
+/*
+ * Simulated RAM, pages and folios. The RAM is a memfd, so vmap() can map its
+ * pages a second time at another address, as the kernel's page tables do.
+ */
 struct folio;
 struct page {
 	unsigned long private;	/* KHO's mark on incoming preserved pages */
 };
 struct page *pfn_to_online_page(unsigned long pfn);
+struct page *pfn_to_page(unsigned long pfn);
+unsigned long page_to_pfn(const struct page *page);
+struct page *virt_to_page(const void *v);
+void *page_address(const struct page *page);
+#define page_to_phys(p) PFN_PHYS(page_to_pfn(p))
+struct page *alloc_pages(gfp_t gfp, unsigned int order);	/* fallible */
+void split_page(struct page *page, unsigned int order);	/* to order 0 */
+void __free_page(struct page *page);
 extern unsigned char *shim_ram;
 extern unsigned long shim_ram_pages;
 #define SHIM_RAM_BASE 0x100000ULL	/* phys of the first RAM page */
@@ -191,6 +213,19 @@ long shim_used_pages(void);	/* allocated pages */
 long shim_unclaimed_pages(void);	/* preserved by the last boot, unclaimed */
 long shim_preserved_pages(void);	/* preserved for the next boot */
 void *shim_alloc_pages(unsigned int order);	/* plain, unpreserved */
+
+/* Virtual mappings: vmalloc() and vmap() areas, dropped at kexec. */
+#define PAGE_KERNEL 0
+#define VM_MAP 0x4UL
+#define VM_MAP_PUT_PAGES 0x200UL	/* vfree() frees the pages and array */
+void *vmalloc(unsigned long size);	/* order-0 pages, fallible */
+void *vmap(struct page **pages, unsigned int count, unsigned long flags,
+	   int prot);	/* fallible */
+void vunmap(const void *addr);
+void vfree(const void *addr);
+struct page *vmalloc_to_page(const void *addr);
+bool is_vmalloc_addr(const void *addr);
+long shim_vmap_areas(void);	/* vmalloc/vmap areas alive */
 
 /* Boots. */
 void shim_boot(bool kho_enabled);	/* first boot: empty RAM */

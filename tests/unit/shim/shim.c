@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Kernel-API shim: simulated RAM, page allocator, KHO preservation and
- * subtrees, kmalloc with failure injection, printk capture.
+ * subtrees, vmalloc/vmap, kmalloc with failure injection, printk capture.
  */
 #include <stdarg.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include "kshim.h"
+#include "internal.h"
 #include <linux/kexec_handover.h>
 
 #define RAM_PAGES (1UL << 21)	/* 8 GiB of address space, touched lazily */
 #define POISON 0x6b
 
 unsigned char *shim_ram;
+int shim_ram_fd = -1;	/* the memfd behind shim_ram (and every vmap) */
 unsigned long shim_ram_pages = RAM_PAGES;	/* may be lowered before the first boot */
 
 int shim_err_lines;
@@ -21,13 +24,22 @@ long shim_fail_nth;
 long shim_fallible_calls;
 bool shim_failed;
 
-enum { KHO_NONE, KHO_OUT, KHO_IN };
+enum { KHO_NONE, KHO_IN };
 
+/*
+ * Per RAM page. Allocations (used/head/order) and preservations for the
+ * next kernel (out/porder/pcov) are tracked apart, as in the kernel: pages
+ * of one allocation can be preserved as several ranges and the other way
+ * round. At kexec every preservation becomes one incoming allocation.
+ */
 struct pmeta {
 	u8 used;	/* part of an allocation */
 	u8 head;	/* first page of that allocation */
 	u8 order;	/* head: allocation order */
-	u8 kho;		/* head: KHO_OUT preserved here, KHO_IN from before */
+	u8 kho;		/* head: KHO_IN preserved by the last boot, unclaimed */
+	u8 out;		/* first page of a preservation for the next boot */
+	u8 porder;	/* out: order of that preservation */
+	u8 pcov;	/* covered by a preservation for the next boot */
 };
 
 struct folio {
@@ -59,7 +71,7 @@ void shim_printk(const char *level, const char *fmt, ...)
 		fprintf(stderr, "<%s>%s", level, shim_last_log);
 }
 
-static void warn(const char *what)
+void shim_warn(const char *what)
 {
 	shim_warns++;
 	if (getenv("SHIM_LOG"))
@@ -75,7 +87,7 @@ void shim_fail_reset(long nth)
 	shim_failed = false;
 }
 
-static bool should_fail(void)
+bool shim_should_fail(void)
 {
 	shim_fallible_calls++;
 	if (shim_fail_nth && shim_fallible_calls == shim_fail_nth) {
@@ -135,7 +147,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 	struct ahdr *h;
 
 	(void)gfp;
-	if (should_fail())
+	if (shim_should_fail())
 		return NULL;
 	h = malloc(sizeof(*h) + size);
 	if (!h)
@@ -165,6 +177,13 @@ void *kvcalloc(size_t n, size_t size, gfp_t gfp)
 	if (size && n > SIZE_MAX / size)
 		return NULL;
 	return kzalloc(n * size, gfp);
+}
+
+void *kvmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return kmalloc(n * size, gfp);
 }
 
 static void unlink_free(struct ahdr *h)
@@ -242,7 +261,14 @@ void *memchr_inv(const void *p, int c, size_t n)
 
 u64 virt_to_phys(const void *v)
 {
-	return SHIM_RAM_BASE + (u64)((const unsigned char *)v - shim_ram);
+	const unsigned char *p = v;
+
+	/* Only the linear map has a linear physical address (not vmap). */
+	if (p < shim_ram || p >= shim_ram + (shim_ram_pages << PAGE_SHIFT)) {
+		fprintf(stderr, "shim: virt_to_phys of a non-linear address\n");
+		abort();
+	}
+	return SHIM_RAM_BASE + (u64)(p - shim_ram);
 }
 
 void *phys_to_virt(u64 phys)
@@ -282,6 +308,51 @@ static unsigned long virt_index(const void *v)
 			       PAGE_SHIFT);
 }
 
+#define FIRST_PFN (SHIM_RAM_BASE >> PAGE_SHIFT)
+
+struct page *pfn_to_page(unsigned long pfn)
+{
+	long i = pfn_index(pfn);
+
+	if (i < 0) {
+		fprintf(stderr, "shim: pfn_to_page outside RAM\n");
+		abort();
+	}
+	return &pages[i];
+}
+
+unsigned long page_to_pfn(const struct page *page)
+{
+	return FIRST_PFN + (unsigned long)(page - pages);
+}
+
+struct page *virt_to_page(const void *v)
+{
+	(void)virt_to_phys(v);	/* linear map only */
+	return &pages[virt_index(v)];
+}
+
+void *page_address(const struct page *page)
+{
+	return shim_ram + ((unsigned long)(page - pages) << PAGE_SHIFT);
+}
+
+bool shim_page_in_use(const struct page *page)
+{
+	return meta[page - pages].used;
+}
+
+/* Any page of [i, i + n) preserved for the next boot? */
+static bool range_preserved(unsigned long i, unsigned long n)
+{
+	unsigned long j;
+
+	for (j = i; j < i + n; j++)
+		if (meta[j].pcov)
+			return true;
+	return false;
+}
+
 void *folio_address(const struct folio *f)
 {
 	return shim_ram + ((unsigned long)(f - folios) << PAGE_SHIFT);
@@ -303,14 +374,20 @@ unsigned int folio_order(const struct folio *f)
 	return meta[f - folios].order;
 }
 
+/* First index >= @i whose pfn is aligned to @n pages (buddy alignment). */
+static unsigned long align_index(unsigned long i, unsigned long n)
+{
+	return ((FIRST_PFN + i + n - 1) & ~(n - 1)) - FIRST_PFN;
+}
+
 static void *alloc_order(unsigned int order)
 {
 	unsigned long n = 1UL << order, i, j, tries;
 
-	i = (cursor + n - 1) & ~(n - 1);
+	i = align_index(cursor, n);
 	for (tries = 0; tries < 2 * shim_ram_pages / n + 2; tries++) {
 		if (i + n > shim_ram_pages)
-			i = 0;
+			i = align_index(0, n);
 		for (j = 0; j < n; j++)
 			if (meta[i + j].used)
 				break;
@@ -346,7 +423,7 @@ void folio_put(struct folio *f)
 		fprintf(stderr, "shim: folio_put of a free page\n");
 		abort();
 	}
-	if (meta[i].kho == KHO_OUT) {
+	if (range_preserved(i, 1UL << meta[i].order)) {
 		fprintf(stderr, "shim: folio_put of a preserved folio\n");
 		abort();
 	}
@@ -358,31 +435,84 @@ void *shim_alloc_pages(unsigned int order)
 	return alloc_order(order);
 }
 
-static long count_pages(int kho)
+struct page *shim_alloc_page(void)
+{
+	void *p = alloc_order(0);
+
+	return p ? &pages[virt_index(p)] : NULL;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	void *p;
+
+	(void)gfp;
+	if (shim_should_fail())
+		return NULL;
+	p = alloc_order(order);
+	return p ? &pages[virt_index(p)] : NULL;
+}
+
+/* As the kernel's: a high-order allocation becomes 2^order order-0 pages. */
+void split_page(struct page *page, unsigned int order)
+{
+	unsigned long i = page - pages, j;
+
+	if (!meta[i].used || !meta[i].head || meta[i].order != order) {
+		fprintf(stderr, "shim: split_page of a page of another order\n");
+		abort();
+	}
+	for (j = i; j < i + (1UL << order); j++) {
+		meta[j].head = 1;
+		meta[j].order = 0;
+	}
+}
+
+void __free_page(struct page *page)
+{
+	unsigned long i = page - pages;
+
+	if (!meta[i].used || !meta[i].head || meta[i].order ||
+	    meta[i].kho == KHO_IN) {
+		fprintf(stderr, "shim: __free_page of a page that is not an order-0 allocation\n");
+		abort();
+	}
+	if (meta[i].pcov) {
+		fprintf(stderr, "shim: __free_page of a preserved page\n");
+		abort();
+	}
+	free_range(i);
+}
+
+long shim_used_pages(void)
 {
 	unsigned long i;
 	long n = 0;
 
 	for (i = 0; i < shim_ram_pages; i++)
-		if (meta[i].used && (kho < 0 || (meta[i].head &&
-						  meta[i].kho == kho)))
-			n += kho < 0 ? 1 : 1L << meta[i].order;
+		n += meta[i].used;
 	return n;
-}
-
-long shim_used_pages(void)
-{
-	return count_pages(-1);
 }
 
 long shim_unclaimed_pages(void)
 {
-	return count_pages(KHO_IN);
+	unsigned long i;
+	long n = 0;
+
+	for (i = 0; i < shim_ram_pages; i++)
+		if (meta[i].used && meta[i].head && meta[i].kho == KHO_IN)
+			n += 1L << meta[i].order;
+	return n;
 }
 
 long shim_preserved_pages(void)
 {
-	return count_pages(KHO_OUT);
+	unsigned long i;
+	long n = 0;
+
+	for (i = 0; i < shim_ram_pages; i++)
+		n += meta[i].pcov;
+	return n;
 }
 
 /* --- KHO --------------------------------------------------------------------- */
@@ -408,19 +538,29 @@ bool is_kho_boot(void)
 	return kho_booted;
 }
 
+static void preserve_range(unsigned long i, unsigned int order, bool on)
+{
+	unsigned long j;
+
+	meta[i].out = on;
+	meta[i].porder = on ? order : 0;
+	for (j = i; j < i + (1UL << order); j++)
+		meta[j].pcov = on;
+}
+
 int kho_preserve_folio(struct folio *folio)
 {
 	unsigned long i = folio - folios;
 
 	if (!kho_on)
 		return -EOPNOTSUPP;
-	if (should_fail())
+	if (shim_should_fail())
 		return -ENOMEM;
-	if (meta[i].kho == KHO_OUT) {
-		warn("folio preserved twice");
+	if (range_preserved(i, 1UL << meta[i].order)) {
+		shim_warn("folio preserved twice");
 		return -EBUSY;
 	}
-	meta[i].kho = KHO_OUT;
+	preserve_range(i, meta[i].order, true);
 	return 0;
 }
 
@@ -428,9 +568,71 @@ void kho_unpreserve_folio(struct folio *folio)
 {
 	unsigned long i = folio - folios;
 
-	if (meta[i].kho != KHO_OUT)
-		warn("unpreserve of a folio not preserved");
-	meta[i].kho = KHO_NONE;
+	if (!meta[i].out || meta[i].porder != meta[i].order)
+		shim_warn("unpreserve of a folio not preserved");
+	preserve_range(i, meta[i].order, false);
+}
+
+/* Upstream's split of [i, end) into naturally aligned power-of-2 ranges. */
+static unsigned int range_order(unsigned long i, unsigned long end)
+{
+	unsigned int o = ilog2(end - i);
+	unsigned long pfn = FIRST_PFN + i;
+
+	return min(o, (unsigned int)__builtin_ctzl(pfn));
+}
+
+int kho_preserve_pages(struct page *page, unsigned long nr_pages)
+{
+	unsigned long start = page - pages, end = start + nr_pages, i, j;
+	unsigned int order;
+	int err;
+
+	if (!kho_on)
+		return -EOPNOTSUPP;
+	if (!nr_pages || end > shim_ram_pages) {
+		shim_warn("kho_preserve_pages outside RAM");
+		return -EINVAL;
+	}
+	for (j = start; j < end; j++) {
+		if (!meta[j].used) {
+			shim_warn("kho_preserve_pages of free memory");
+			return -EINVAL;
+		}
+	}
+	for (i = start; i < end; i += 1UL << order) {
+		order = range_order(i, end);
+		err = -ENOMEM;
+		if (shim_should_fail())
+			goto undo;
+		err = -EBUSY;
+		if (range_preserved(i, 1UL << order)) {
+			shim_warn("pages preserved twice");
+			goto undo;
+		}
+		preserve_range(i, order, true);
+	}
+	return 0;
+
+undo:
+	for (j = start; j < i; j += 1UL << order) {
+		order = range_order(j, end);
+		preserve_range(j, order, false);
+	}
+	return err;
+}
+
+void kho_unpreserve_pages(struct page *page, unsigned long nr_pages)
+{
+	unsigned long start = page - pages, end = start + nr_pages, i;
+	unsigned int order;
+
+	for (i = start; i < end; i += 1UL << order) {
+		order = range_order(i, end);
+		if (!meta[i].out || meta[i].porder != order)
+			shim_warn("unpreserve of pages not preserved");
+		preserve_range(i, order, false);
+	}
 }
 
 void *kho_alloc_preserve(size_t size)
@@ -442,7 +644,7 @@ void *kho_alloc_preserve(size_t size)
 		return ERR_PTR(-EINVAL);
 	while ((PAGE_SIZE << order) < size)
 		order++;
-	if (should_fail())
+	if (shim_should_fail())
 		return ERR_PTR(-ENOMEM);
 	p = alloc_order(order);
 	if (!p)
@@ -475,12 +677,40 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 	/* Upstream: WARN_ON_ONCE when the page carries no KHO magic. */
 	if (!PAGE_ALIGNED(phys) || !meta[i].used || !meta[i].head ||
 	    meta[i].kho != KHO_IN) {
-		warn("kho_restore_folio of a page that was not preserved");
+		shim_warn("kho_restore_folio of a page that was not preserved");
 		return NULL;
 	}
 	meta[i].kho = KHO_NONE;
 	pages[i].private = 0;
 	return &folios[i];
+}
+
+/*
+ * As upstream: walk [phys, + nr_pages) in aligned power-of-2 steps; each
+ * step's first page must carry KHO's mark, whose order says how many pages
+ * become order-0 pages. Returns NULL (pages restored so far stay so) when a
+ * step's page has no mark.
+ */
+struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
+{
+	long s = pfn_index(PHYS_PFN(phys));
+	unsigned long i, j, end, n;
+
+	if (s < 0 || !PAGE_ALIGNED(phys) || !nr_pages ||
+	    nr_pages > shim_ram_pages - s)
+		return NULL;
+	end = s + nr_pages;
+	for (i = s; i < end; i += 1UL << range_order(i, end)) {
+		if (!meta[i].used || !meta[i].head || meta[i].kho != KHO_IN) {
+			shim_warn("kho_restore_pages of pages that were not preserved");
+			return NULL;
+		}
+		n = 1UL << meta[i].order;
+		for (j = i; j < i + n; j++)
+			meta[j] = (struct pmeta){ .used = 1, .head = 1 };
+		pages[i].private = 0;
+	}
+	return &pages[s];
 }
 
 void kho_restore_free(void *mem)
@@ -500,7 +730,7 @@ int kho_add_subtree(const char *name, void *blob, size_t size)
 
 	if (!kho_on)
 		return -EOPNOTSUPP;
-	if (should_fail())
+	if (shim_should_fail())
 		return -ENOMEM;
 	for (i = 0; i < MAX_SUBTREES; i++) {
 		if (out_trees[i].used && !strcmp(out_trees[i].name, name))
@@ -572,11 +802,14 @@ static void free_old_allocs(void)
 
 void shim_boot(bool kho_enabled)
 {
+	shim_vm_reset();
 	if (!shim_ram) {
+		shim_ram_fd = memfd_create("shim-ram", MFD_CLOEXEC);
+		if (shim_ram_fd < 0 || ftruncate(shim_ram_fd, RAM_PAGES << PAGE_SHIFT))
+			abort();
 		shim_ram = mmap(NULL, RAM_PAGES << PAGE_SHIFT,
 				PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-				-1, 0);
+				MAP_SHARED | MAP_NORESERVE, shim_ram_fd, 0);
 		if (shim_ram == MAP_FAILED)
 			abort();
 		meta = calloc(RAM_PAGES, sizeof(*meta));
@@ -585,7 +818,8 @@ void shim_boot(bool kho_enabled)
 		if (!meta || !folios || !pages)
 			abort();
 	} else {
-		madvise(shim_ram, shim_ram_pages << PAGE_SHIFT, MADV_DONTNEED);
+		/* Give the memfd's pages back: fresh RAM reads as zeroes. */
+		madvise(shim_ram, shim_ram_pages << PAGE_SHIFT, MADV_REMOVE);
 		memset(meta, 0, shim_ram_pages * sizeof(*meta));
 		memset(pages, 0, shim_ram_pages * sizeof(*pages));
 	}
@@ -602,18 +836,34 @@ void shim_boot(bool kho_enabled)
 
 void shim_kexec(bool kho_enabled)
 {
+	bool keep = kho_on && kho_enabled;
 	unsigned long i;
 
-	/* Preserved allocations survive; everything else is wiped. */
+	shim_vm_reset();
+	/*
+	 * Preserved pages survive, everything else is wiped. Each preserved
+	 * range becomes one incoming allocation of its order, its first page
+	 * marked as KHO marks it.
+	 */
 	for (i = 0; i < shim_ram_pages; i++) {
-		if (!meta[i].used || !meta[i].head)
+		bool kept = keep && meta[i].pcov;
+
+		if (meta[i].used && !kept)
+			memset(shim_ram + (i << PAGE_SHIFT), POISON, PAGE_SIZE);
+		pages[i].private = 0;
+		if (kept)
+			meta[i] = (struct pmeta){ .used = 1, .out = meta[i].out,
+						  .porder = meta[i].porder };
+		else
+			meta[i] = (struct pmeta){ 0 };
+	}
+	for (i = 0; i < shim_ram_pages; i++) {
+		if (!meta[i].out)
 			continue;
-		if (meta[i].kho == KHO_OUT && kho_on && kho_enabled) {
-			meta[i].kho = KHO_IN;
-			pages[i].private = KHO_MARK(meta[i].order);
-		} else {
-			free_range(i);
-		}
+		meta[i] = (struct pmeta){ .used = 1, .head = 1,
+					  .order = meta[i].porder,
+					  .kho = KHO_IN };
+		pages[i].private = KHO_MARK(meta[i].order);
 	}
 	memcpy(in_trees, out_trees, sizeof(in_trees));
 	memset(out_trees, 0, sizeof(out_trees));
@@ -630,10 +880,14 @@ void shim_kexec(bool kho_enabled)
 
 void shim_fini(void)
 {
+	shim_vm_reset();
 	generation++;
 	free_old_allocs();
 	if (shim_ram)
 		munmap(shim_ram, RAM_PAGES << PAGE_SHIFT);
+	if (shim_ram_fd >= 0)
+		close(shim_ram_fd);
+	shim_ram_fd = -1;
 	free(meta);
 	free(folios);
 	free(pages);
