@@ -46,6 +46,7 @@ void kt_failf(const char *fmt, ...) __printf(1, 2);
 void kt_compat(char *buf, size_t len, int ver);
 
 /* Entry content (kt_main.c). */
+u64 kt_word(u64 tag, u64 idx, u32 w);
 void kt_fill(void *entry, u32 esz, u64 tag, u64 idx);
 bool kt_verify(const void *entry, u32 esz, u64 tag, u64 idx);
 
@@ -56,6 +57,14 @@ int kt_block_damage(void);
 void kt_block_cleanup(void);
 int kt_block_unavailable(void);
 int kt_block_mismatch(void);
+
+/* Sparse arrays and vbufs (kt_struct.c). */
+int kt_struct_preserve(void);
+int kt_struct_verify(void);
+int kt_struct_mismatch(void);
+int kt_struct_damage(void);
+void kt_struct_cleanup(void);
+void kt_struct_summary(u64 *objs, u64 *entries, u64 *bytes);
 
 /* Benchmarks (kt_bench.c). */
 int kt_bench(void);

@@ -72,7 +72,7 @@ void kt_compat(char *buf, size_t len, int ver)
 		buf[0] = '\0';
 }
 
-static u64 word_at(u64 tag, u64 idx, u32 w)
+u64 kt_word(u64 tag, u64 idx, u32 w)
 {
 	u64 x = kt_seed * 0x9e3779b97f4a7c15ULL + tag * 0xff51afd7ed558ccdULL +
 		idx * 0xbf58476d1ce4e5b9ULL + w * 0x94d049bb133111ebULL + 1;
@@ -90,7 +90,7 @@ void kt_fill(void *entry, u32 esz, u64 tag, u64 idx)
 	u64 w;
 
 	for (i = 0; i < esz; i += 8) {
-		w = word_at(tag, idx, i / 8);
+		w = kt_word(tag, idx, i / 8);
 		memcpy(p + i, &w, min_t(u32, esz - i, 8));
 	}
 }
@@ -102,7 +102,7 @@ bool kt_verify(const void *entry, u32 esz, u64 tag, u64 idx)
 	u64 w;
 
 	for (i = 0; i < esz; i += 8) {
-		w = word_at(tag, idx, i / 8);
+		w = kt_word(tag, idx, i / 8);
 		if (memcmp(p + i, &w, min_t(u32, esz - i, 8)))
 			return false;
 	}
@@ -119,7 +119,8 @@ DEFINE_SHOW_ATTRIBUTE(verdict);
 static int kt_reboot(struct notifier_block *nb, unsigned long action,
 		     void *data)
 {
-	if (kt_mode == KT_CORRUPT && kt_hop == 1 && kt_block_damage())
+	if (kt_mode == KT_CORRUPT && kt_hop == 1 &&
+	    (kt_block_damage() || kt_struct_damage()))
 		pr_err("damage: could not apply\n");
 	return NOTIFY_DONE;
 }
@@ -177,18 +178,21 @@ static int __init kt_init(void)
 
 	kho_boot = khoser_is_kho_boot();
 	if (kho_boot && kt_mode == KT_MISMATCH)
-		kt_block_mismatch();
+		(void)(kt_block_mismatch() || kt_struct_mismatch());
 	else if (kho_boot)
-		kt_block_verify();
+		(void)(kt_block_verify() || kt_struct_verify());
 	else if (kt_hop != 1)
 		kt_failf("hop %d is not a KHO boot", kt_hop);
 	/* Copying forward verifies what it copies (kt_block_preserve()). */
 	if (kt_hop < kt_hops && !kt_fail[0] &&
 	    !(kho_boot && kt_mode == KT_MISMATCH)) {
 		err = kt_block_preserve();
+		if (!err)
+			err = kt_struct_preserve();
 		if (err && !kt_fail[0])
 			kt_failf("preserve: error %d", err);
 		kt_block_summary(&objs, &entries, &bytes);
+		kt_struct_summary(&objs, &entries, &bytes);
 		if (!kt_fail[0])
 			pr_info("preserved %llu objects, %llu entries, %llu bytes for hop %d of %d\n",
 				objs, entries, bytes, kt_hop + 1, kt_hops);
@@ -204,6 +208,7 @@ static void __exit kt_exit(void)
 	if (bench)
 		kt_bench_cleanup();
 	kt_block_cleanup();
+	kt_struct_cleanup();
 	debugfs_remove_recursive(dir);
 }
 
