@@ -83,7 +83,12 @@ static int chunk_at(const u8 *addr, unsigned long nr, unsigned long i,
 	return 0;
 }
 
-static int count_chunks(const u8 *addr, unsigned long nr, u64 *nchunks)
+/*
+ * Walk the buffer's pages once, listing its chunks in @list (room for @nr
+ * entries): page-table walks are the cost of preserving, so do them once.
+ */
+static int collect_chunks(const u8 *addr, unsigned long nr, u64 *list,
+			  u64 *nchunks)
 {
 	struct page *page;
 	unsigned int order;
@@ -95,7 +100,8 @@ static int count_chunks(const u8 *addr, unsigned long nr, u64 *nchunks)
 		err = chunk_at(addr, nr, i, &page, &order);
 		if (err)
 			return err;
-		(*nchunks)++;
+		list[(*nchunks)++] = KHOSER_VBUF_CHUNK(PFN_PHYS(page_to_pfn(page)),
+						       order);
 	}
 	return 0;
 }
@@ -112,30 +118,26 @@ static void unpreserve_chunks(struct khoser_vbuf *vb)
 					    KHOSER_VBUF_CHUNK_ORDER(*e));
 }
 
-/* Preserve each chunk and list it; -EINVAL if the buffer changed. */
-static int preserve_chunks(struct khoser_vbuf *vb, const u8 *addr,
-			   unsigned long nr, u64 nchunks)
+/* Preserve each listed chunk and add it to @vb's chunk list. */
+static int preserve_chunks(struct khoser_vbuf *vb, const u64 *list,
+			   u64 nchunks)
 {
 	struct khoser_block_set_it it;
 	struct page *page;
-	unsigned int order;
-	unsigned long i;
-	u64 done = 0, *e;
+	u64 i, *e;
 	int err;
 
 	khoser_block_set_it_init(&it, &vb->chunks);
-	for (i = 0; i < nr; i += 1UL << order) {
-		err = chunk_at(addr, nr, i, &page, &order);
-		if (err || done == nchunks)
-			return -EINVAL;
-		err = khoser_kho_preserve_pages(page, order);
+	for (i = 0; i < nchunks; i++) {
+		page = pfn_to_page(PHYS_PFN(KHOSER_VBUF_CHUNK_PHYS(list[i])));
+		err = khoser_kho_preserve_pages(page,
+						KHOSER_VBUF_CHUNK_ORDER(list[i]));
 		if (err)
 			return err;
 		e = khoser_block_set_it_reserve_entry(&it);
-		*e = KHOSER_VBUF_CHUNK(PFN_PHYS(page_to_pfn(page)), order);
-		done++;
+		*e = list[i];
 	}
-	return done == nchunks ? 0 : -EINVAL;
+	return 0;
 }
 
 /**
@@ -160,7 +162,7 @@ int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 {
 	struct khoser_vbuf_hdr *hdr;
 	unsigned long nr;
-	u64 nchunks;
+	u64 nchunks, *list;
 	int err;
 
 	err = check_state(vb, "preserve");
@@ -177,8 +179,12 @@ int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 	nr = length / PAGE_SIZE + !!(length % PAGE_SIZE);
 	if (nr > KHOSER_VBUF_MAX_PAGES)
 		return -E2BIG;
-	if (count_chunks(addr, nr, &nchunks)) {
+	list = kvcalloc(nr, sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	if (collect_chunks(addr, nr, list, &nchunks)) {
 		pr_err("preserve: buffer page not mapped\n");
+		kvfree(list);
 		return -EINVAL;
 	}
 
@@ -193,16 +199,15 @@ int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 		err = PTR_ERR(hdr);
 		goto fail;
 	}
-	err = preserve_chunks(vb, addr, nr, nchunks);
+	err = preserve_chunks(vb, list, nchunks);
 	if (!err)
 		err = khoser_block_set_seal(&vb->chunks);
 	if (err) {
-		if (err == -EINVAL)
-			pr_err("preserve: buffer mapping changed while preserving\n");
 		unpreserve_chunks(vb);
 		khoser_kho_free_page(hdr);
 		goto fail;
 	}
+	kvfree(list);
 
 	strscpy_pad(hdr->magic, KHOSER_VBUF_COMPAT, sizeof(hdr->magic));
 	hdr->length = length;
@@ -219,6 +224,7 @@ int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 	return 0;
 
 fail:
+	kvfree(list);
 	khoser_block_set_destroy(&vb->chunks);
 	khoser_vbuf_init(vb);
 	return err;

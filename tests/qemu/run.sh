@@ -23,6 +23,7 @@
 #   --build-ver V=N        build the companion for kernel V as version N
 #   --extra "PARAMS"       more khoser_test parameters
 #   --timeout SECS         whole run (default 300, debug 900)
+#   --mem SIZE             guest memory (default 1G, debug 3G)
 #   --summary              print a short human summary
 # Exit 0 only when every boot's verdict is PASS and the log is clean.
 # The serial log is kept in $KHOSER_CACHE/qemu/logs/SCENARIO.log.
@@ -30,7 +31,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
-variant=fast kernels= hops= mode= ver= kho=1 reload=0 extra= timeout=
+variant=fast kernels= hops= mode= ver= kho=1 reload=0 extra= timeout= mem_opt=
 declare -A build_ver=()
 summary=0 scenario=
 while [ $# -gt 0 ]; do
@@ -45,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--reload) reload=1 ;;
 	--extra) extra=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
+	--mem) mem_opt=$2; shift ;;
 	--summary) summary=1 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) scenario=$1 ;;
@@ -186,6 +188,7 @@ if [ "$variant" = debug ]; then
 	mem=3G
 	append="$append kho_scratch=64M,1024M,64M"
 fi
+mem=${mem_opt:-$mem}
 qemu() {
 	timeout "$1" qemu-system-x86_64 -accel "$2" -m "$mem" -smp 1 \
 		-nographic -no-reboot -kernel "$r/boot/bzImage-$first" \
