@@ -14,12 +14,21 @@
 #include "../unit/shim/kshim.h"
 #include <linux/kexec_handover.h>
 #include "../../src/internal.h"
+#include <khoser/sarray.h>
 
 #define REPS		7
 #define ENTRIES		1000000UL
 #define CHAIN_BLOCKS	10000UL
 
 static volatile u64 sink;
+
+static u64 test_rand64(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
 
 static double now_ns(void)
 {
@@ -45,7 +54,7 @@ static double median(double *v, int n)
 static void line(const char *metric, double value, const char *unit,
 		 const char *base, double base_value)
 {
-	printf("%s\t%.2f\t%s\t%s\t%.2f\t%.2f\n", metric, value, unit, base,
+	printf("%s\t%.2f\t%s\t%s\t%.2f\t%.3f\n", metric, value, unit, base,
 	       base_value, base_value ? value / base_value : 0.0);
 }
 
@@ -216,6 +225,66 @@ static void bench_restore(bool icount)
 		     "target", 50);
 }
 
+enum { SA_DENSE, SA_RANDOM1, SA_STRIDE20, SA_EXTREMES };
+
+static u64 sa_pattern(int p, u64 i, u64 *state)
+{
+	switch (p) {
+	case SA_DENSE:
+		return i;
+	case SA_RANDOM1:	/* about 1 in 100, ascending */
+		return i * 100 + test_rand64(state) % 100;
+	case SA_STRIDE20:
+		return i << 20;
+	default:		/* 1000 at each end of the index range */
+		return i < 1000 ? i : U64_MAX - 1999 + i;
+	}
+}
+
+/*
+ * Bytes per entry of a sparse array, against the 8-byte floor and the RFC
+ * "KHO array" layout: values in 4 KiB pages of 512 consecutive indices, so
+ * every 512-index window that holds an entry costs a whole page.
+ */
+static void bench_sarray_bytes(void)
+{
+	static const char * const names[] = { "dense", "random_1pct",
+					      "stride_2^20", "range_extremes" };
+	static const u64 counts[] = { 1000000, 1000000, 100000, 2000 };
+	struct khoser_sarray sa;
+	u64 st, i, idx, windows, last;
+	char name[64];
+	int p;
+
+	for (p = SA_DENSE; p <= SA_EXTREMES; p++) {
+		boot();
+		khoser_sarray_init(&sa);
+		st = 0x9e3779b97f4a7c15ULL;
+		windows = 0;
+		last = ~0ULL;
+		for (i = 0; i < counts[p]; i++) {
+			idx = sa_pattern(p, i, &st);
+			if (khoser_sarray_add(&sa, idx, i))
+				abort();
+			if (idx >> 9 != last)
+				windows++;
+			last = idx >> 9;
+		}
+		if (khoser_sarray_seal(&sa))
+			abort();
+		snprintf(name, sizeof(name), "sarray_bytes_%s", names[p]);
+		line(name, (double)khoser_sarray_pages(&sa) * PAGE_SIZE /
+		     counts[p], "B/entry", "rfc_kho_array",
+		     (double)windows * 4096 / counts[p]);
+		if (p == SA_DENSE)
+			line("sarray_bytes_dense_floor",
+			     (double)khoser_sarray_pages(&sa) * PAGE_SIZE /
+			     counts[p], "B/entry", "u64_floor", 8);
+		khoser_sarray_destroy(&sa);
+		khoser_core_exit();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	bool icount = argc > 1 && !strcmp(argv[1], "--icount");
@@ -238,6 +307,7 @@ int main(int argc, char **argv)
 	for (s = 0; s < ARRAY_SIZE(sizes); s++)
 		bench_block_io(sizes[s]);
 	bench_restore(false);
+	bench_sarray_bytes();
 	shim_fini();
 	return 0;
 }
