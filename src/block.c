@@ -693,6 +693,20 @@ void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
 
+/*
+ * After a slow path took @first (entry @it->i - 1), take up to @want - 1
+ * more in the same block, below @limit. Returns how many in all.
+ */
+static u64 it_extend(struct khoser_block_set_it *it, u8 *first, u64 limit,
+		     u64 want)
+{
+	u64 n = min_t(u64, want, limit - it->i + 1);
+
+	it->i += n - 1;
+	it->pos = first + n * it->esz;
+	return n;
+}
+
 /**
  * khoser_block_set_it_reserve_batch - reserve up to @want consecutive slots
  * @it:   an iterator on an outgoing block set
@@ -710,20 +724,11 @@ EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
 void *khoser_block_set_it_reserve_batch(struct khoser_block_set_it *it,
 					u64 want, u64 *got)
 {
-	u8 *first;
-	u64 n;
+	u8 *first = want ? khoser_block_set_it_reserve_slow(it) : NULL;
 
-	*got = 0;
-	if (!want)
-		return NULL;
-	first = khoser_block_set_it_reserve_slow(it);
-	if (!first)
-		return NULL;
-	n = min_t(u64, want, it->bs->per_block - it->i + 1);
-	it->i += n - 1;
-	it->pos = first + n * it->esz;
-	it->hdr->count = it->i;
-	*got = n;
+	*got = first ? it_extend(it, first, it->bs->per_block, want) : 0;
+	if (first)
+		it->hdr->count = it->i;
 	return first;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_batch);
@@ -744,19 +749,9 @@ EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_batch);
 void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
 				     u64 want, u64 *got)
 {
-	u8 *first;
-	u64 n;
+	u8 *first = want ? khoser_block_set_it_read_slow(it) : NULL;
 
-	*got = 0;
-	if (!want)
-		return NULL;
-	first = khoser_block_set_it_read_slow(it);
-	if (!first)
-		return NULL;
-	n = min_t(u64, want, it->rlimit - it->i + 1);
-	it->i += n - 1;
-	it->pos = first + n * it->esz;
-	*got = n;
+	*got = first ? it_extend(it, first, it->rlimit, want) : 0;
 	return first;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_batch);

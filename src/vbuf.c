@@ -83,6 +83,17 @@ static int chunk_at(const u8 *addr, unsigned long nr, unsigned long i,
 	return 0;
 }
 
+/* Record the buffer @vb now preserves (outgoing) or maps (incoming). */
+static void set_buffer(struct khoser_vbuf *vb, void *addr, size_t length,
+		       unsigned long nr, u64 nchunks, u32 state)
+{
+	vb->addr = addr;
+	vb->length = length;
+	vb->nr_pages = nr;
+	vb->nchunks = nchunks;
+	vb->state = state;
+}
+
 /*
  * Walk the buffer's pages once, listing its chunks in @list (room for @nr
  * entries): page-table walks are the cost of preserving, so do them once.
@@ -216,11 +227,7 @@ int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 	hdr->chunks = khoser_block_set_head_pa(&vb->chunks);
 	hdr->nblocks = vb->chunks.nblocks;
 	vb->hdr = hdr;
-	vb->addr = addr;
-	vb->length = length;
-	vb->nr_pages = nr;
-	vb->nchunks = nchunks;
-	vb->state = KHOSER_VB_OUTGOING;
+	set_buffer(vb, addr, length, nr, nchunks, KHOSER_VB_OUTGOING);
 	return 0;
 
 fail:
@@ -467,11 +474,7 @@ static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
 	}
 	khoser_block_set_destroy(&vb->chunks);
 	khoser_kho_release_page(hdr);
-	vb->addr = addr;
-	vb->length = length;
-	vb->nr_pages = nr;
-	vb->nchunks = nchunks;
-	vb->state = KHOSER_VB_INCOMING;
+	set_buffer(vb, addr, length, nr, nchunks, KHOSER_VB_INCOMING);
 	return 0;
 
 free_array:

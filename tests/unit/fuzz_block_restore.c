@@ -7,21 +7,12 @@
  * other or anywhere, kexecs, restores and checks that nothing leaks.
  */
 #include "shim/kshim.h"
+#include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include "../../src/internal.h"
 
 #define PAGES 8
 #define REC 17
-
-static u64 rd64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)

@@ -10,21 +10,12 @@
  * seeks, and everything must be released afterwards.
  */
 #include "shim/kshim.h"
+#include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include "../../src/internal.h"
 
 #define HDR 26
 #define MAXP 4
-
-static u64 rd64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
