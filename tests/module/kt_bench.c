@@ -10,6 +10,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include "compat/kho.h"
+#include "kt.h"
+
+/*
+ * The baselines are the kernel's own KHO calls, so the benchmarks need the
+ * KHO API; trees without it (unavailable mode) build a stub.
+ */
+#if KHOSER_KHO_API
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
@@ -20,7 +28,6 @@
 #include <linux/xarray.h>
 #include <khoser/sarray.h>
 #include <khoser/vbuf.h>
-#include "kt.h"
 
 #define BENCH_BLOCKS	10000UL
 #define BENCH_REPS	5
@@ -427,3 +434,17 @@ void kt_bench_cleanup(void)
 	if (raw.state)
 		khoser_block_set_destroy(&raw);
 }
+
+#else /* !KHOSER_KHO_API */
+
+int kt_bench(void)
+{
+	kt_failf("bench: this kernel has no KHO API");
+	return -EOPNOTSUPP;
+}
+
+void kt_bench_cleanup(void)
+{
+}
+
+#endif /* KHOSER_KHO_API */
