@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/string.h>
 #include "compat/kho.h"
+#include "compat/list.h"
 #include "compat/slab.h"
 #include "internal.h"
 #include "pset.h"
