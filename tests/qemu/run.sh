@@ -17,14 +17,25 @@
 #   --extra "PARAMS"       more khoser_test parameters
 #   --timeout SECS         whole run (default 300, debug 900)
 #   --summary              print a short human summary
+#   --modules DIR[,DIR..]  take khoser.ko and khoser_test.ko from DIR (e.g.
+#                          DKMS's /lib/modules/REL/updates/dkms) for the
+#                          kernels they were built for, instead of building
+#   --consumer KO|DIR[,..] consumer modules (a .ko, or every .ko in DIR),
+#                          each put in the initramfs of the kernel it was
+#                          built for and loaded after khoser_test in every
+#                          boot; each must say "NAME: PASS" in every KHO boot
+#   --khoserctl PATH       khoserctl (and its shared libraries) in the guest:
+#                          it loads khoser; "status --json" and "doctor" are
+#                          checked in every boot
+#   --log NAME             serial log name (default: the scenario)
 # Exit 0 only when every boot's verdict is PASS and the log is clean.
 # The serial log is kept in $KHOSER_CACHE/qemu/logs/SCENARIO.log.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
-variant=fast kernels= hops= mode= ver=1 kho=1 reload=0 extra= timeout=
-summary=0 scenario=
+variant=fast kernels='' hops='' mode='' ver=1 kho=1 reload=0 extra='' timeout=''
+summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--variant) variant=$2; shift ;;
@@ -37,6 +48,10 @@ while [ $# -gt 0 ]; do
 	--extra) extra=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--summary) summary=1 ;;
+	--modules) moddirs=$2; shift ;;
+	--consumer) consumers=$2; shift ;;
+	--khoserctl) khoserctl=$2; shift ;;
+	--log) logname=$2; shift ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) scenario=$1 ;;
 	esac
@@ -50,7 +65,7 @@ corrupt) : "${hops:=2}" "${mode:=corrupt}" ;;
 kho-off) : "${hops:=1}" "${mode:=off}"; kho=0 ;;
 reload) : "${hops:=2}" "${mode:=normal}"; reload=1 ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
-*) sed -n '3,24p' "$0" >&2; exit 2 ;;
+*) sed -n '3,37p' "$0" >&2; exit 2 ;;
 esac
 [ "$variant" = debug ] && : "${timeout:=900}"
 : "${timeout:=300}"
@@ -85,31 +100,61 @@ trap 'rm -rf "$stage"' EXIT
 # --- kernels and modules ----------------------------------------------------
 # One build of khoser + khoser_test per kernel, from a copy of the sources.
 declare -A krel_of
+# Kernel release a .ko was built for (first word of its vermagic).
+ko_krel() { modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1; }
+# prebuilt KREL: find khoser.ko + khoser_test.ko for KREL in --modules.
+prebuilt_dir=
+prebuilt() {
+	local d
+	IFS=, read -r -a dirs <<<"$moddirs"
+	for d in "${dirs[@]}"; do
+		if [ ! -f "$d/khoser.ko" ] || [ ! -f "$d/khoser_test.ko" ]; then
+			continue
+		fi
+		[ "$(ko_krel "$d/khoser.ko")" = "$1" ] || continue
+		[ "$(ko_krel "$d/khoser_test.ko")" = "$1" ] || continue
+		prebuilt_dir=$d
+		return 0
+	done
+	return 1
+}
 build_for() {
 	local v=$1 kdir krel out
 	kdir=$("$top/tests/qemu/kernel.sh" --version "$v" --variant "$variant" | tail -1)
 	krel=$(cat "$kdir/include/config/kernel.release")
+	mkdir -p "$stage/root/lib/modules/$krel" "$stage/root/boot"
+	cp "$kdir/arch/x86/boot/bzImage" "$stage/root/boot/bzImage-$krel"
+	cp "$kdir/.config" "$stage/root/boot/config-$krel"
+	krel_of[$v]=$krel
+	if prebuilt "$krel"; then
+		log "$v: khoser.ko and khoser_test.ko from $prebuilt_dir"
+		cp "$prebuilt_dir/khoser.ko" "$prebuilt_dir/khoser_test.ko" \
+			"$stage/root/lib/modules/$krel/"
+		return 0
+	fi
 	out=$stage/src-$v
 	mkdir -p "$out"
-	(cd "$top" && git ls-files -co --exclude-standard Kbuild src include tests/module 2>/dev/null ||
-		find Kbuild src include tests/module -type f) |
-		(cd "$top" && xargs cp --parents -t "$out")
-	make -s -C "$kdir" M="$out" W=1 modules >"$stage/build-$v.log" 2>&1 &&
+	(
+		cd "$top"
+		if git rev-parse --git-dir >/dev/null 2>&1; then
+			git ls-files -co --exclude-standard Kbuild src include tests/module
+		else
+			find Kbuild src include tests/module -type f
+		fi
+	) | (cd "$top" && xargs cp --parents -t "$out")
+	if ! { make -s -C "$kdir" M="$out" W=1 modules &&
 		make -s -C "$kdir" M="$out/tests/module" \
-			KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" W=1 modules \
-			>>"$stage/build-$v.log" 2>&1 || {
+			KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" W=1 modules; } \
+		>"$stage/build-$v.log" 2>&1; then
 		cat "$stage/build-$v.log" >&2
 		return 1
-	}
+	fi
 	if grep -E 'warning:|error:' "$stage/build-$v.log" >&2; then
 		log "module build for $v has warnings"
 		return 1
 	fi
-	mkdir -p "$stage/root/lib/modules/$krel" "$stage/root/boot"
 	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" \
 		"$stage/root/lib/modules/$krel/"
-	cp "$kdir/arch/x86/boot/bzImage" "$stage/root/boot/bzImage-$krel"
-	krel_of[$v]=$krel
 }
 for v in $(printf '%s\n' "${seq[@]}" | sort -u); do
 	build_for "$v"
@@ -117,6 +162,50 @@ done
 krels=
 for v in "${seq[@]}"; do krels="$krels ${krel_of[$v]}"; done
 krels=${krels# }
+
+# --- consumers and khoserctl ---------------------------------------------------
+extra_mods=
+if [ -n "$consumers" ]; then
+	IFS=, read -r -a cons <<<"$consumers"
+	kos=()
+	for c in "${cons[@]}"; do
+		if [ -d "$c" ]; then
+			kos+=("$c"/*.ko)
+		else
+			kos+=("$c")
+		fi
+	done
+	for ko in "${kos[@]}"; do
+		[ -f "$ko" ] || { log "no such consumer module: $ko"; exit 2; }
+		k=$(ko_krel "$ko")
+		[ -d "$stage/root/lib/modules/$k" ] || {
+			log "$ko is built for '$k', not for a kernel of this run ($krels)"
+			exit 2
+		}
+		cp "$ko" "$stage/root/lib/modules/$k/"
+		name=$(basename "$ko" .ko)
+		case " $extra_mods " in
+		*" $name "*) ;;
+		*) extra_mods="$extra_mods $name" ;;
+		esac
+	done
+	extra_mods=${extra_mods# }
+fi
+if [ -n "$khoserctl" ]; then
+	[ -x "$khoserctl" ] || { log "not executable: $khoserctl"; exit 2; }
+	mkdir -p "$stage/root/bin"
+	cp "$khoserctl" "$stage/root/bin/khoserctl"
+	# Dynamically linked (libkmod ships no static library): take the
+	# loader and libraries along, at the paths the binary asks for.
+	for lib in $(ldd "$khoserctl" | grep -o '/[^ ]*'); do
+		mkdir -p "$stage/root$(dirname "$lib")"
+		cp -L "$lib" "$stage/root$lib"
+	done
+	# libkmod finds modules through the depmod indexes.
+	for k in $krels; do
+		depmod -b "$stage/root" "$k"
+	done
+fi
 
 # --- initramfs ----------------------------------------------------------------
 r=$stage/root
@@ -134,6 +223,7 @@ VER=$ver
 RELOAD=$reload
 KRELS="$krels"
 EXTRA="$extra"
+EXTRA_MODULES="$extra_mods"
 CONF
 (cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$stage/initrd.gz"
 
@@ -164,7 +254,7 @@ if [ -z "${KHOSER_QEMU_ACCEL:-}" ] && [ -w /dev/kvm ]; then
 fi
 accel=${KHOSER_QEMU_ACCEL:-$accel}
 
-out=$work/logs/$scenario.log
+out=$work/logs/${logname:-$scenario}.log
 log "$scenario: $hops boots ($krels), mode $mode, $variant kernel, $accel"
 start=$(date +%s)
 rc=0
@@ -188,13 +278,34 @@ if grep -nE 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ n
 	"$out" >&2; then
 	fail+=("kernel complained")
 fi
+# Consumers: a PASS in every KHO boot (none without KHO).
+cwant=$((hops - 1))
+[ "$kho" = 1 ] && [ "$mode" != off ] || cwant=0
+for x in $extra_mods; do
+	n=$(grep -c "$x: PASS" "$out" || true)
+	[ "$n" -eq "$cwant" ] || fail+=("$x: $n PASS verdicts, expected $cwant")
+	! grep -q "$x: FAIL" "$out" || fail+=("$x reported FAIL")
+done
+if [ -n "$khoserctl" ]; then
+	# doctor: 0 in every boot with KHO on, 1 (a problem found) without.
+	dwant=0
+	[ "$kho" = 1 ] || dwant=1
+	n=$(grep -c "khoser-run: khoserctl doctor exit $dwant\b" "$out" || true)
+	[ "$n" -eq "$hops" ] ||
+		fail+=("khoserctl doctor: exit $dwant in $n of $hops boots")
+	# status --json: valid, and true to what each boot is.
+	if ! bad=$(sed -n 's/^.*khoser-run: khoserctl-json: //p' "$out" |
+		python3 "$top/tests/qemu/check-status.py" "$hops" "$kho" "$mode" 2>&1); then
+		fail+=("khoserctl status --json: $bad")
+	fi
+fi
 for k in $(seq 2 "$hops"); do
 	[ "$kho" = 1 ] || break
 	grep -q "KHO: exec from: .*(count $((k - 1)))" "$out" ||
 		fail+=("boot $k was not a KHO boot")
 done
 
-grep -E 'khoser_test: (PASS|FAIL)|khoser_test: preserved|khoser-run: (hop|reloaded)' "$out" |
+grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: preserved|khoser-run: (hop|reloaded|khoserctl doctor)' "$out" |
 	sed 's/^.*\(khoser[-_a-z]*: \)/  \1/' || true
 if [ "$summary" = 1 ]; then
 	pres=$(grep -m1 'khoser_test: preserved' "$out" | sed 's/.*preserved //')
