@@ -153,10 +153,12 @@ echo "     | khoser-dkms: $(grep -c '^-' "$work/dkms.list") files," \
 
 # --- kernels with headers -----------------------------------------------------
 # Debian 12's stock headers, and the KHO trees registered as kernels whose
-# headers are installed (a symlink, like linux-headers-* make).
+# headers are installed (a symlink, like linux-headers-* make). Checks run
+# in a subshell (check), so they hand results back through files.
 kernels=()
 stock=
 stock_headers() {
+	local stock
 	local meta dep
 	if ! dpkg-query -W -f='${Status}' linux-headers-amd64 2>/dev/null |
 		grep -q 'ok installed'; then
@@ -167,10 +169,13 @@ stock_headers() {
 	meta=$(dpkg-query -W -f='${Depends}' linux-headers-amd64)
 	dep=$(printf '%s\n' "$meta" | grep -o 'linux-headers-[^ ,]*-amd64' | head -1)
 	stock=${dep#linux-headers-}
-	[ -d "/lib/modules/$stock/build" ]
+	[ -d "/lib/modules/$stock/build" ] || return 1
+	echo "$stock" >"$work/stock"
 }
-check "kernels: Debian 12 stock headers installed" stock_headers &&
+if check "kernels: Debian 12 stock headers installed" stock_headers; then
+	stock=$(cat "$work/stock")
 	kernels+=("$stock")
+fi
 register() {
 	local v=$1 kdir krel d
 	kdir=$("$top/tests/qemu/kernel.sh" --version "$v" 2>"$work/kernel-$v.log" |

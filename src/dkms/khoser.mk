@@ -23,16 +23,20 @@
 # no targets: write your own around $(KHOSER_KBUILD)).
 
 KHOSER_STATE ?= /var/lib/khoser
+# The release a tree builds modules for: UTS_RELEASE, as in their vermagic
+# (Debian's 6.1 headers say "6.1.192" in include/config/kernel.release).
+khoser_uts = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)".*/\1/p' \
+	$(1)/include/generated/utsrelease.h 2>/dev/null)
 
 ifneq ($(KBUILD_EXTMOD),)
 # --- Kbuild pass (also read by modpost for KBUILD_EXTRA_SYMBOLS) -----------
-KHOSER_DIR ?= $(KHOSER_STATE)/$(KERNELRELEASE)
+KHOSER_DIR ?= $(KHOSER_STATE)/$(call khoser_uts,$(or $(abs_objtree),$(objtree)))
 ccflags-y += -I$(KHOSER_DIR)/include
 KBUILD_EXTRA_SYMBOLS += $(KHOSER_DIR)/Module.symvers
 else
 # --- Outer make ------------------------------------------------------------
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KHOSER_KREL := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KHOSER_KREL := $(call khoser_uts,$(KDIR))
 KHOSER_DIR ?= $(KHOSER_STATE)/$(KHOSER_KREL)
 KHOSER_KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) KHOSER_DIR=$(KHOSER_DIR)
 
@@ -53,7 +57,7 @@ endif
 khoser-check:
 	@if [ -z "$(KHOSER_KREL)" ]; then \
 		echo "khoser.mk: $(KDIR) is not a prepared kernel build tree" \
-			"(no include/config/kernel.release)." >&2; \
+			"(no include/generated/utsrelease.h)." >&2; \
 		echo "khoser.mk: install the target kernel's headers" \
 			"(linux-headers-...) or set KDIR." >&2; \
 		exit 1; \
