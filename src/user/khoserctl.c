@@ -996,12 +996,27 @@ static int doctor_secure(void)
 	return enforce;
 }
 
+/* Whether a modules.dep dependency list names khoser.ko (maybe compressed). */
+static bool deps_khoser(char *deps)
+{
+	char *save = NULL, *t, *base;
+
+	for (t = strtok_r(deps, " \t\n", &save); t;
+	     t = strtok_r(NULL, " \t\n", &save)) {
+		base = strrchr(t, '/');
+		base = base ? base + 1 : t;
+		if (!strcmp(base, "khoser.ko") || !strncmp(base, "khoser.ko.", 10))
+			return true;
+	}
+	return false;
+}
+
 /* Modules in kernel @krel's modules.dep that depend on khoser.ko. */
 static int khoser_dependents(const char *krel, char names[][64], int max)
 {
 	char line[4096];
 	FILE *f = fopen(mkpath("%s/lib/modules/%s/modules.dep", where.root,
-			     krel), "re");
+			       krel), "re");
 	int n = 0;
 
 	if (!f)
@@ -1009,7 +1024,7 @@ static int khoser_dependents(const char *krel, char names[][64], int max)
 	while (fgets(line, sizeof(line), f) && n < max) {
 		char *colon = strchr(line, ':'), *base, *dot;
 
-		if (!colon || !strstr(colon, "/khoser.ko"))
+		if (!colon || !deps_khoser(colon + 1))
 			continue;
 		*colon = '\0';
 		base = strrchr(line, '/');

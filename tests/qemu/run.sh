@@ -293,6 +293,12 @@ if [ -n "$khoserctl" ]; then
 	n=$(grep -c "khoser-run: khoserctl doctor exit $dwant\b" "$out" || true)
 	[ "$n" -eq "$hops" ] ||
 		fail+=("khoserctl doctor: exit $dwant in $n of $hops boots")
+	# doctor sees each consumer as built for the running kernel.
+	for x in $extra_mods; do
+		n=$(grep -cE "khoser-run: doctor: ok +consumer +$x built for" "$out" || true)
+		[ "$n" -eq "$hops" ] ||
+			fail+=("khoserctl doctor: consumer $x seen in $n of $hops boots")
+	done
 	# status --json: valid, and true to what each boot is.
 	if ! bad=$(sed -n 's/^.*khoser-run: khoserctl-json: //p' "$out" |
 		python3 "$top/tests/qemu/check-status.py" "$hops" "$kho" "$mode" 2>&1); then

@@ -336,6 +336,15 @@ run "$R" doctor
 expect "doctor: consumers rebuilt" 0 '^ok +consumer +netdrv 2\.0 \(dkms\) built for 7\.2\.13' \
 	'^ok +consumer +olddrv built for 7\.2\.13'
 
+# Modules at the top of lib/modules/RELEASE (as in the QEMU guest).
+fresh flat
+mv "$R/lib/modules/$KREL/updates/dkms/"*.ko "$R/lib/modules/$KREL/"
+rm -rf "$R/lib/modules/$KREL/updates"
+depmod_all "$R"
+run "$R" doctor
+expect "doctor: consumer found with modules at the top of the tree" 0 \
+	'^ok +consumer +mydrv built for 7\.2\.13' '^ok +khoser module +.*/7\.2\.13/khoser\.ko,'
+
 # 11. --target: the kernel a live update would boot.
 fresh target
 run "$R" doctor --target 7.3.4
