@@ -203,7 +203,8 @@ if [ -n "$khoserctl" ]; then
 	done
 	# libkmod finds modules through the depmod indexes.
 	for k in $krels; do
-		depmod -b "$stage/root" "$k"
+		depmod -b "$stage/root" "$k" 2>"$stage/depmod.log" ||
+			{ cat "$stage/depmod.log" >&2; exit 1; }
 	done
 fi
 
