@@ -20,7 +20,7 @@
 #
 # Variables: KDIR (kernel build tree), KHOSER_STATE (/var/lib/khoser),
 # KHOSER_DIR (the per-kernel directory itself), KHOSER_NO_RULES=1 (define
-# no targets: write your own around $(KHOSER_KBUILD)).
+# no targets: write your own, $(MAKE) $(KHOSER_KBUILD_ARGS) modules).
 
 KHOSER_STATE ?= /var/lib/khoser
 # The release a tree builds modules for: UTS_RELEASE, as in their vermagic
@@ -38,19 +38,19 @@ else
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KHOSER_KREL := $(call khoser_uts,$(KDIR))
 KHOSER_DIR ?= $(KHOSER_STATE)/$(KHOSER_KREL)
-KHOSER_KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) KHOSER_DIR=$(KHOSER_DIR)
+KHOSER_KBUILD_ARGS = -C $(KDIR) M=$(CURDIR) KHOSER_DIR=$(KHOSER_DIR)
 
 ifeq ($(KHOSER_NO_RULES),)
 .PHONY: modules khoser-check modules_install clean
 
 modules: khoser-check
-	$(KHOSER_KBUILD) modules
+	$(MAKE) $(KHOSER_KBUILD_ARGS) modules
 
 modules_install: modules
-	$(KHOSER_KBUILD) modules_install
+	$(MAKE) $(KHOSER_KBUILD_ARGS) modules_install
 
 clean:
-	@if [ -d "$(KDIR)" ]; then $(KHOSER_KBUILD) clean; fi
+	@if [ -d "$(KDIR)" ]; then $(MAKE) $(KHOSER_KBUILD_ARGS) clean; fi
 endif
 
 # Refuse clearly instead of failing later in modpost.

@@ -202,8 +202,8 @@ create() {
 	if [ -n "${KHOSER_SID_KEYRING:-}" ]; then
 		keyopt=(--keyring="$KHOSER_SID_KEYRING")
 	fi
-	log "debootstrap sid into $tmp"
-	debootstrap --variant=minbase "${keyopt[@]}" sid "$tmp" "$mirror" >&2
+	log "debootstrap $suite into $tmp"
+	debootstrap --variant=minbase "${keyopt[@]}" "$suite" "$tmp" "$mirror" >&2
 	printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"
 	chmod 755 "$tmp/usr/sbin/policy-rc.d"
 	host_apt_policy >"$tmp/etc/apt/apt.conf.d/99khoser"
@@ -262,7 +262,7 @@ ensure_headers() {
 		run_in "$root" / dpkg-query -W \
 			-f '${db:Status-Status} ${binary:Package} ${Version}\n' |
 			awk -v k="$kver" '$1 == "installed" &&
-				($2 ~ k || $2 ~ /^(gcc-[0-9]+|dwarves|make|kmod)$/) {
+				($2 ~ k || $2 ~ /^(gcc-[0-9]+(-for-host)?|dwarves|make|kmod)$/) {
 				print "  " $2, $3 }'
 	} >>"$stamp"
 	log "linux-headers-$kver ready in $((SECONDS - t0)) s"
