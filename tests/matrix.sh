@@ -107,6 +107,7 @@ run_row() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	copy_tree "$d"
+	rm -f "$work/chroot-build.log"
 	case $where in
 	host)
 		(cd "$d" && sh tests/matrix-row.sh "$kdir") >"$res" 2>&1
@@ -139,9 +140,9 @@ for row in "${rows[@]}"; do
 	if [ -n "${KHOSER_MATRIX_FRESH:-}" ] || [ ! -s "$res" ]; then
 		cached=
 		t0=$SECONDS
+		rm -f "$mdir/$slug".*
 		run_row "$where" "$kdir" "$res.tmp"
 		echo "row: seconds=$((SECONDS - t0))" >>"$res.tmp"
-		rm -f "$mdir/$slug".*
 		mv "$res.tmp" "$res"
 	fi
 	krel=$(val krel "$res") cc=$(val cc "$res") config=$(val config "$res")
@@ -174,7 +175,9 @@ for row in "${rows[@]}"; do
 	else
 		echo "FAIL $name: $result, $warnings warnings, expected $expect$cached"
 		grep -E '^log: ' "$res" | head -12 | sed 's/^/     | /'
-		[ -s "$work/chroot-build.log" ] && tail -5 "$work/chroot-build.log" | sed 's/^/     | /'
+		if [ -s "$work/chroot-build.log" ]; then
+			tail -5 "$work/chroot-build.log" | sed 's/^/     | /'
+		fi
 		failed=$((failed + 1))
 	fi
 done

@@ -80,7 +80,8 @@ lock=$cache/chroot-$suite.lock
 stamp=$root/.khoser-stamp
 mirror=${KHOSER_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 kdir=/usr/src/linux-headers-$kver
-packages=(dwarves make kmod)
+# W=1 builds run scripts/kernel-doc: perl (6.x) or python3 (7.x).
+packages=(dwarves make kmod perl python3)
 chroot_env=(env -i HOME=/root LANG=C.UTF-8 TERM=dumb
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
 devnodes=(null zero full random urandom tty)
@@ -244,6 +245,20 @@ resolve_series() {
 	kdir=/usr/src/linux-headers-$kver
 }
 
+# Install the base packages missing from a chroot made with fewer. Called
+# with the lock.
+ensure_base() {
+	grep -qsx "base=${packages[*]}" "$stamp" && return 0
+	log "installing ${packages[*]} in $root"
+	run_in "$root" / sh -c 'export DEBIAN_FRONTEND=noninteractive &&
+		apt-get update -qq &&
+		apt-get install -y -qq --no-install-recommends "$@" &&
+		apt-get clean' sh "${packages[@]}" >&2 ||
+		die "cannot install ${packages[*]} in $suite"
+	sed -i '/^base=/d' "$stamp"
+	echo "base=${packages[*]}" >>"$stamp"
+}
+
 # Install linux-headers-$kver unless the stamp lists it. Called with the lock.
 ensure_headers() {
 	local t0=$SECONDS
@@ -278,6 +293,7 @@ ensure_locked() {
 		flock 9
 	fi
 	[ -f "$stamp" ] || create
+	ensure_base
 	ensure_headers
 }
 
