@@ -62,7 +62,8 @@ check() {
 	return "$rc"
 }
 
-[ "$(id -u)" = 0 ] || { log "must run as root (apt-get, dkms)"; exit 2; }
+[ -n "$build_only" ] || [ "$(id -u)" = 0 ] ||
+	{ log "must run as root (apt-get, dkms)"; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -75,6 +76,8 @@ for p in "${bdeps[@]}"; do
 		missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] ||
+		{ log "missing build dependencies (install as root): ${missing[*]}"; exit 2; }
 	log "installing build dependencies: ${missing[*]}"
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 		"${missing[@]}" >/dev/null
