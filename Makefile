@@ -40,7 +40,10 @@ clean:
 setup:
 	tests/deps.sh
 	tests/qemu/kernel.sh --version 7.2 >/dev/null
+	tests/qemu/kernel.sh --version 7.3 >/dev/null
 	tests/stock/chroot.sh ensure >/dev/null
+	tests/stock/chroot.sh --suite trixie --kver 7.3 ensure >/dev/null
+	tests/stock/chroot.sh --suite trixie --kver 6.12 ensure >/dev/null
 
 demo:
 	tests/qemu/run.sh --summary roundtrip

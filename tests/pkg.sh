@@ -68,7 +68,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- build ------------------------------------------------------------------
-bdeps=(debhelper dh-dkms libkmod-dev pkg-config kmod python3 lintian
+bdeps=(debhelper dh-dkms libkmod-dev pkg-config kmod python3 lintian openssl
 	dpkg-dev gcc make)
 missing=()
 for p in "${bdeps[@]}"; do

@@ -65,7 +65,7 @@ corrupt) : "${hops:=2}" "${mode:=corrupt}" ;;
 kho-off) : "${hops:=1}" "${mode:=off}"; kho=0 ;;
 reload) : "${hops:=2}" "${mode:=normal}"; reload=1 ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
-*) sed -n '3,37p' "$0" >&2; exit 2 ;;
+*) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
 [ "$variant" = debug ] && : "${timeout:=900}"
 : "${timeout:=300}"
