@@ -210,11 +210,21 @@ purge() {
 	return 0
 }
 purge
+# Like a real machine, the running kernel has a /lib/modules entry (here
+# without headers): DKMS's own postinst step then builds for the running
+# and the newest kernel only, and khoser-dkms's postinst for the others.
+running=/lib/modules/$(uname -r)
+made_running=
+if [ ! -e "$running" ]; then
+	mkdir "$running"
+	made_running=1
+	trap 'rmdir "$running" 2>/dev/null; rm -rf "$work"' EXIT
+fi
 install() {
 	apt-get install -y -q --no-install-recommends "$dkms_deb" "$tools_deb" \
 		>"$work/install.log" 2>&1
 	local rc=$?
-	grep -E 'Building for|Building initial module|Running the post_build|khoser publish|Signing|Done\.|Error|error' \
+	grep -E 'Building for|Building initial module|building khoser for|Running the post_build|khoser publish|Signing|Done\.|Error|error|could not' \
 		"$work/install.log" | sed 's/^/     | /'
 	[ "$rc" -eq 0 ] || tail -30 "$work/install.log"
 	return "$rc"
@@ -222,6 +232,10 @@ install() {
 t0=$SECONDS
 check "install: apt-get install the two packages" install || finish
 echo "     | install with DKMS builds: $((SECONDS - t0))s"
+if [ -n "$made_running" ]; then
+	rmdir "$running" 2>/dev/null
+	trap 'rm -rf "$work"' EXIT
+fi
 
 # --- dkms -------------------------------------------------------------------------
 dkms status khoser | sed 's/^/     | /'

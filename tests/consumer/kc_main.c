@@ -7,7 +7,8 @@
  *
  * Every boot it preserves its table in two block sets published in
  * khoser's named root ("kc-hdr": one header entry, "kc-recs": the records),
- * under the composite compatible string "khoser_consumer-v1;khoser-block-v1".
+ * under the composite compatible string "khoser_consumer-v1;khoser-block-v1"
+ * (khoser_compat_build()).
  * After a KHO kexec it looks both up, verifies them completely, adopts the
  * table and moves it to the next generation. It says one verdict line per
  * KHO boot:
@@ -27,7 +28,6 @@
 #include <khoser/khoser.h>
 
 #define KC_OWN		"khoser_consumer-v1"
-#define KC_COMPAT	KC_OWN ";" KHOSER_BLOCK_COMPAT
 #define KC_HDR_NAME	"kc-hdr"
 #define KC_RECS_NAME	"kc-recs"
 #define KC_MAGIC	0x6b637461626c6531ULL	/* "kctable1" */
@@ -56,6 +56,9 @@ static u64 seed, generation;
 static u64 *values;
 static unsigned int count;
 static u64 checks;
+
+/* Composite compatible string: this driver's version, then the formats. */
+static char kc_compat[KHOSER_COMPAT_LEN];
 
 static struct khoser_block_set hdr_set =
 	KHOSER_BLOCK_SET_INIT(hdr_set, sizeof(struct kc_hdr));
@@ -134,10 +137,10 @@ static int kc_preserve(void)
 	h->nrecs = cpu_to_le64(count);
 	h->csum = cpu_to_le64(csum);
 
-	err = khoser_block_set_publish(&rec_set, KC_RECS_NAME, KC_COMPAT);
+	err = khoser_block_set_publish(&rec_set, KC_RECS_NAME, kc_compat);
 	if (err)
 		goto out;
-	err = khoser_block_set_publish(&hdr_set, KC_HDR_NAME, KC_COMPAT);
+	err = khoser_block_set_publish(&hdr_set, KC_HDR_NAME, kc_compat);
 	if (err) {
 		khoser_unpublish(KC_RECS_NAME);
 		goto out;
@@ -163,12 +166,12 @@ static int kc_restore(char *why, size_t len)
 
 	khoser_block_set_init(&in_hdr, sizeof(*h));
 	khoser_block_set_init(&in_recs, sizeof(*r));
-	err = khoser_block_set_lookup(&in_hdr, KC_HDR_NAME, KC_COMPAT);
+	err = khoser_block_set_lookup(&in_hdr, KC_HDR_NAME, kc_compat);
 	if (err) {
 		snprintf(why, len, "lookup %s: error %d", KC_HDR_NAME, err);
 		return err;
 	}
-	err = khoser_block_set_lookup(&in_recs, KC_RECS_NAME, KC_COMPAT);
+	err = khoser_block_set_lookup(&in_recs, KC_RECS_NAME, kc_compat);
 	if (err) {
 		snprintf(why, len, "lookup %s: error %d", KC_RECS_NAME, err);
 		goto out;
@@ -245,9 +248,16 @@ static int kc_advance(void)
 
 static int __init kc_init(void)
 {
+	static const char * const formats[] = { KHOSER_BLOCK_COMPAT };
 	char why[96] = "";
 	int err;
 
+	err = khoser_compat_build(kc_compat, sizeof(kc_compat), KC_OWN, formats,
+				  ARRAY_SIZE(formats));
+	if (err < 0) {
+		pr_err("FAIL compatible string: error %d\n", err);
+		return err;
+	}
 	if (!khoser_is_enabled()) {
 		/* Still a working driver, just without state across kexec. */
 		pr_info("KHO unavailable: state will not survive kexec\n");
