@@ -224,14 +224,14 @@ install() {
 	apt-get install -y -q --no-install-recommends "$dkms_deb" "$tools_deb" \
 		>"$work/install.log" 2>&1
 	local rc=$?
-	grep -E 'Building for|Building initial module|building khoser for|Running the post_build|khoser publish|Signing|Done\.|Error|error|could not' \
-		"$work/install.log" | sed 's/^/     | /'
 	[ "$rc" -eq 0 ] || tail -30 "$work/install.log"
 	return "$rc"
 }
 t0=$SECONDS
 check "install: apt-get install the two packages" install || finish
 echo "     | install with DKMS builds: $((SECONDS - t0))s"
+grep -E 'Building for|Building initial module|building khoser for|Done\.|rror|could not' \
+	"$work/install.log" | sed 's/^/     | /'
 if [ -n "$made_running" ]; then
 	rmdir "$running" 2>/dev/null
 	trap 'rm -rf "$work"' EXIT
