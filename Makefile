@@ -2,31 +2,49 @@
 # khoser: out-of-tree module for Kexec HandOver serializers.
 #
 #   make [KDIR=/path/to/kernel/build]   build khoser.ko (default: running kernel)
+#   make test-module [KDIR=...]         also build tests/module/khoser_test.ko
+#   make tools                          build src/user/khoserctl
 #   make clean
 #   make setup                          install and cache what the tests need
 #   make demo                           QEMU kexec round trip with a summary
 #   make check                          every test (see tests/check.sh)
-#   make unit | valgrind | fuzz | e2e | lint   single steps of make check
+#   make unit | valgrind | fuzz | e2e | lint | matrix | pkg | user
+#                                       single steps of make check
+#   make deb                            Debian packages in build-deb/
 #   make bench                          figures next to baselines (bench/)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all modules clean setup demo check e2e bench unit valgrind fuzz lint
+.PHONY: all modules test-module tools clean setup demo check e2e bench unit \
+	valgrind fuzz lint matrix pkg user deb
 
 all: modules
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# The companion module links against the khoser.ko just built.
+test-module: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/module \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
+
+tools:
+	$(MAKE) -C src/user
+
 clean:
-	if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
-	rm -rf src/compat/generated
-	$(MAKE) -C tests/unit clean
+	if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/module clean; fi
+	rm -rf src/compat/generated build-deb
+	if [ -d tests/unit ]; then $(MAKE) -C tests/unit clean; fi
+	if [ -d src/user ]; then $(MAKE) -C src/user clean; fi
 
 setup:
 	tests/deps.sh
 	tests/qemu/kernel.sh --version 7.2 >/dev/null
+	tests/qemu/kernel.sh --version 7.3 >/dev/null
 	tests/stock/chroot.sh ensure >/dev/null
+	tests/stock/chroot.sh --suite trixie --kver 7.3 ensure >/dev/null
+	tests/stock/chroot.sh --suite trixie --kver 6.12 ensure >/dev/null
 
 demo:
 	tests/qemu/run.sh --summary roundtrip
@@ -51,3 +69,15 @@ fuzz:
 
 lint:
 	tests/lint.sh
+
+matrix:
+	tests/matrix.sh
+
+pkg:
+	tests/pkg.sh
+
+user:
+	tests/user/run.sh
+
+deb:
+	tests/pkg.sh --build-only build-deb

@@ -20,6 +20,7 @@
 #include <linux/prefetch.h>
 #include <linux/string.h>
 #include "compat/kho.h"
+#include "compat/list.h"
 #include "compat/slab.h"
 #include "internal.h"
 #include "pset.h"

@@ -11,6 +11,7 @@
 #include <linux/notifier.h>
 #include <linux/reboot.h>
 #include <linux/sysfs.h>
+#include "compat/kho.h"
 #include "internal.h"
 
 static int get_enabled(char *buf, const struct kernel_param *kp)
@@ -69,3 +70,5 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Serializers for Kexec HandOver");
 MODULE_AUTHOR("khoser developers");
 MODULE_VERSION("0.1.0");
+/* Read by khoserctl and the DKMS publish step: built with a usable KHO API? */
+MODULE_INFO(kho_api, KHOSER_KHO_API_INFO);

@@ -4,14 +4,19 @@
 #   unit      userspace tests of src/ under ASan+UBSan (one count per test)
 #   valgrind  the same tests unsanitized under valgrind memcheck
 #   fuzz      libFuzzer on the restore paths, FUZZ_SECONDS each
+#   user      khoserctl on fixture trees (tests/user/run.sh)
 #   e2e       QEMU kexec scenarios with khoser_test (tests/qemu/e2e.sh)
 #   kbuild    khoser.ko against the KHO 7.2 tree and Debian's stock headers
-#   lint      checkpatch --strict, kernel-doc, export docs, SPDX, pr_fmt
+#   matrix    khoser + consumer against six kernel trees (tests/matrix.sh)
+#   pkg       Debian packages: build, lintian, install, DKMS, consumer,
+#             QEMU round trips with the packaged modules, remove (tests/pkg.sh)
+#   lint      checkpatch --strict, kernel-doc, export docs, SPDX, pr_fmt and
+#             every shell script through shellcheck
 # Step results are counted: a step's own "N passed, N failed" line when it
 # prints one, else one pass or failure for the step.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit
 export FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 
 passed=0 failed=0
@@ -40,6 +45,7 @@ step() {
 		tail -60 "$log"
 		echo "== $name: FAILED ($p passed, $f failed, ${secs}s)"
 	else
+		grep -E '^\| ' "$log"	# a step's table (matrix)
 		grep -E '^(kbuild|ok|[a-z_]+: )' "$log" | tail -8
 		echo "== $name: ok ($p passed, ${secs}s)"
 	fi
@@ -52,9 +58,12 @@ tests/deps.sh || failed=$((failed + 1))
 step unit make -C tests/unit run
 step valgrind make -C tests/unit valgrind
 step fuzz make -C tests/unit fuzz
+step user tests/user/run.sh
 step e2e tests/qemu/e2e.sh
 step kbuild-kho tests/kbuild.sh kho
 step kbuild-stock tests/kbuild.sh stock
+step matrix tests/matrix.sh
+step pkg tests/pkg.sh
 step lint tests/lint.sh
 
 echo "$passed passed, $failed failed"

@@ -4,7 +4,7 @@
 # and chroot scripts install their own build dependencies.
 set -eu
 pkgs="make gcc libc6-dev clang libclang-rt-14-dev valgrind perl python3 \
-binutils kmod git"
+binutils kmod git shellcheck libkmod-dev pkg-config"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

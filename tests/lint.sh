@@ -1,19 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Style checks on src/ and include/, with the kernel's own tools from the
-# Debian linux-source tree (fetched and cached by tests/qemu/kernel.sh).
+# Style checks on src/ (kernel code and the khoserctl tool in src/user/),
+# include/ and the example consumer driver, with the kernel's own tools from
+# the Debian linux-source tree (fetched and cached by tests/qemu/kernel.sh);
+# and runs shellcheck on every shell script.
 # Prints one line per check and "lint: N passed, N failed".
+# shellcheck disable=SC2086 # $files: a list of paths without blanks
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit
 
 src=$(tests/qemu/kernel.sh --src-only | tail -1) || {
 	echo "lint: cannot fetch the kernel source for checkpatch"
 	echo "lint: 0 passed, 1 failed"
 	exit 1
 }
-files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 2>/dev/null ||
-	find src include -name '*.[ch]')
+files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'tests/consumer/*.c' \
+	2>/dev/null || find src include tests/consumer -name '*.[ch]')
 
 passed=0 failed=0
 result() {
@@ -55,11 +58,18 @@ bad=
 for f in $files $(git ls-files 'tests/*.c' 'tests/*.h' 2>/dev/null); do
 	head -1 "$f" | grep -q 'SPDX-License-Identifier' || bad="$bad $f"
 done
-for f in $(printf '%s\n' $files | grep '\.c$'); do
+# (src/user/ is userspace: no pr_fmt.)
+for f in $(printf '%s\n' $files | grep '\.c$' | grep -v '^src/user/'); do
 	grep -q '^#define pr_fmt' "$f" || bad="$bad $f(pr_fmt)"
 done
 [ -z "$bad" ] || echo "missing SPDX line or pr_fmt:$bad"
 result "SPDX first line, pr_fmt set" "$([ -z "$bad" ] && echo 0 || echo 1)"
+
+# Every shell script through shellcheck, all severities.
+scripts=$(git ls-files '*.sh' .ci/run 2>/dev/null || find . -name '*.sh')
+out=$(shellcheck $scripts 2>&1)
+[ -z "$out" ] || printf '%s\n' "$out"
+result "shellcheck ($(echo $scripts | wc -w) scripts)" "$([ -z "$out" ] && echo 0 || echo 1)"
 
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

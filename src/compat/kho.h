@@ -19,8 +19,10 @@
 	defined(KHOSER_HAVE_KHO_RETRIEVE_SIZE) &&			  \
 	defined(KHOSER_HAVE_KHO_RESTORE_FOLIO)
 #define KHOSER_KHO_API 1
+#define KHOSER_KHO_API_INFO "yes"
 #else
 #define KHOSER_KHO_API 0
+#define KHOSER_KHO_API_INFO "no"
 #endif
 
 /* Page-range preservation (vbuf), where the tree exports it. */

@@ -20,6 +20,7 @@ done
 # Prototypes with whitespace folded, one per line.
 protos=
 if [ -n "$hdr" ]; then
+	# shellcheck disable=SC2020 # both ';' and '{' end a declaration
 	protos=$(tr '\n\t' '  ' <"$hdr" | tr -s ' ' | tr ';{' '\n\n')
 fi
 

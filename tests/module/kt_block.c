@@ -8,10 +8,10 @@
 
 #include <linux/gfp.h>
 #include <linux/io.h>
-#include <linux/kexec_handover.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
+#include "compat/kho.h"
 #include "compat/slab.h"
 #include "kt.h"
 
@@ -52,8 +52,63 @@ static const struct {
 
 static struct kt_obj *objs[KT_MAX_OBJS];
 static unsigned int nobjs;
-static void *trunc_blob;		/* raw subtree with a short descriptor */
 static struct page *stray;		/* never preserved */
+
+/*
+ * The truncated-descriptor case talks to KHO directly. Trees without the
+ * KHO API khoser needs (unavailable mode) build without it: there, every
+ * khoser call already fails with -EOPNOTSUPP and corrupt mode cannot run.
+ */
+#if KHOSER_KHO_API
+#include <linux/kexec_handover.h>
+
+static void *trunc_blob;		/* raw subtree with a short descriptor */
+
+/* Publish a descriptor that is too short, bypassing khoser. */
+static int trunc_publish(void)
+{
+	trunc_blob = kho_alloc_preserve(PAGE_SIZE);
+	if (IS_ERR(trunc_blob)) {
+		int err = PTR_ERR(trunc_blob);
+
+		trunc_blob = NULL;
+		return err;
+	}
+	memcpy(trunc_blob, KHOSER_ROOT_COMPAT, sizeof(KHOSER_ROOT_COMPAT));
+	return kho_add_subtree(KHOSER_NODE_PREFIX "c-trunc", trunc_blob, 100);
+}
+
+/* Take back the page behind the short descriptor khoser refused. */
+static void trunc_reclaim(void)
+{
+	phys_addr_t phys;
+
+	if (!kho_retrieve_subtree(KHOSER_NODE_PREFIX "c-trunc", &phys, NULL))
+		kho_restore_free(phys_to_virt(phys));
+}
+
+static void trunc_drop(void)
+{
+	if (trunc_blob) {
+		kho_remove_subtree(trunc_blob);
+		kho_unpreserve_free(trunc_blob);
+		trunc_blob = NULL;
+	}
+}
+#else
+static int trunc_publish(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void trunc_reclaim(void)
+{
+}
+
+static void trunc_drop(void)
+{
+}
+#endif
 
 static struct kt_obj *new_obj(const char *name, u64 tag, u32 esz, u64 count)
 {
@@ -161,17 +216,7 @@ static int preserve_bad(void)
 
 	for (k = 0; k < ARRAY_SIZE(bad); k++) {
 		if (bad[k].damage == D_TRUNC) {
-			/* A descriptor that is too short: KHO directly. */
-			trunc_blob = kho_alloc_preserve(PAGE_SIZE);
-			if (IS_ERR(trunc_blob)) {
-				err = PTR_ERR(trunc_blob);
-				trunc_blob = NULL;
-				return err;
-			}
-			memcpy(trunc_blob, KHOSER_ROOT_COMPAT,
-			       sizeof(KHOSER_ROOT_COMPAT));
-			err = kho_add_subtree(KHOSER_NODE_PREFIX "c-trunc",
-					      trunc_blob, 100);
+			err = trunc_publish();
 			if (err)
 				return err;
 			continue;
@@ -246,7 +291,6 @@ static int verify_bad(void)
 {
 	struct khoser_block_set in;
 	char compat[KHOSER_COMPAT_LEN];
-	phys_addr_t phys;
 	unsigned int k;
 	int err;
 
@@ -271,8 +315,7 @@ static int verify_bad(void)
 		kt_checks++;
 	}
 	/* Take back the page behind the short descriptor khoser refused. */
-	if (!kho_retrieve_subtree(KHOSER_NODE_PREFIX "c-trunc", &phys, NULL))
-		kho_restore_free(phys_to_virt(phys));
+	trunc_reclaim();
 	return 0;
 }
 
@@ -413,11 +456,7 @@ void kt_block_cleanup(void)
 		kfree(objs[k]);
 	}
 	nobjs = 0;
-	if (trunc_blob) {
-		kho_remove_subtree(trunc_blob);
-		kho_unpreserve_free(trunc_blob);
-		trunc_blob = NULL;
-	}
+	trunc_drop();
 	if (stray)
 		__free_page(stray);
 	stray = NULL;

@@ -25,15 +25,26 @@
 #   --timeout SECS         whole run (default 300, debug 900)
 #   --mem SIZE             guest memory (default 1G, debug 3G)
 #   --summary              print a short human summary
+#   --modules DIR[,DIR..]  take khoser.ko and khoser_test.ko from DIR (e.g.
+#                          DKMS's /lib/modules/REL/updates/dkms) for the
+#                          kernels they were built for, instead of building
+#   --consumer KO|DIR[,..] consumer modules (a .ko, or every .ko in DIR),
+#                          each put in the initramfs of the kernel it was
+#                          built for and loaded after khoser_test in every
+#                          boot; each must say "NAME: PASS" in every KHO boot
+#   --khoserctl PATH       khoserctl (and its shared libraries) in the guest:
+#                          it loads khoser; "status --json" and "doctor" are
+#                          checked in every boot
+#   --log NAME             serial log name (default: the scenario)
 # Exit 0 only when every boot's verdict is PASS and the log is clean.
 # The serial log is kept in $KHOSER_CACHE/qemu/logs/SCENARIO.log.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
-variant=fast kernels= hops= mode= ver= kho=1 reload=0 extra= timeout= mem_opt=
+variant=fast kernels='' hops='' mode='' ver='' kho=1 reload=0 extra='' timeout=''
+mem_opt='' summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
 declare -A build_ver=()
-summary=0 scenario=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--variant) variant=$2; shift ;;
@@ -48,6 +59,10 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--mem) mem_opt=$2; shift ;;
 	--summary) summary=1 ;;
+	--modules) moddirs=$2; shift ;;
+	--consumer) consumers=$2; shift ;;
+	--khoserctl) khoserctl=$2; shift ;;
+	--log) logname=$2; shift ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) scenario=$1 ;;
 	esac
@@ -67,7 +82,7 @@ mismatch) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.2,7.3}"
 	[ ${#build_ver[@]} -gt 0 ] || build_ver[${kernels##*,}]=2 ;;
 stock) : "${hops:=1}" "${mode:=off}" "${kernels:=stock}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
-*) sed -n '3,24p' "$0" >&2; exit 2 ;;
+*) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
 [ "$variant" = debug ] && : "${timeout:=900}"
 : "${timeout:=300}"
@@ -122,34 +137,64 @@ build_stock() {
 	krel_of[stock]=$kver
 }
 
+# Kernel release a .ko was built for (first word of its vermagic).
+ko_krel() { modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1; }
+# prebuilt KREL: find khoser.ko + khoser_test.ko for KREL in --modules.
+prebuilt_dir=
+prebuilt() {
+	local d
+	IFS=, read -r -a dirs <<<"$moddirs"
+	for d in "${dirs[@]}"; do
+		if [ ! -f "$d/khoser.ko" ] || [ ! -f "$d/khoser_test.ko" ]; then
+			continue
+		fi
+		[ "$(ko_krel "$d/khoser.ko")" = "$1" ] || continue
+		[ "$(ko_krel "$d/khoser_test.ko")" = "$1" ] || continue
+		prebuilt_dir=$d
+		return 0
+	done
+	return 1
+}
 build_for() {
 	local v=$1 kdir krel out
 	[ "$v" = stock ] && { build_stock; return; }
 	kdir=$("$top/tests/qemu/kernel.sh" --version "$v" --variant "$variant" | tail -1)
 	krel=$(cat "$kdir/include/config/kernel.release")
+	mkdir -p "$stage/root/lib/modules/$krel" "$stage/root/boot"
+	cp "$kdir/arch/x86/boot/bzImage" "$stage/root/boot/bzImage-$krel"
+	cp "$kdir/.config" "$stage/root/boot/config-$krel"
+	krel_of[$v]=$krel
+	if prebuilt "$krel"; then
+		log "$v: khoser.ko and khoser_test.ko from $prebuilt_dir"
+		cp "$prebuilt_dir/khoser.ko" "$prebuilt_dir/khoser_test.ko" \
+			"$stage/root/lib/modules/$krel/"
+		return 0
+	fi
 	out=$stage/src-$v
 	mkdir -p "$out"
-	(cd "$top" && git ls-files -co --exclude-standard Kbuild src include tests/module 2>/dev/null ||
-		find Kbuild src include tests/module -type f) |
-		(cd "$top" && xargs cp --parents -t "$out")
-	make -s -C "$kdir" M="$out" W=1 modules >"$stage/build-$v.log" 2>&1 &&
+	(
+		cd "$top"
+		if git rev-parse --git-dir >/dev/null 2>&1; then
+			git ls-files -co --exclude-standard Kbuild src include tests/module
+		else
+			find Kbuild src include tests/module -type f
+		fi
+	) | (cd "$top" && xargs cp --parents -t "$out")
+	if ! { make -s -C "$kdir" M="$out" W=1 modules &&
 		make -s -C "$kdir" M="$out/tests/module" \
 			KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" W=1 \
-			KT_VERSION="${build_ver[$v]:-1}" modules \
-			>>"$stage/build-$v.log" 2>&1 || {
+			KT_VERSION="${build_ver[$v]:-1}" modules; } \
+		>"$stage/build-$v.log" 2>&1; then
 		cat "$stage/build-$v.log" >&2
 		return 1
-	}
+	fi
 	# Compiler and modpost diagnostics (not kbuild's toolchain notices).
 	if grep -E '\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)|^(WARNING|ERROR): modpost|^make.*Error' "$stage/build-$v.log" >&2; then
 		log "module build for $v has warnings"
 		return 1
 	fi
-	mkdir -p "$stage/root/lib/modules/$krel" "$stage/root/boot"
 	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" \
 		"$stage/root/lib/modules/$krel/"
-	cp "$kdir/arch/x86/boot/bzImage" "$stage/root/boot/bzImage-$krel"
-	krel_of[$v]=$krel
 }
 for v in $(printf '%s\n' "${seq[@]}" | sort -u); do
 	build_for "$v"
@@ -157,6 +202,51 @@ done
 krels=
 for v in "${seq[@]}"; do krels="$krels ${krel_of[$v]}"; done
 krels=${krels# }
+
+# --- consumers and khoserctl ---------------------------------------------------
+extra_mods=
+if [ -n "$consumers" ]; then
+	IFS=, read -r -a cons <<<"$consumers"
+	kos=()
+	for c in "${cons[@]}"; do
+		if [ -d "$c" ]; then
+			kos+=("$c"/*.ko)
+		else
+			kos+=("$c")
+		fi
+	done
+	for ko in "${kos[@]}"; do
+		[ -f "$ko" ] || { log "no such consumer module: $ko"; exit 2; }
+		k=$(ko_krel "$ko")
+		[ -d "$stage/root/lib/modules/$k" ] || {
+			log "$ko is built for '$k', not for a kernel of this run ($krels)"
+			exit 2
+		}
+		cp "$ko" "$stage/root/lib/modules/$k/"
+		name=$(basename "$ko" .ko)
+		case " $extra_mods " in
+		*" $name "*) ;;
+		*) extra_mods="$extra_mods $name" ;;
+		esac
+	done
+	extra_mods=${extra_mods# }
+fi
+if [ -n "$khoserctl" ]; then
+	[ -x "$khoserctl" ] || { log "not executable: $khoserctl"; exit 2; }
+	mkdir -p "$stage/root/bin"
+	cp "$khoserctl" "$stage/root/bin/khoserctl"
+	# Dynamically linked (libkmod ships no static library): take the
+	# loader and libraries along, at the paths the binary asks for.
+	for lib in $(ldd "$khoserctl" | grep -o '/[^ ]*'); do
+		mkdir -p "$stage/root$(dirname "$lib")"
+		cp -L "$lib" "$stage/root$lib"
+	done
+	# libkmod finds modules through the depmod indexes.
+	for k in $krels; do
+		depmod -b "$stage/root" "$k" 2>"$stage/depmod.log" ||
+			{ cat "$stage/depmod.log" >&2; exit 1; }
+	done
+fi
 
 # --- initramfs ----------------------------------------------------------------
 r=$stage/root
@@ -174,6 +264,7 @@ VER=$ver
 RELOAD=$reload
 KRELS="$krels"
 EXTRA="$extra"
+EXTRA_MODULES="$extra_mods"
 CONF
 (cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$stage/initrd.gz"
 
@@ -212,7 +303,7 @@ accel=${KHOSER_QEMU_ACCEL:-$accel}
 
 name=$scenario
 [ "$scenario" = cross ] && name=$scenario-${kernels//,/-}
-out=$work/logs/$name.log
+out=$work/logs/${logname:-$name}.log
 log "$scenario: $hops boots ($krels), mode $mode, $variant kernel, $accel"
 start=$(date +%s)
 rc=0
@@ -240,13 +331,40 @@ if [ "$mode" = mismatch ] &&
 	! grep -q 'khoser: .*: khoser_test: expected v[0-9]*, found v[0-9]*' "$out"; then
 	fail+=("no log line naming the mismatched component")
 fi
+# Consumers: a PASS in every KHO boot (none without KHO).
+cwant=$((hops - 1))
+[ "$kho" = 1 ] && [ "$mode" != off ] || cwant=0
+for x in $extra_mods; do
+	n=$(grep -c "$x: PASS" "$out" || true)
+	[ "$n" -eq "$cwant" ] || fail+=("$x: $n PASS verdicts, expected $cwant")
+	! grep -q "$x: FAIL" "$out" || fail+=("$x reported FAIL")
+done
+if [ -n "$khoserctl" ]; then
+	# doctor: 0 in every boot with KHO on, 1 (a problem found) without.
+	dwant=0
+	[ "$kho" = 1 ] || dwant=1
+	n=$(grep -c "khoser-run: khoserctl doctor exit $dwant\b" "$out" || true)
+	[ "$n" -eq "$hops" ] ||
+		fail+=("khoserctl doctor: exit $dwant in $n of $hops boots")
+	# doctor sees each consumer as built for the running kernel.
+	for x in $extra_mods; do
+		n=$(grep -cE "khoser-run: doctor: ok +consumer +$x built for" "$out" || true)
+		[ "$n" -eq "$hops" ] ||
+			fail+=("khoserctl doctor: consumer $x seen in $n of $hops boots")
+	done
+	# status --json: valid, and true to what each boot is.
+	if ! bad=$(sed -n 's/^.*khoser-run: khoserctl-json: //p' "$out" |
+		python3 "$top/tests/qemu/check-status.py" "$hops" "$kho" "$mode" 2>&1); then
+		fail+=("khoserctl status --json: $bad")
+	fi
+fi
 for k in $(seq 2 "$hops"); do
 	[ "$kho" = 1 ] || break
 	grep -q "KHO: exec from: .*(count $((k - 1)))" "$out" ||
 		fail+=("boot $k was not a KHO boot")
 done
 
-grep -E 'khoser_test: (PASS|FAIL)|khoser_test: (preserved|data of)|khoser-run: (hop|reloaded)|khoser: .*expected v' "$out" |
+grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (preserved|data of)|khoser-run: (hop|reloaded|khoserctl doctor)|khoser: .*expected v' "$out" |
 	sed 's/^/  /' || true
 if [ "$summary" = 1 ]; then
 	pres=$(grep -m1 'khoser_test: preserved' "$out" | sed 's/.*preserved //')

@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build external modules against Debian's STOCK kernel headers inside a
-# Debian sid chroot (the stock headers need gcc-16 and pahole, which the
-# host's Debian 12 does not have).
+# Debian chroot of the suite those headers come from (sid's 7.2 headers
+# need gcc-16 and pahole, trixie's gcc-14: the host's Debian 12 has
+# neither). One chroot per suite holds the headers of several kernels.
 #
-# usage:
+# usage: chroot.sh [--kver KVER] [--suite SUITE] COMMAND
+#   --kver KVER   kernel release whose linux-headers-KVER to use (default
+#                 $KHOSER_STOCK_KVER), or a series such as 7.3 or 6.12:
+#                 the newest linux-headers-SERIES.N+debNN-amd64 of the suite
+#   --suite SUITE sid, trixie or bookworm (default: from KVER's +debNN tag:
+#                 deb14 sid, deb13 trixie, deb12 bookworm; else sid).
+#                 Stable suites get their -backports too.
+# commands:
 #   chroot.sh ensure
-#       Create (or reuse) the chroot; its path is the last line on stdout.
+#       Create (or reuse) the chroot with KVER's headers; its path is the
+#       last line on stdout.
+#   chroot.sh kver
+#       Ensure as above and print the kernel release KVER resolved to.
 #   chroot.sh build SRC_DIR [--out DIR] [MAKE_ARG...]
 #   chroot.sh build SRC_DIR [--out DIR] -- CMD...
 #       Copy SRC_DIR (minus .git, build-stock/ and DIR) to /build/src in the
@@ -26,20 +37,51 @@
 # environment:
 #   KHOSER_CACHE         cache dir (default ${XDG_CACHE_HOME:-~/.cache}/khoser)
 #   KHOSER_STOCK_KVER    stock kernel release (default 7.2.13+deb14-amd64)
+#
+# The chroot of SUITE is $KHOSER_CACHE/chroot-SUITE; its .khoser-stamp has a
+# "kver=RELEASE" line per headers package installed and a "series S=RELEASE"
+# line per series resolved.
 #   KHOSER_DEBIAN_MIRROR (default http://deb.debian.org/debian)
 #   KHOSER_SID_KEYRING   keyring for debootstrap (default: the host's
 #                        debian-archive-keyring, which verifies sid today)
 set -euo pipefail
 
 kver=${KHOSER_STOCK_KVER:-7.2.13+deb14-amd64}
-upstream=${kver%%[+-]*}
+suite=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kver) [ $# -ge 2 ] || { echo "chroot.sh: --kver needs a value" >&2; exit 2; }
+		kver=$2; shift 2 ;;
+	--suite) [ $# -ge 2 ] || { echo "chroot.sh: --suite needs a value" >&2; exit 2; }
+		suite=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+if [ -z "$suite" ]; then
+	case $kver in
+	*+deb13-*) suite=trixie ;;
+	*+deb12-*) suite=bookworm ;;
+	*) suite=sid ;;
+	esac
+fi
+case $suite in
+sid|trixie|bookworm) ;;
+*) echo "chroot.sh: unsupported suite '$suite'" >&2; exit 2 ;;
+esac
+# A series (7.3, 6.12) is resolved to a release once the chroot exists.
+series=
+case $kver in
+*[!0-9.]*) ;;
+*.*) series=$kver ;;
+esac
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
-root=$cache/stock-sid-$upstream
-lock=$cache/stock-sid-$upstream.lock
+root=$cache/chroot-$suite
+lock=$cache/chroot-$suite.lock
 stamp=$root/.khoser-stamp
 mirror=${KHOSER_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 kdir=/usr/src/linux-headers-$kver
-packages=("linux-headers-$kver" dwarves make kmod)
+# W=1 builds run scripts/kernel-doc: perl (6.x) or python3 (7.x).
+packages=(dwarves make kmod perl python3)
 chroot_env=(env -i HOME=/root LANG=C.UTF-8 TERM=dumb
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
 devnodes=(null zero full random urandom tty)
@@ -161,32 +203,84 @@ create() {
 	if [ -n "${KHOSER_SID_KEYRING:-}" ]; then
 		keyopt=(--keyring="$KHOSER_SID_KEYRING")
 	fi
-	log "debootstrap sid into $tmp"
-	debootstrap --variant=minbase "${keyopt[@]}" sid "$tmp" "$mirror" >&2
+	log "debootstrap $suite into $tmp"
+	debootstrap --variant=minbase "${keyopt[@]}" "$suite" "$tmp" "$mirror" >&2
 	printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"
 	chmod 755 "$tmp/usr/sbin/policy-rc.d"
 	host_apt_policy >"$tmp/etc/apt/apt.conf.d/99khoser"
+	if [ "$suite" != sid ]; then
+		echo "deb $mirror $suite-backports main" \
+			>"$tmp/etc/apt/sources.list.d/backports.list"
+	fi
 	log "installing ${packages[*]}"
 	run_in "$tmp" / sh -c 'export DEBIAN_FRONTEND=noninteractive &&
 		apt-get update -qq &&
 		apt-get install -y -qq --no-install-recommends "$@" &&
 		apt-get clean' sh "${packages[@]}" >&2
-	[ -f "$tmp$kdir/Makefile" ] || die "$kdir missing after install"
 	mkdir -p "$tmp/build"
 	{
-		echo "kver=$kver"
+		echo "suite=$suite"
 		echo "created=$(date -u +%FT%TZ)"
 		echo "seconds=$((SECONDS - t0))"
-		# shellcheck disable=SC2016 # dpkg-query's own ${field}s
-		run_in "$tmp" / dpkg-query -W \
-			-f '${db:Status-Status} ${binary:Package} ${Version}\n' |
-			awk '$1 == "installed" && $2 ~ /^(linux-|gcc-|dwarves|make|kmod)/ {
-				print $2, $3 }'
 	} >"$tmp/.khoser-stamp.new"
 	mv "$tmp/.khoser-stamp.new" "$tmp/.khoser-stamp"
 	mv -T "$tmp" "$root"
 	trap - EXIT INT TERM
 	log "chroot ready in $((SECONDS - t0)) s: $root"
+}
+
+# Resolve a series to the newest linux-headers-SERIES.N+debNN-amd64 the
+# suite has (once: the answer is kept in the stamp). Called with the lock.
+resolve_series() {
+	local hit re
+	hit=$(sed -n "s/^series $series=//p" "$stamp")
+	if [ -z "$hit" ]; then
+		re="^linux-headers-${series//./\\.}\\.[0-9]+\\+deb[0-9]+-amd64\$"
+		hit=$(run_in "$root" / apt-cache pkgnames "linux-headers-$series." |
+			grep -E "$re" | sed 's/^linux-headers-//' | sort -V | tail -1)
+		[ -n "$hit" ] || die "no linux-headers-$series.*-amd64 in $suite"
+		echo "series $series=$hit" >>"$stamp"
+	fi
+	kver=$hit
+	kdir=/usr/src/linux-headers-$kver
+}
+
+# Install the base packages missing from a chroot made with fewer. Called
+# with the lock.
+ensure_base() {
+	grep -qsx "base=${packages[*]}" "$stamp" && return 0
+	log "installing ${packages[*]} in $root"
+	run_in "$root" / sh -c 'export DEBIAN_FRONTEND=noninteractive &&
+		apt-get update -qq &&
+		apt-get install -y -qq --no-install-recommends "$@" &&
+		apt-get clean' sh "${packages[@]}" >&2 ||
+		die "cannot install ${packages[*]} in $suite"
+	sed -i '/^base=/d' "$stamp"
+	echo "base=${packages[*]}" >>"$stamp"
+}
+
+# Install linux-headers-$kver unless the stamp lists it. Called with the lock.
+ensure_headers() {
+	local t0=$SECONDS
+	[ -z "$series" ] || resolve_series
+	grep -qsx "kver=$kver" "$stamp" && return 0
+	log "installing linux-headers-$kver in $root"
+	run_in "$root" / sh -c 'export DEBIAN_FRONTEND=noninteractive &&
+		apt-get update -qq &&
+		apt-get install -y -qq --no-install-recommends "$@" &&
+		apt-get clean' sh "linux-headers-$kver" >&2 ||
+		die "cannot install linux-headers-$kver in $suite"
+	[ -f "$root$kdir/Makefile" ] || die "$kdir missing after install"
+	{
+		echo "kver=$kver"
+		# shellcheck disable=SC2016 # dpkg-query's own ${field}s
+		run_in "$root" / dpkg-query -W \
+			-f '${db:Status-Status} ${binary:Package} ${Version}\n' |
+			awk -v k="$kver" '$1 == "installed" &&
+				($2 ~ k || $2 ~ /^(gcc-[0-9]+(-for-host)?|dwarves|make|kmod)$/) {
+				print "  " $2, $3 }'
+	} >>"$stamp"
+	log "linux-headers-$kver ready in $((SECONDS - t0)) s"
 }
 
 # Take the lock (exclusive: creation and every use of /build are
@@ -198,8 +292,9 @@ ensure_locked() {
 		log "waiting for lock $lock"
 		flock 9
 	fi
-	# Same upstream version, other KHOSER_STOCK_KVER: rebuild.
-	grep -qsx "kver=$kver" "$stamp" || create
+	[ -f "$stamp" ] || create
+	ensure_base
+	ensure_headers
 }
 
 cmd_build() {
@@ -215,6 +310,7 @@ cmd_build() {
 	fi
 	out=$(realpath -m "${out:-$src/build-stock}")
 	local cmd
+	ensure_locked
 	if [ "${1:-}" = -- ]; then
 		shift
 		[ $# -ge 1 ] || usage
@@ -222,7 +318,6 @@ cmd_build() {
 	else
 		cmd=(make "-j$(nproc)" -C "$kdir" M=/build/src modules W=1 "$@")
 	fi
-	ensure_locked
 	local dst=$root/build/src excl=(--exclude=./.git --exclude=./build-stock)
 	case $out/ in
 	"$src"/*) excl+=(--exclude="./${out#"$src"/}") ;;
@@ -256,6 +351,11 @@ ensure)
 	[ $# -eq 1 ] || usage
 	ensure_locked
 	echo "$root"
+	;;
+kver)
+	[ $# -eq 1 ] || usage
+	ensure_locked
+	echo "$kver"
 	;;
 build) shift; cmd_build "$@" ;;
 shell) shift; cmd_shell "$@" ;;
