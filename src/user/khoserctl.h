@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * khoserctl: declarations shared by its source files.
+ */
+#ifndef KHOSERCTL_H
+#define KHOSERCTL_H
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <libkmod.h>
+
+
+#define EFI_GLOBAL_GUID "8be4df61-93ca-11d2-aa0d-00e098032b8c"
+#define MAX_OBJS 256
+
+/* Format checking: src/user/Makefile defines __printf(a, b). */
+#ifndef __printf
+#define __printf(a, b)
+#endif
+
+/* Remedies, one per problem. */
+#define FIX_CONFIG	"boot a kernel with CONFIG_KEXEC_HANDOVER=y (Debian's stock ones lack it)"
+#define FIX_GRUB	"add kho=on to GRUB_CMDLINE_LINUX (/etc/default/grub), update-grub, reboot"
+#define FIX_ACTIVE	"see the kernel log for KHO errors; scratch may not fit: kho_scratch="
+#define FIX_DEBUGFS	"mount -t debugfs none /sys/kernel/debug, or khoserctl load"
+#define FIX_SCRATCH	"reserve KHO scratch memory with kho_scratch= on the command line"
+#define FIX_NOAPI	"build khoser against headers with the 7.1+ KHO API (a KHO kernel)"
+#define FIX_KEXEC_FILE	"boot a kernel with CONFIG_KEXEC_FILE=y"
+#define FIX_KEXEC_OFF	"reboot without kernel.kexec_load_disabled=1 (sysctl.d)"
+#define FIX_KEXEC_LIMIT	"raise kernel.kexec_load_limit_reboot (-1: no limit)"
+#define FIX_KEXEC_PERM	"run as root (CAP_SYS_BOOT)"
+#define FIX_SIGN	"dkms remove + install khoser (DKMS signs it), then enroll its key: " \
+			"mokutil --import /var/lib/dkms/mok.pub, reboot"
+#define FIX_CONFIG_FILE	"install /boot/config-RELEASE, or enable CONFIG_IKCONFIG_PROC"
+
+/* Where to look; all absolute, without a trailing slash ("" for /). */
+struct ctl_where {
+	char root[PATH_MAX];
+	char sys[PATH_MAX];
+	char debug[PATH_MAX];
+	char proc[PATH_MAX];
+	char krel[256];
+	bool live;		/* the running system, not a fixture */
+};
+
+extern struct ctl_where where;
+extern const char *prog;
+
+
+/* Kernel config, from /proc/config.gz or /boot/config-RELEASE. */
+struct ctl_kconfig {
+	char *text;
+	char source[PATH_MAX];
+	bool loaded;
+};
+
+extern struct ctl_kconfig kconfig;
+
+struct kho_info {
+	int enabled;		/* 1, 0, -1 unknown */
+	const char *how;	/* what said so */
+	int boot;		/* 1, 0, -1 unknown */
+	int cmdline_on;		/* kho=on (or default on in the config) */
+	int areas;		/* scratch areas, -1 unknown */
+	unsigned long long scratch;	/* bytes */
+};
+struct khoser_info {
+	int loaded;		/* 1, 0 */
+	char state[16];
+	char version[32];
+	int refcnt;
+	char holders[512];	/* space-separated */
+	int kho_enabled;	/* khoser's own view, -1 unknown */
+	int kho_boot;
+	int kho_api;		/* loaded build: 1, 0, -1 unknown */
+};
+struct object {
+	char dir[8];
+	char name[64];
+	char kind[16];
+	char compat[256];
+	unsigned long long size, blocks, entries;
+	char state[32];
+};
+struct modfile {
+	bool found;
+	char path[PATH_MAX];
+	char version[32];
+	char vermagic[128];
+	char kho_api[8];	/* "yes", "no", "" */
+	char signer[128];	/* "" when unsigned */
+	char depends[256];
+};
+
+extern struct object objs[MAX_OBJS];
+extern int nobjs;
+extern int objs_readable;	/* -1 khoser not loaded, 0 unreadable, 1 */
+
+/* ctl_util.c */
+void die(const char *fmt, ...) __printf(1, 2);
+const char *mkpath(const char *fmt, ...) __printf(1, 2);
+const char *text(const char *fmt, ...) __printf(1, 2);
+void scopy(char *dst, size_t len, const char *src);
+bool exists(const char *p);
+bool is_dir(const char *p);
+int read_text(const char *p, char *buf, size_t len);
+int read_bool(const char *p);
+void json_str(const char *s);
+const char *json_bool(int v);
+
+/* ctl_kernel.c */
+const char *cmdline_param(const char *name, char *val, size_t len);
+int str_true(const char *v);
+char config_opt(const char *opt);
+
+/* ctl_state.c */
+void read_khoser(struct khoser_info *m);
+void read_kho(struct kho_info *k, const struct khoser_info *m);
+void read_objects(const struct khoser_info *m);
+int count_objs(const char *dir);
+struct kmod_ctx *kmod_for(const char *krel);
+bool find_module(const char *krel, const char *name,
+			struct modfile *mf);
+
+/* ctl_status.c */
+int cmd_status(int argc, char **argv);
+
+/* ctl_doctor.c */
+int cmd_doctor(int argc, char **argv);
+
+#endif /* KHOSERCTL_H */
