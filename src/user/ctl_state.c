@@ -6,9 +6,6 @@
 
 /* ------------------------------------------------------------- KHO state */
 
-
-
-
 struct object objs[MAX_OBJS];
 int nobjs;
 int objs_readable;
@@ -227,10 +224,9 @@ struct kmod_ctx *kmod_for(const char *krel)
 	return ctx;
 }
 
-
 /* Look up module @name for kernel @krel and read its modinfo. */
 bool find_module(const char *krel, const char *name,
-			struct modfile *mf)
+		 struct modfile *mf)
 {
 	struct kmod_ctx *ctx = kmod_for(krel);
 	struct kmod_list *list = NULL, *l, *info = NULL;

@@ -22,7 +22,6 @@
 #include <unistd.h>
 #include <libkmod.h>
 
-
 #define EFI_GLOBAL_GUID "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define MAX_OBJS 256
 
@@ -59,7 +58,6 @@ struct ctl_where {
 extern struct ctl_where where;
 extern const char *prog;
 
-
 /* Kernel config, from /proc/config.gz or /boot/config-RELEASE. */
 struct ctl_kconfig {
 	char *text;
@@ -77,6 +75,7 @@ struct kho_info {
 	int areas;		/* scratch areas, -1 unknown */
 	unsigned long long scratch;	/* bytes */
 };
+
 struct khoser_info {
 	int loaded;		/* 1, 0 */
 	char state[16];
@@ -87,6 +86,7 @@ struct khoser_info {
 	int kho_boot;
 	int kho_api;		/* loaded build: 1, 0, -1 unknown */
 };
+
 struct object {
 	char dir[8];
 	char name[64];
@@ -95,6 +95,7 @@ struct object {
 	unsigned long long size, blocks, entries;
 	char state[32];
 };
+
 struct modfile {
 	bool found;
 	char path[PATH_MAX];
@@ -133,7 +134,7 @@ void read_objects(const struct khoser_info *m);
 int count_objs(const char *dir);
 struct kmod_ctx *kmod_for(const char *krel);
 bool find_module(const char *krel, const char *name,
-			struct modfile *mf);
+		 struct modfile *mf);
 
 /* ctl_status.c */
 int cmd_status(int argc, char **argv);
