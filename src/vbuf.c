@@ -41,6 +41,16 @@ static int check_state(const struct khoser_vbuf *vb, const char *op)
 	return -EINVAL;
 }
 
+/* For preserve, restore and lookup: initialized (-EINVAL), idle (-EBUSY). */
+static int check_idle(const struct khoser_vbuf *vb, const char *op)
+{
+	int err = check_state(vb, op);
+
+	if (!err && vb->state != KHOSER_VB_IDLE)
+		err = -EBUSY;
+	return err;
+}
+
 /**
  * khoser_vbuf_init - initialize an idle vbuf
  * @vb: the vbuf
@@ -176,11 +186,9 @@ int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 	u64 nchunks, *list;
 	int err;
 
-	err = check_state(vb, "preserve");
+	err = check_idle(vb, "preserve");
 	if (err)
 		return err;
-	if (vb->state != KHOSER_VB_IDLE)
-		return -EBUSY;
 	if (!khoser_available())
 		return -EOPNOTSUPP;
 	if (!addr || !length || !PAGE_ALIGNED(addr) || !is_vmalloc_addr(addr)) {
@@ -506,12 +514,10 @@ release_hdr:
  */
 int khoser_vbuf_restore(struct khoser_vbuf *vb, u64 hdr_pa)
 {
-	int err = check_state(vb, "restore");
+	int err = check_idle(vb, "restore");
 
 	if (err)
 		return err;
-	if (vb->state != KHOSER_VB_IDLE)
-		return -EBUSY;
 	if (!khoser_available())
 		return -EOPNOTSUPP;
 	return map_handover(vb, hdr_pa, NULL);
@@ -540,11 +546,9 @@ int khoser_vbuf_lookup(struct khoser_vbuf *vb, const char *name,
 	struct khoser_object *obj;
 	int err;
 
-	err = check_state(vb, "lookup");
+	err = check_idle(vb, "lookup");
 	if (err)
 		return err;
-	if (vb->state != KHOSER_VB_IDLE)
-		return -EBUSY;
 	err = khoser_root_find(name, compat, KHOSER_KIND_VBUF, &obj);
 	if (err)
 		return err;
