@@ -3,11 +3,20 @@
  * khoser block sets: chains of preserved pages of fixed-size entries, in the
  * upstream "kho-block-v1" layout (include/khoser/abi/block.h).
  *
+ * DOC: block-set lifecycle
+ *
  * Outgoing sets are grown ahead of time (so that filling them cannot fail),
  * filled through an iterator, sealed (trailing unused blocks released, so
  * the chain handed over has no empty block) and published. Incoming sets are
  * restored from a head address, claiming and checking every block before
- * reading it, and are read-only.
+ * reading it (src/chain.c), and are read-only.
+ *
+ * This file knows nothing of the named root: the root drives a set through
+ * khoser_block_kind (src/kind.h) with the set's lock held. A published set
+ * stays writable by its owner; at reboot into kexec the root seals it once
+ * more without freeing or unlinking anything (kexec_seal()): trailing empty
+ * blocks are cut from the chain and unpreserved, and the set becomes
+ * read-only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,13 +26,19 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/prefetch.h>
 #include <linux/string.h>
+#include <khoser/block.h>
+#include "block_priv.h"
+#include "chain.h"
 #include "compat/kho.h"
 #include "compat/list.h"
 #include "compat/slab.h"
-#include "internal.h"
-#include "pset.h"
+#include "kind.h"
+#include "life.h"
+
+#define WHAT "block set"
 
 /* Entries of @block, never more than a block can hold. */
 static u64 block_count(const struct khoser_block_set *bs,
@@ -32,39 +47,23 @@ static u64 block_count(const struct khoser_block_set *bs,
 	return min_t(u64, READ_ONCE(block->hdr->count), bs->per_block);
 }
 
+static bool entry_size_ok(size_t entry_size)
+{
+	return entry_size && entry_size <= KHOSER_BLOCK_MAX_ENTRY;
+}
+
+/* Initialized, writable when @write, and (a static set) a usable size. */
 static int check_state(const struct khoser_block_set *bs, const char *op,
 		       bool write)
 {
-	if (bs->state == KHOSER_BS_OUTGOING)
-		return 0;
-	if (bs->state == KHOSER_BS_INCOMING) {
-		if (!write)
-			return 0;
-		pr_err("%s: refused on an incoming (read-only) block set\n", op);
-		return -EPERM;
-	}
-	pr_err("%s: block set was never initialized\n", op);
-	return -EINVAL;
-}
+	int err = khoser_life_check(&bs->life, WHAT, op, write);
 
-/* Entries per block from the entry size; -EINVAL when none fits. */
-static int setup_capacity(struct khoser_block_set *bs, const char *op)
-{
-	if (!bs->entry_size || bs->entry_size > KHOSER_BLOCK_MAX_ENTRY) {
+	if (!err && !entry_size_ok(bs->entry_size)) {
 		pr_err("%s: entry size %u cannot fit a block\n", op,
 		       bs->entry_size);
-		return -EINVAL;
+		err = -EINVAL;
 	}
-	bs->per_block = KHOSER_BLOCK_CAPACITY(bs->entry_size);
-	return 0;
-}
-
-static void free_block_page(const struct khoser_block_set *bs, void *page)
-{
-	if (bs->state == KHOSER_BS_INCOMING)
-		khoser_kho_release_page(page);
-	else
-		khoser_kho_free_page(page);
+	return err;
 }
 
 /* Link @block at the tail of the chain. */
@@ -80,6 +79,7 @@ static void link_block(struct khoser_block_set *bs, struct khoser_block *block)
 	block->hdr->next = 0;
 	list_add_tail(&block->list, &bs->blocks);
 	bs->nblocks++;
+	bs->nkept++;
 }
 
 /* Unlink and free the last block of the chain. */
@@ -89,14 +89,21 @@ static void drop_last(struct khoser_block_set *bs)
 
 	last = list_last_entry(&bs->blocks, struct khoser_block, list);
 	list_del(&last->list);
-	bs->nblocks--;
-	free_block_page(bs, last->hdr);
+	if (bs->life.state == KHOSER_STATE_IN)
+		khoser_kho_release_page(last->hdr);
+	else if (bs->nblocks > bs->nkept)
+		khoser_kho_put_page(last->hdr);		/* cut at kexec */
+	else
+		khoser_kho_free_page(last->hdr);
 	kfree(last);
+	if (bs->nkept == bs->nblocks)	/* the dropped block was kept */
+		bs->nkept--;
+	bs->nblocks--;
 
 	prev = list_last_entry_or_null(&bs->blocks, struct khoser_block, list);
-	if (prev)
+	if (prev && bs->nkept == bs->nblocks)
 		prev->hdr->next = 0;
-	else
+	else if (!prev)
 		bs->head_pa = 0;
 }
 
@@ -114,83 +121,70 @@ static void drop_all(struct khoser_block_set *bs)
  * The set holds no block until khoser_block_set_grow(). Its chain-length
  * bound starts at %KHOSER_BLOCK_DEFAULT_MAX (upstream's reader limit).
  *
- * Context: Any context.
- * Return: 0, or -EINVAL when @entry_size cannot fit a block.
+ * Context: Any context; @bs must not be in use.
+ * Return: 0, or -EINVAL when @entry_size cannot fit a block (the set is
+ * then left uninitialized).
  */
 int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size)
 {
-	*bs = (struct khoser_block_set)KHOSER_BLOCK_SET_INIT(*bs, 0);
-	if (!entry_size || entry_size > KHOSER_BLOCK_MAX_ENTRY) {
+	memset(bs, 0, sizeof(*bs));
+	INIT_LIST_HEAD(&bs->blocks);
+	if (!entry_size_ok(entry_size)) {
 		pr_err("init: entry size %zu does not fit a %lu-byte block\n",
 		       entry_size, (unsigned long)KHOSER_BLOCK_SIZE);
-		bs->state = 0;
 		return -EINVAL;
 	}
+	khoser_life_init(&bs->life, KHOSER_STATE_OUT);
+	bs->max_blocks = KHOSER_BLOCK_DEFAULT_MAX;
 	bs->entry_size = entry_size;
-	return setup_capacity(bs, "init");
+	bs->per_block = KHOSER_BLOCK_CAPACITY(entry_size);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_init);
 
 /**
  * khoser_block_set_set_max_blocks - set the chain-length bound
- * @bs:         the block set
+ * @bs:         an outgoing, writable block set
  * @max_blocks: most blocks the set may hold when written or restored
  *
  * The default, %KHOSER_BLOCK_DEFAULT_MAX, is what upstream's reader accepts;
  * raise it (on both sides of the kexec) to hand over larger sets to khoser.
+ * Set it before khoser_block_set_restore() or _lookup() to bound what is
+ * accepted from the previous kernel.
  *
- * Context: Process context; caller serializes against changes to @bs.
- * Return: 0, or -EINVAL when @max_blocks is 0 or below the current size.
+ * Context: Process context (may sleep); takes the set's lock.
+ * Return: 0; -EINVAL when @max_blocks is 0 or below the current size, or
+ * the set is uninitialized; -EPERM on a sealed or incoming set.
  */
 int khoser_block_set_set_max_blocks(struct khoser_block_set *bs,
 				    unsigned long max_blocks)
 {
-	int err = check_state(bs, "set_max_blocks", false);
+	int err = check_state(bs, "set_max_blocks", true);
 
 	if (err)
 		return err;
-	if (!max_blocks || max_blocks < bs->nblocks)
-		return -EINVAL;
-	bs->max_blocks = max_blocks;
-	return 0;
+	mutex_lock(&bs->life.lock);
+	err = check_state(bs, "set_max_blocks", true);
+	if (!err && (!max_blocks || max_blocks < bs->nblocks))
+		err = -EINVAL;
+	if (!err)
+		bs->max_blocks = max_blocks;
+	mutex_unlock(&bs->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_set_max_blocks);
 
-/**
- * khoser_block_set_grow - preallocate preserved blocks for @count entries
- * @bs:    an outgoing block set
- * @count: number of entries the set must be able to hold
- *
- * Allocates and preserves blocks until @count entries fit, so that writing
- * them later cannot fail. On failure every block added by this call is
- * released and the set is as it was.
- *
- * Context: Process context (may sleep); caller serializes access to @bs.
- * Return: 0; -EOPNOTSUPP without KHO; -EPERM on an incoming set; -EINVAL on
- * an uninitialized set; -ENOSPC beyond the chain-length bound; -ENOMEM or
- * another errno from preservation.
- */
-int khoser_block_set_grow(struct khoser_block_set *bs, u64 count)
+static int grow_locked(struct khoser_block_set *bs, u64 count)
 {
 	unsigned long orig = bs->nblocks;
 	struct khoser_block *block;
-	u64 need;
 	void *page;
+	u64 need;
 	int err;
-
-	err = check_state(bs, "grow", true);
-	if (err)
-		return err;
-	if (!khoser_available())
-		return -EOPNOTSUPP;
-	err = setup_capacity(bs, "grow");
-	if (err)
-		return err;
 
 	need = count / bs->per_block + !!(count % bs->per_block);
 	if (need > bs->max_blocks)
 		return -ENOSPC;
-
 	while (bs->nblocks < need) {
 		page = khoser_kho_alloc_page();
 		if (IS_ERR(page)) {
@@ -214,6 +208,37 @@ rollback:
 		drop_last(bs);
 	return err;
 }
+
+/**
+ * khoser_block_set_grow - preallocate preserved blocks for @count entries
+ * @bs:    an outgoing block set
+ * @count: number of entries the set must be able to hold
+ *
+ * Allocates and preserves blocks until @count entries fit, so that writing
+ * them later cannot fail. On failure every block added by this call is
+ * released and the set is as it was.
+ *
+ * Context: Process context (may sleep); takes the set's lock; the caller
+ * serializes its iterators on @bs with this call.
+ * Return: 0; -EOPNOTSUPP without KHO; -EPERM on an incoming or sealed set;
+ * -EINVAL on an uninitialized set; -ENOSPC beyond the chain-length bound;
+ * -ENOMEM or another errno from preservation.
+ */
+int khoser_block_set_grow(struct khoser_block_set *bs, u64 count)
+{
+	int err = check_state(bs, "grow", true);
+
+	if (err)
+		return err;
+	if (!khoser_kho_usable())
+		return -EOPNOTSUPP;
+	mutex_lock(&bs->life.lock);
+	err = check_state(bs, "grow", true);
+	if (!err)
+		err = grow_locked(bs, count);
+	mutex_unlock(&bs->life.lock);
+	return err;
+}
 EXPORT_SYMBOL_GPL(khoser_block_set_grow);
 
 /**
@@ -225,8 +250,10 @@ EXPORT_SYMBOL_GPL(khoser_block_set_grow);
  * are released and the count of the new last block is cut to what remains.
  * Iterators on @bs must be re-initialized afterwards.
  *
- * Context: Process context; caller serializes access to @bs.
- * Return: 0; -EPERM on an incoming set; -EINVAL on an uninitialized set.
+ * Context: Process context (may sleep); takes the set's lock; the caller
+ * serializes its iterators on @bs with this call.
+ * Return: 0; -EPERM on an incoming or sealed set; -EINVAL on an
+ * uninitialized set.
  */
 int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count)
 {
@@ -237,51 +264,42 @@ int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count)
 	err = check_state(bs, "shrink", true);
 	if (err)
 		return err;
-
+	mutex_lock(&bs->life.lock);
+	err = check_state(bs, "shrink", true);
+	if (err)
+		goto unlock;
 	while (bs->nblocks && count <= (u64)(bs->nblocks - 1) * bs->per_block)
 		drop_last(bs);
-
 	last = list_last_entry_or_null(&bs->blocks, struct khoser_block, list);
 	if (last) {
 		keep = count - (u64)(bs->nblocks - 1) * bs->per_block;
 		if (last->hdr->count > keep)
 			last->hdr->count = keep;
 	}
-	return 0;
+unlock:
+	mutex_unlock(&bs->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_shrink);
 
-/**
- * khoser_block_set_seal - make the chain ready to hand over
- * @bs: an outgoing block set
- *
- * Releases trailing blocks that hold no entry (grown but never filled), so
- * that the chain has no empty block, as upstream's reader demands. Sets
- * published with khoser_block_set_publish() are sealed again automatically
- * when the kernel reboots into kexec.
- *
- * Context: Process context; caller serializes access to @bs.
- * Return: 0; -EPERM on an incoming set; -EINVAL on an uninitialized set or
- * when an empty block sits between filled ones.
+/*
+ * The last block holding entries (NULL: none), or an ERR_PTR when an empty
+ * block sits between filled ones (logged with @label).
  */
-int khoser_block_set_seal(struct khoser_block_set *bs)
+static struct khoser_block *last_filled(struct khoser_block_set *bs,
+					const char *label)
 {
 	struct khoser_block *block, *last_full = NULL;
 	unsigned long idx = 0, first_empty = 0;
 	bool empty_seen = false;
-	int err;
-
-	err = check_state(bs, "seal", true);
-	if (err)
-		return err;
 
 	list_for_each_entry(block, &bs->blocks, list) {
-		if (block->hdr->count && empty_seen) {
-			pr_err("seal: block %lu is empty but block %lu is not\n",
-			       first_empty, idx);
-			return -EINVAL;
+		if (READ_ONCE(block->hdr->count) && empty_seen) {
+			pr_err("%s: block %lu is empty but block %lu is not\n",
+			       label, first_empty, idx);
+			return ERR_PTR(-EINVAL);
 		}
-		if (block->hdr->count) {
+		if (READ_ONCE(block->hdr->count)) {
 			last_full = block;
 		} else if (!empty_seen) {
 			first_empty = idx;
@@ -289,12 +307,48 @@ int khoser_block_set_seal(struct khoser_block_set *bs)
 		}
 		idx++;
 	}
+	return last_full;
+}
 
+static int seal_locked(struct khoser_block_set *bs)
+{
+	struct khoser_block *last_full = last_filled(bs, "seal");
+
+	if (IS_ERR(last_full))
+		return PTR_ERR(last_full);
 	while (!list_empty(&bs->blocks) &&
 	       list_last_entry(&bs->blocks, struct khoser_block, list) !=
 	       last_full)
 		drop_last(bs);
 	return 0;
+}
+
+/**
+ * khoser_block_set_seal - make the chain ready to hand over
+ * @bs: an outgoing block set
+ *
+ * Releases trailing blocks that hold no entry (grown but never filled), so
+ * that the chain has no empty block, as upstream's reader demands. The set
+ * stays writable. Sets published with khoser_block_set_publish() are sealed
+ * again automatically when the kernel reboots into kexec.
+ *
+ * Context: Process context (may sleep); takes the set's lock; the caller
+ * serializes its iterators on @bs with this call.
+ * Return: 0; -EPERM on an incoming or sealed set; -EINVAL on an
+ * uninitialized set or when an empty block sits between filled ones.
+ */
+int khoser_block_set_seal(struct khoser_block_set *bs)
+{
+	int err = check_state(bs, "seal", true);
+
+	if (err)
+		return err;
+	mutex_lock(&bs->life.lock);
+	err = check_state(bs, "seal", true);
+	if (!err)
+		err = seal_locked(bs);
+	mutex_unlock(&bs->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_seal);
 
@@ -305,8 +359,10 @@ EXPORT_SYMBOL_GPL(khoser_block_set_seal);
  * Zeroes every block's count and entries so the set can be written again
  * from the start.
  *
- * Context: Any context; caller serializes access to @bs.
- * Return: 0; -EPERM on an incoming set; -EINVAL on an uninitialized set.
+ * Context: Process context (may sleep); takes the set's lock; the caller
+ * serializes its iterators on @bs with this call.
+ * Return: 0; -EPERM on an incoming or sealed set; -EINVAL on an
+ * uninitialized set.
  */
 int khoser_block_set_clear(struct khoser_block_set *bs)
 {
@@ -316,13 +372,17 @@ int khoser_block_set_clear(struct khoser_block_set *bs)
 	err = check_state(bs, "clear", true);
 	if (err)
 		return err;
-
-	list_for_each_entry(block, &bs->blocks, list) {
-		block->hdr->count = 0;
-		memset(block->hdr + 1, 0,
-		       KHOSER_BLOCK_SIZE - sizeof(*block->hdr));
+	mutex_lock(&bs->life.lock);
+	err = check_state(bs, "clear", true);
+	if (!err) {
+		list_for_each_entry(block, &bs->blocks, list) {
+			block->hdr->count = 0;
+			memset(block->hdr + 1, 0,
+			       KHOSER_BLOCK_SIZE - sizeof(*block->hdr));
+		}
 	}
-	return 0;
+	mutex_unlock(&bs->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_clear);
 
@@ -334,8 +394,9 @@ EXPORT_SYMBOL_GPL(khoser_block_set_clear);
  * the previous kernel) are freed. The set is left empty and outgoing, as
  * after khoser_block_set_init(), so it can be reused.
  *
- * Context: Process context; caller serializes access to @bs.
- * Return: 0; -EBUSY while the outgoing set is published (unpublish first);
+ * Context: Process context (may sleep); takes the set's lock; no iterator
+ * of the caller may be in use on @bs.
+ * Return: 0; -EBUSY while the set is published (unpublish first);
  * -EINVAL on an uninitialized set.
  */
 int khoser_block_set_destroy(struct khoser_block_set *bs)
@@ -344,56 +405,86 @@ int khoser_block_set_destroy(struct khoser_block_set *bs)
 
 	if (err)
 		return err;
-	if (bs->state == KHOSER_BS_OUTGOING && bs->obj) {
-		pr_err("destroy: block set is published as '%s'; unpublish it first\n",
-		       bs->obj->name);
-		return -EBUSY;
+	mutex_lock(&bs->life.lock);
+	if (bs->life.published) {
+		pr_err("destroy: block set is published; unpublish it first\n");
+		err = -EBUSY;
+	} else {
+		drop_all(bs);
+		bs->life.state = KHOSER_STATE_OUT;
 	}
-	drop_all(bs);
-	if (bs->obj) {
-		bs->obj->bs = NULL;
-		bs->obj = NULL;
-	}
-	bs->state = KHOSER_BS_OUTGOING;
-	return 0;
+	mutex_unlock(&bs->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_destroy);
 
-/* Claim one block of an incoming chain; NULL with @why set on failure. */
-static struct khoser_block *claim_block(struct khoser_block_set *bs,
-					struct khoser_pset *seen, u64 pa,
-					const char **why, int *err)
+/* One claimed block: keep it, check its count, say where the next is. */
+static int visit_block(void *ctx, void *page, unsigned long idx, u64 *next,
+		       const char **why)
 {
+	struct khoser_block_set *bs = ctx;
 	struct khoser_block *block;
-	void *page;
+	u64 count;
 
-	*err = -EINVAL;
-	if (!PAGE_ALIGNED(pa)) {
-		*why = "misaligned address";
-		return NULL;
-	}
-	*err = khoser_pset_add(seen, pa);
-	if (*err) {
-		*why = *err == -EEXIST ? "cycle back to an earlier block" :
-					 "out of memory";
-		*err = *err == -EEXIST ? -EINVAL : *err;
-		return NULL;
-	}
-	*err = -EINVAL;
-	page = khoser_kho_claim_page(pa, why);
-	if (!page)
-		return NULL;
 	block = kmalloc_obj(*block);
 	if (!block) {
 		khoser_kho_release_page(page);
-		*why = "out of memory";
-		*err = -ENOMEM;
-		return NULL;
+		*why = "no-memory: out of memory";
+		return -ENOMEM;
 	}
 	block->hdr = page;
 	list_add_tail(&block->list, &bs->blocks);
 	bs->nblocks++;
-	return block;
+	bs->nkept++;
+	count = READ_ONCE(block->hdr->count);
+	if (!count || count > bs->per_block) {
+		*why = count ? "count-over-capacity: count over the block capacity" :
+			       "empty-block: block holds no entry";
+		return -EINVAL;
+	}
+	*next = READ_ONCE(block->hdr->next);
+	return 0;
+}
+
+/* Restore the chain at @head_pa into locked, empty, outgoing @bs. */
+static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
+			  unsigned long bound, const char *label)
+{
+	struct khoser_chain chain = {
+		.label = label, .what = "block", .bound = bound,
+		.visit = visit_block, .ctx = bs,
+	};
+	unsigned long claimed;
+	int err;
+
+	bs->life.state = KHOSER_STATE_IN;
+	err = khoser_chain_walk(&chain, head_pa, &claimed);
+	if (err) {
+		drop_all(bs);
+		bs->life.state = KHOSER_STATE_OUT;
+		return err;
+	}
+	bs->head_pa = head_pa;
+	return 0;
+}
+
+/* khoser_block_set_restore(), naming @label in the log line. */
+int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
+				const char *label)
+{
+	int err = check_state(bs, "restore", false);
+
+	if (err)
+		return err;
+	mutex_lock(&bs->life.lock);
+	err = khoser_life_check_idle(&bs->life, WHAT, "restore",
+				     list_empty(&bs->blocks));
+	if (!err && !khoser_kho_usable())
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = restore_locked(bs, head_pa, bs->max_blocks, label);
+	mutex_unlock(&bs->life.lock);
+	return err;
 }
 
 /**
@@ -403,89 +494,25 @@ static struct khoser_block *claim_block(struct khoser_block_set *bs,
  * @head_pa: physical address of the first block, 0 for an empty set
  *
  * Reads a "kho-block-v1" chain, written by khoser or by upstream Linux. Every
- * block is checked (page-aligned, in RAM, really preserved, not visited
- * before, within the chain bound) and claimed before its header is read; its
- * count must be 1 to the block capacity. On any failure, one line is logged
- * naming the problem and the block index, every block claimed so far is
- * released and @bs is left empty and outgoing. Blocks after the bad one are
- * not touched: they cannot be trusted.
+ * block is checked (page-aligned, in RAM, really preserved with order 0, not
+ * visited before, within the chain bound) and claimed before its header is
+ * read; its count must be 1 to the block capacity. On any failure, one line
+ * is logged naming the problem and the block index, every block claimed so
+ * far is released and @bs is left empty and outgoing. Blocks after the bad
+ * one are not touched: they cannot be trusted.
  *
- * Context: Process context (may sleep).
+ * Context: Process context (may sleep); takes the set's lock.
  * Return: 0 and @bs is incoming (read-only); -EOPNOTSUPP without KHO;
- * -EBUSY when @bs is not empty; -EINVAL on an invalid set or corrupt chain;
- * -ENOMEM.
+ * -EBUSY when @bs is not empty, not outgoing or published; -EINVAL on an
+ * uninitialized set or a corrupt chain; -ENOMEM.
  */
 int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
 {
-	struct khoser_block *block;
-	struct khoser_pset seen;
-	const char *why = NULL;
-	unsigned long idx = 0;
-	u64 pa = head_pa, count;
-	int err;
-
-	err = check_state(bs, "restore", true);
-	if (err)
-		return err;
-	if (!list_empty(&bs->blocks))
-		return -EBUSY;
-	if (!khoser_available())
-		return -EOPNOTSUPP;
-	err = setup_capacity(bs, "restore");
-	if (err)
-		return err;
-
-	bs->state = KHOSER_BS_INCOMING;
-	if (!head_pa)
-		return 0;
-
-	err = khoser_pset_init(&seen, min_t(unsigned long, bs->max_blocks, 1024));
-	if (err)
-		goto fail_nolog;
-
-	while (pa) {
-		if (idx >= bs->max_blocks) {
-			why = "chain longer than the block bound";
-			err = -EINVAL;
-			goto fail;
-		}
-		block = claim_block(bs, &seen, pa, &why, &err);
-		if (!block)
-			goto fail;
-		count = READ_ONCE(block->hdr->count);
-		if (!count || count > bs->per_block) {
-			why = count ? "count over the block capacity" :
-				      "empty block";
-			err = -EINVAL;
-			goto fail;
-		}
-		pa = READ_ONCE(block->hdr->next);
-		idx++;
-	}
-	khoser_pset_destroy(&seen);
-	bs->head_pa = head_pa;
-	return 0;
-
-fail:
-	pr_err("restore: block %lu at %#llx: %s (entry size %u, bound %lu)\n",
-	       idx, (unsigned long long)pa, why, bs->entry_size,
-	       bs->max_blocks);
-	khoser_pset_destroy(&seen);
-fail_nolog:
-	drop_all(bs);
-	bs->state = KHOSER_BS_OUTGOING;
-	return err;
+	return khoser_block_set_restore_as(bs, head_pa, "block set restore");
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_restore);
 
-/**
- * khoser_block_set_entries - number of entries in the set
- * @bs: the block set
- *
- * Context: Any context; caller serializes access to @bs.
- * Return: the sum of the block counts.
- */
-u64 khoser_block_set_entries(const struct khoser_block_set *bs)
+static u64 count_entries(const struct khoser_block_set *bs)
 {
 	const struct khoser_block *block;
 	u64 n = 0;
@@ -494,108 +521,176 @@ u64 khoser_block_set_entries(const struct khoser_block_set *bs)
 		n += block_count(bs, block);
 	return n;
 }
+
+/**
+ * khoser_block_set_entries - number of entries in the set
+ * @bs: the block set
+ *
+ * Context: Any context; the caller serializes against calls that change
+ * the set.
+ * Return: the sum of the block counts.
+ */
+u64 khoser_block_set_entries(const struct khoser_block_set *bs)
+{
+	return count_entries(bs);
+}
 EXPORT_SYMBOL_GPL(khoser_block_set_entries);
 
-/* Fill the block-set fields of a root descriptor from @bs. */
-void khoser_block_set_describe(struct khoser_block_set *bs,
-			       struct khoser_root_ser *desc)
+/* --- the named root's view (khoser_block_kind) ------------------------- */
+
+static struct khoser_life *kind_life(void *obj)
 {
+	return &((struct khoser_block_set *)obj)->life;
+}
+
+static void kind_describe(void *obj, struct khoser_root_ser *desc)
+{
+	struct khoser_block_set *bs = obj;
+
+	desc->kind = KHOSER_KIND_BLOCK;
 	desc->phys = bs->head_pa;
 	desc->size = bs->entry_size;
-	desc->nblocks = bs->nblocks;
-	desc->entries = khoser_block_set_entries(bs);
+	desc->nblocks = bs->nkept;
+	desc->entries = count_entries(bs);
 	desc->max_blocks = bs->max_blocks;
 }
 
-/**
- * khoser_block_set_publish - seal a set and publish it under a name
- * @bs:     an outgoing block set
- * @name:   object name (see khoser_name_valid())
- * @compat: composite compatible string naming %KHOSER_BLOCK_COMPAT
- *
- * The set stays writable; it is sealed again, and its descriptor updated,
- * when the kernel reboots into kexec. Unpublish it with khoser_unpublish()
- * before destroying it.
- *
- * Context: Process context (may sleep); caller serializes access to @bs.
- * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published; -EEXIST
- * when @name is taken; -EINVAL on a bad name, string or set; -ENOMEM.
- */
-int khoser_block_set_publish(struct khoser_block_set *bs, const char *name,
-			     const char *compat)
+static int kind_publish(void *obj, struct khoser_root_ser *desc)
 {
+	struct khoser_block_set *bs = obj;
 	int err = check_state(bs, "publish", true);
 
-	if (err)
-		return err;
-	if (bs->obj)
-		return -EBUSY;
-	err = khoser_block_set_seal(bs);
-	if (err)
-		return err;
-	return khoser_root_add(name, compat, KHOSER_KIND_BLOCK, 0, 0, bs);
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_publish);
-
-/**
- * khoser_block_set_lookup - find a published block set and restore it
- * @bs:     an initialized, empty block set with the expected entry size
- * @name:   object name
- * @compat: the composite compatible string this driver expects
- *
- * Compares @compat with the one the previous kernel published before
- * anything is restored, then checks the descriptor against @bs and restores
- * the chain. A set can be restored once.
- *
- * Context: Process context (may sleep).
- * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
- * a compatible-string or entry-size mismatch; -EALREADY when restored
- * before; -EINVAL on corrupt data; -ENOMEM.
- */
-int khoser_block_set_lookup(struct khoser_block_set *bs, const char *name,
-			    const char *compat)
-{
-	struct khoser_object *obj;
-	int err;
-
-	err = check_state(bs, "lookup", true);
-	if (err)
-		return err;
-	if (!list_empty(&bs->blocks))
-		return -EBUSY;
-	err = khoser_root_find(name, compat, KHOSER_KIND_BLOCK, &obj);
-	if (err)
-		return err;
-	if (obj->restored) {
-		err = -EALREADY;
-	} else if (obj->desc->size != bs->entry_size) {
-		pr_err("%s: entry size %llu, expected %u\n", obj->name,
-		       (unsigned long long)obj->desc->size, bs->entry_size);
-		err = -EPROTO;
-	} else if (obj->desc->nblocks > bs->max_blocks) {
-		pr_err("%s: %llu blocks, above this set's bound of %lu\n",
-		       obj->name, (unsigned long long)obj->desc->nblocks,
-		       bs->max_blocks);
-		err = -EINVAL;
-	} else {
-		err = khoser_block_set_restore(bs, obj->desc->phys);
-	}
-	if (!err) {
-		obj->restored = true;
-		obj->bs = bs;
-		bs->obj = obj;
-	}
-	khoser_root_unlock();
+	if (!err)
+		err = seal_locked(bs);
+	if (!err)
+		kind_describe(bs, desc);
 	return err;
 }
-EXPORT_SYMBOL_GPL(khoser_block_set_lookup);
+
+/*
+ * At reboot into kexec: cut the chain after its last filled block and
+ * unpreserve the blocks after it, keeping them allocated and listed (an
+ * iterator of the owner may still point at them), then make the set
+ * read-only. Hands over nothing when an empty block sits between filled
+ * ones (upstream's reader would refuse the chain).
+ */
+static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
+			    const char *label)
+{
+	struct khoser_block_set *bs = obj;
+	struct khoser_block *last_full, *block;
+	unsigned long kept = 0;
+
+	if (bs->life.state != KHOSER_STATE_OUT)
+		return;
+	bs->life.state = KHOSER_STATE_SEALED;
+	last_full = last_filled(bs, label);
+	if (IS_ERR(last_full)) {
+		pr_err("%s: cannot seal block set, handing over none\n", label);
+		desc->phys = 0;
+		desc->nblocks = 0;
+		desc->entries = 0;
+		return;
+	}
+	if (last_full) {
+		last_full->hdr->next = 0;
+		list_for_each_entry(block, &bs->blocks, list) {
+			kept++;
+			if (block == last_full)
+				break;
+		}
+		block = list_next_entry(last_full, list);
+	} else {
+		bs->head_pa = 0;
+		block = list_first_entry(&bs->blocks, struct khoser_block,
+					 list);
+	}
+	for (; &block->list != &bs->blocks; block = list_next_entry(block, list))
+		khoser_kho_cut_page(block->hdr);
+	bs->nkept = kept;
+	kind_describe(bs, desc);
+}
+
+static const char *kind_check_desc(const struct khoser_root_ser *d)
+{
+	u64 cap;
+
+	if (!entry_size_ok(d->size))
+		return "entry-size: entry size out of range";
+	if (!PAGE_ALIGNED(d->phys))
+		return "misaligned: block head misaligned";
+	if (!d->phys != !d->nblocks)
+		return "desc-blocks: head and block count disagree";
+	if (d->nblocks > d->max_blocks)
+		return "desc-blocks: more blocks than the writer's bound";
+	cap = KHOSER_BLOCK_CAPACITY(d->size);
+	if (d->entries < d->nblocks ||
+	    d->entries > d->nblocks * cap)
+		return "desc-entries: entry count impossible for the blocks";
+	return NULL;
+}
+
+static int kind_restore(void *obj, const struct khoser_root_ser *d,
+			const char *label)
+{
+	struct khoser_block_set *bs = obj;
+	u64 entries;
+	int err;
+
+	if (!list_empty(&bs->blocks))
+		return -EBUSY;
+	if (d->size != bs->entry_size) {
+		pr_err("%s: entry size %llu, expected %u\n", label,
+		       (unsigned long long)d->size, bs->entry_size);
+		return -EPROTO;
+	}
+	if (d->nblocks > bs->max_blocks) {
+		khoser_refused(label, "over-bound: more blocks than this set's bound",
+			       "%llu blocks, bound %lu",
+			       (unsigned long long)d->nblocks, bs->max_blocks);
+		return -EINVAL;
+	}
+	/* Bounded by the descriptor: a longer chain is refused as it is read. */
+	err = restore_locked(bs, d->phys, d->nblocks, label);
+	if (err)
+		return err;
+	entries = count_entries(bs);
+	if (bs->nblocks != d->nblocks || entries != d->entries) {
+		khoser_refused(label, bs->nblocks != d->nblocks ?
+			       "chain-short: chain ends before the descriptor's block count" :
+			       "count-mismatch: entries differ from the descriptor",
+			       "descriptor: %llu blocks, %llu entries; chain: %lu, %llu",
+			       (unsigned long long)d->nblocks,
+			       (unsigned long long)d->entries, bs->nblocks,
+			       (unsigned long long)entries);
+		drop_all(bs);
+		bs->life.state = KHOSER_STATE_OUT;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const struct khoser_kind khoser_block_kind = {
+	.id = KHOSER_KIND_BLOCK,
+	.name = "block",
+	.once = true,
+	.life = kind_life,
+	.publish = kind_publish,
+	.kexec_seal = kind_kexec_seal,
+	.describe = kind_describe,
+	.check_desc = kind_check_desc,
+	.restore = kind_restore,
+};
+
+/* --- iterators ------------------------------------------------------------ */
 
 /**
  * khoser_block_set_it_init - start an iterator at the first entry
  * @it: the iterator
  * @bs: the block set
  *
- * Context: Any context.
+ * Context: Any context; the caller serializes against calls that change
+ * the set.
  */
 void khoser_block_set_it_init(struct khoser_block_set_it *it,
 			      struct khoser_block_set *bs)
@@ -604,21 +699,21 @@ void khoser_block_set_it_init(struct khoser_block_set_it *it,
 	it->block = list_first_entry_or_null(&bs->blocks, struct khoser_block,
 					     list);
 	it->i = 0;
-	it->rlimit = 0;	/* the first access takes a slow path */
-	it->wlimit = 0;
+	it->read_end = 0;	/* the first access takes a slow path */
+	it->write_end = 0;
 	it->pos = NULL;
 	it->hdr = NULL;
-	it->esz = bs->entry_size;
+	it->entry_size = bs->entry_size;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_init);
 
 /* Take entry @it->i of the current block and point the cursor past it. */
 static void *it_take(struct khoser_block_set_it *it)
 {
-	u8 *entry = (u8 *)(it->block->hdr + 1) + it->i * it->esz;
+	u8 *entry = (u8 *)(it->block->hdr + 1) + it->i * it->entry_size;
 
 	it->hdr = it->block->hdr;
-	it->pos = entry + it->esz;
+	it->pos = entry + it->entry_size;
 	it->i++;
 	/* The next block's node is a separate allocation: fetch it early. */
 	prefetch(it->block->list.next);
@@ -629,20 +724,21 @@ static void *it_take(struct khoser_block_set_it *it)
  * khoser_block_set_it_reserve_slow - reserve, at a block boundary
  * @it: an iterator
  *
- * The out-of-line part of khoser_block_set_it_reserve_entry(): checks the
- * set is outgoing, moves to the next block when the current one is full,
- * and lets the inline path run to the end of the block.
+ * The out-of-line part of khoser_block_set_it_reserve_entry(), not meant to
+ * be called directly: checks the set is writable, moves to the next block
+ * when the current one is full, and lets the inline path run to the end of
+ * the block.
  *
- * Context: Any context; caller serializes access to the set.
- * Return: the slot, or NULL when the capacity is used up or the set is
- * incoming.
+ * Context: Any context; the caller serializes access to the set.
+ * Return: the slot, or NULL when the capacity is used up or the set is not
+ * writable.
  */
 void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
 	void *entry;
 
-	if (bs->state != KHOSER_BS_OUTGOING || !it->block)
+	if (READ_ONCE(bs->life.state) != KHOSER_STATE_OUT || !it->block)
 		return NULL;
 	if (it->i >= bs->per_block) {
 		if (list_is_last(&it->block->list, &bs->blocks))
@@ -650,8 +746,8 @@ void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it)
 		it->block = list_next_entry(it->block, list);
 		it->i = 0;
 	}
-	it->wlimit = bs->per_block;
-	it->rlimit = 0;		/* a read after writes must check the count */
+	it->write_end = bs->per_block;
+	it->read_end = 0;	/* a read after writes must check the count */
 	entry = it_take(it);
 	it->hdr->count = it->i;
 	return entry;
@@ -662,18 +758,18 @@ EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_slow);
  * khoser_block_set_it_read_slow - read, at a block boundary
  * @it: an iterator
  *
- * The out-of-line part of khoser_block_set_it_read_entry(): re-reads the
- * block's count (it may have grown since), moves on to the next block when
- * this one is done and the next holds entries, and lets the inline path run
- * to its count. A reader that reached the end sees entries reserved later.
+ * The out-of-line part of khoser_block_set_it_read_entry(), not meant to be
+ * called directly: re-reads the block's count (it may have grown since),
+ * moves on to the next block when this one is done and the next holds
+ * entries, and lets the inline path run to its count. A reader that reached
+ * the end sees entries reserved later.
  *
- * Context: Any context; caller serializes access to the set.
+ * Context: Any context; the caller serializes access to the set.
  * Return: the entry, or NULL after the last one.
  */
 void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
-
 	struct khoser_block *next;
 
 	if (!it->block)
@@ -688,23 +784,23 @@ void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 		it->block = next;
 		it->i = 0;
 	}
-	it->rlimit = block_count(bs, it->block);
-	it->wlimit = 0;		/* a reserve after reads must check the state */
+	it->read_end = block_count(bs, it->block);
+	it->write_end = 0;	/* a reserve after reads must check the state */
 	return it_take(it);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
 
 /*
  * After a slow path took @first (entry @it->i - 1), take up to @want - 1
- * more in the same block, below @limit. Returns how many in all.
+ * more in the same block, below @end. Returns how many in all.
  */
-static u64 it_extend(struct khoser_block_set_it *it, u8 *first, u64 limit,
+static u64 it_extend(struct khoser_block_set_it *it, u8 *first, u64 end,
 		     u64 want)
 {
-	u64 n = min_t(u64, want, limit - it->i + 1);
+	u64 n = min_t(u64, want, end - it->i + 1);
 
 	it->i += n - 1;
-	it->pos = first + n * it->esz;
+	it->pos = first + n * it->entry_size;
 	return n;
 }
 
@@ -718,9 +814,9 @@ static u64 it_extend(struct khoser_block_set_it *it, u8 *first, u64 limit,
  * end of the current block, so the slots are contiguous (@got times the
  * entry size) and counted with one header update. Call again for the rest.
  *
- * Context: Any context; caller serializes access to the set.
+ * Context: Any context; the caller serializes access to the set.
  * Return: the first slot, or NULL when the capacity is used up, @want is 0
- * or the set is incoming.
+ * or the set is not writable.
  */
 void *khoser_block_set_it_reserve_batch(struct khoser_block_set_it *it,
 					u64 want, u64 *got)
@@ -744,7 +840,7 @@ EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_batch);
  * of the current block's entries, so they are contiguous. Call again for
  * the rest.
  *
- * Context: Any context; caller serializes access to the set.
+ * Context: Any context; the caller serializes access to the set.
  * Return: the first entry, or NULL after the last one or when @want is 0.
  */
 void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
@@ -752,7 +848,7 @@ void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
 {
 	u8 *first = want ? khoser_block_set_it_read_slow(it) : NULL;
 
-	*got = first ? it_extend(it, first, it->rlimit, want) : 0;
+	*got = first ? it_extend(it, first, it->read_end, want) : 0;
 	return first;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_batch);
@@ -765,15 +861,15 @@ EXPORT_SYMBOL_GPL(khoser_block_set_it_read_batch);
  * next reserve or read returns that slot again. Counts are not changed: to
  * drop entries from an outgoing set, use khoser_block_set_shrink().
  *
- * Context: Any context; caller serializes access to the set.
+ * Context: Any context; the caller serializes access to the set.
  * Return: the previous entry, or NULL at the start of the set.
  */
 void *khoser_block_set_it_prev(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
 
-	it->rlimit = 0;	/* back to the slow paths: they re-check */
-	it->wlimit = 0;
+	it->read_end = 0;	/* back to the slow paths: they re-check */
+	it->write_end = 0;
 	if (!it->block)
 		return NULL;
 	while (!it->i) {
@@ -782,6 +878,6 @@ void *khoser_block_set_it_prev(struct khoser_block_set_it *it)
 		it->block = list_prev_entry(it->block, list);
 		it->i = block_count(bs, it->block);
 	}
-	return (u8 *)(it->block->hdr + 1) + --it->i * it->esz;
+	return (u8 *)(it->block->hdr + 1) + --it->i * it->entry_size;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_prev);

@@ -2,6 +2,12 @@
 /*
  * Composite compatible strings: "<own>-v<N>;<format>-v<N>;..." with the
  * owner first and the formats after it sorted by base name, each base once.
+ *
+ * DOC: compatible strings
+ *
+ * "Compatible" here is about data formats (include/khoser/compatible.h);
+ * kernel-version adaptation is src/compat/. Pure string work: no state, no
+ * locks, callable from any context.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,7 +19,7 @@
 #include <khoser/abi/block.h>
 #include <khoser/abi/sarray.h>
 #include <khoser/abi/vbuf.h>
-#include "internal.h"
+#include <khoser/compatible.h>
 
 /* Every format this build of khoser reads and writes. */
 static const char * const formats[] = {
@@ -306,8 +312,3 @@ const char *khoser_compat_format(unsigned int idx)
 	return idx < ARRAY_SIZE(formats) ? formats[idx] : NULL;
 }
 EXPORT_SYMBOL_GPL(khoser_compat_format);
-
-unsigned int khoser_compat_nformats(void)
-{
-	return ARRAY_SIZE(formats);
-}

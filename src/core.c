@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khoser core state: whether KHO is usable, and the registry's life.
+ * khoser core: whether KHO is usable, and the registry's life.
+ *
+ * DOC: availability
+ *
+ * khoser decides once, at init, whether it can use KHO: the kernel it was
+ * built for exports a KHO API khoser knows (src/compat/probe.sh) and KHO is
+ * enabled (kho=on). When not, the module still loads and every call that
+ * would touch KHO fails with -EOPNOTSUPP.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/export.h>
 #include <linux/printk.h>
+#include <khoser/khoser.h>
 #include "compat/kho.h"
 #include "internal.h"
-
-static bool available;
-
-bool khoser_available(void)
-{
-	return available;
-}
+#include "root.h"
 
 /**
  * khoser_is_enabled - whether khoser can preserve and restore
@@ -28,7 +30,7 @@ bool khoser_available(void)
  */
 bool khoser_is_enabled(void)
 {
-	return available;
+	return khoser_kho_usable();
 }
 EXPORT_SYMBOL_GPL(khoser_is_enabled);
 
@@ -40,7 +42,7 @@ EXPORT_SYMBOL_GPL(khoser_is_enabled);
  */
 bool khoser_is_kho_boot(void)
 {
-	return available && khoser_kho_boot();
+	return khoser_kho_boot();
 }
 EXPORT_SYMBOL_GPL(khoser_is_kho_boot);
 
@@ -51,11 +53,11 @@ int khoser_core_init(void)
 
 	if (err)
 		return err;
-	available = khoser_kho_api() && khoser_kho_enabled();
+	khoser_kho_probe();
 	if (!khoser_kho_api())
 		pr_info("kernel built without a usable KHO API: unavailable\n");
 	else
-		pr_info("KHO %s%s\n", available ? "enabled" : "disabled",
+		pr_info("KHO %s%s\n", khoser_is_enabled() ? "enabled" : "disabled",
 			khoser_is_kho_boot() ? ", KHO boot" : "");
 	return 0;
 }
@@ -63,5 +65,4 @@ int khoser_core_init(void)
 void khoser_core_exit(void)
 {
 	khoser_root_exit();
-	available = false;
 }

@@ -1,61 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * debugfs khoser/: "objects" lists outgoing and incoming objects, "formats"
- * the compatible strings this build implements.
+ * the compatible strings this build implements, "status" what khoser sees.
+ *
+ * DOC: debugfs
  *
  * objects columns: size is the entry size (block), value size (sarray) or
- * byte length (vbuf); blocks the chain's blocks or pages (block, sarray) or
- * the buffer's pages (vbuf); entries the entries, or a vbuf's chunks.
+ * byte length (vbuf, raw); blocks the chain's blocks or pages (block,
+ * sarray) or the buffer's pages (vbuf); entries the entries, or a vbuf's
+ * chunks. The named root fills each line from a snapshot taken under its
+ * registry lock and the structure's own lock (src/root.c), so a read never
+ * races the owner of a published structure.
+ *
+ * status: kho_api, kho_enabled, kho_boot (0 or 1) and preserved_pages, the
+ * pages khoser itself holds preserved for the next kernel (0 once every
+ * structure is destroyed or unpublished and destroyed).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <khoser/khoser.h>
 #include "compat/kho.h"
 #include "internal.h"
+#include "root.h"
 
 static struct dentry *dir;
 
-static const char *kind_name(u64 kind)
+static void show_object(const struct khoser_obj_info *info, void *arg)
 {
-	switch (kind) {
-	case KHOSER_KIND_RAW:
-		return "raw";
-	case KHOSER_KIND_BLOCK:
-		return "block";
-	case KHOSER_KIND_SARRAY:
-		return "sarray";
-	case KHOSER_KIND_VBUF:
-		return "vbuf";
-	default:
-		return "?";
-	}
-}
-
-static void show_object(const struct khoser_object *obj, void *arg)
-{
-	const struct khoser_root_ser *d = obj->desc;
 	struct seq_file *m = arg;
-	u64 blocks = 0, entries = 0;
 
-	if (!d) {
-		seq_printf(m, "in\t%s\t-\t-\t0\t0\t0\terror %d\n", obj->name,
-			   obj->status);
+	if (!info->compat) {
+		seq_printf(m, "in\t%s\t-\t-\t0\t0\t0\terror %d\n", info->name,
+			   info->status);
 		return;
 	}
-	if (obj->bs) {
-		blocks = obj->bs->nblocks;
-		entries = khoser_block_set_entries(obj->bs);
-	} else {
-		blocks = d->nblocks;
-		entries = d->entries;
-	}
 	seq_printf(m, "%s\t%s\t%s\t%s\t%llu\t%llu\t%llu\t%s\n",
-		   obj->incoming ? "in" : "out", obj->name, kind_name(d->kind),
-		   d->compat, (unsigned long long)d->size,
-		   (unsigned long long)blocks, (unsigned long long)entries,
-		   !obj->incoming ? "published" :
-		   obj->restored ? "restored" : "found");
+		   info->incoming ? "in" : "out", info->name, info->kind,
+		   info->compat, (unsigned long long)info->size,
+		   (unsigned long long)info->blocks,
+		   (unsigned long long)info->entries, info->state);
 }
 
 static int objects_show(struct seq_file *m, void *v)
@@ -68,19 +53,20 @@ DEFINE_SHOW_ATTRIBUTE(objects);
 
 static int formats_show(struct seq_file *m, void *v)
 {
+	const char *f;
 	unsigned int i;
 
-	for (i = 0; i < khoser_compat_nformats(); i++)
-		seq_printf(m, "%s\n", khoser_compat_format(i));
+	for (i = 0; (f = khoser_compat_format(i)); i++)
+		seq_printf(m, "%s\n", f);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(formats);
 
 static int status_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "kho_api\t%d\nkho_enabled\t%d\nkho_boot\t%d\n",
+	seq_printf(m, "kho_api\t%d\nkho_enabled\t%d\nkho_boot\t%d\npreserved_pages\t%ld\n",
 		   khoser_kho_api(), khoser_is_enabled(),
-		   khoser_is_kho_boot());
+		   khoser_is_kho_boot(), khoser_kho_preserved_pages());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);

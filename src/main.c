@@ -2,6 +2,13 @@
 /*
  * khoser module: read-only status parameters, the reboot hook that seals
  * published block sets before kexec, and debugfs.
+ *
+ * DOC: module glue
+ *
+ * Init decides availability and creates the registry (core.c), registers
+ * the reboot notifier and debugfs. The notifier runs in kernel_kexec()
+ * before the jump, while other tasks still run: the root seals under each
+ * structure's lock (src/root.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,8 +18,10 @@
 #include <linux/notifier.h>
 #include <linux/reboot.h>
 #include <linux/sysfs.h>
+#include <khoser/khoser.h>
 #include "compat/kho.h"
 #include "internal.h"
+#include "root.h"
 
 static int get_enabled(char *buf, const struct kernel_param *kp)
 {
@@ -34,7 +43,7 @@ MODULE_PARM_DESC(kho_boot, "booted by a KHO kexec (read-only)");
 static int khoser_reboot(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
-	khoser_root_seal_all();
+	khoser_root_kexec_seal();
 	return NOTIFY_DONE;
 }
 

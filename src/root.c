@@ -3,6 +3,22 @@
  * khoser named root: one preserved descriptor (include/khoser/abi/root.h) per
  * published object, registered as KHO subtree "khoser-<name>".
  *
+ * DOC: named root
+ *
+ * The root is the one layer above the structures and the only code that
+ * touches the registry and its lock. It drives every kind through its
+ * &struct khoser_kind table: publish, lookup (claim and validate the
+ * descriptor, compare the compatible string, restore, cross-check), the
+ * seal at reboot into kexec and the debugfs listing exist once, here; the
+ * exported khoser_*_publish() and khoser_*_lookup() are thin doors.
+ *
+ * Locking: the registry lock protects both lists and every object on them.
+ * A structure's own lock is taken after it (never the other way round), to
+ * change its published flag, to publish, seal or describe it and to restore
+ * into it. The root keeps a pointer to an outgoing structure only while it
+ * is published (destroy refuses then); it keeps none to an incoming one:
+ * what debugfs shows of it is its descriptor.
+ *
  * Outgoing objects are ours until kexec. Incoming descriptors are claimed on
  * first lookup, validated field by field, and kept (with the verdict) until
  * released, so a name is never claimed twice.
@@ -18,11 +34,36 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
+#include <khoser/khoser.h>
 #include "compat/kho.h"
 #include "compat/slab.h"
-#include "internal.h"
+#include "kind.h"
+#include "life.h"
+#include "root.h"
 
 #define NODE_LEN (sizeof(KHOSER_NODE_PREFIX) - 1 + KHOSER_NAME_LEN)
+
+/**
+ * struct khoser_object - a published (outgoing) or found (incoming) object
+ * @node:     link in the outgoing or incoming registry list
+ * @kind:     outgoing: its kind
+ * @payload:  outgoing: the published structure (NULL for raw objects)
+ * @desc:     the preserved descriptor page; NULL for a refused descriptor
+ * @incoming: found in the previous kernel's handover
+ * @restored: incoming payload already restored (restore happens once)
+ * @status:   incoming: 0, or the errno its validation failed with
+ * @name:     object name
+ */
+struct khoser_object {
+	struct list_head node;
+	const struct khoser_kind *kind;
+	void *payload;
+	struct khoser_root_ser *desc;
+	bool incoming;
+	bool restored;
+	int status;
+	char name[KHOSER_NAME_LEN];
+};
 
 /**
  * struct khoser_registry - the objects this kernel knows by name
@@ -37,6 +78,71 @@ struct khoser_registry {
 };
 
 static struct khoser_registry *reg;
+
+/* --- raw objects: the payload is the driver's ------------------------------ */
+
+struct raw_payload {
+	phys_addr_t phys;
+	u64 size;
+	phys_addr_t *phys_out;
+	u64 *size_out;
+};
+
+static int raw_publish(void *obj, struct khoser_root_ser *desc)
+{
+	const struct raw_payload *raw = obj;
+
+	desc->kind = KHOSER_KIND_RAW;
+	desc->phys = raw->phys;
+	desc->size = raw->size;
+	return 0;
+}
+
+static void raw_describe(void *obj, struct khoser_root_ser *desc)
+{
+}
+
+static const char *raw_check_desc(const struct khoser_root_ser *d)
+{
+	if (d->nblocks || d->entries || d->max_blocks)
+		return "reserved: chain fields set on a raw object";
+	return NULL;
+}
+
+static int raw_restore(void *obj, const struct khoser_root_ser *desc,
+		       const char *label)
+{
+	const struct raw_payload *raw = obj;
+
+	*raw->phys_out = desc->phys;
+	*raw->size_out = desc->size;
+	return 0;
+}
+
+static const struct khoser_kind raw_kind = {
+	.id = KHOSER_KIND_RAW,
+	.name = "raw",
+	.publish = raw_publish,
+	.describe = raw_describe,
+	.check_desc = raw_check_desc,
+	.restore = raw_restore,
+};
+
+static const struct khoser_kind * const kinds[] = {
+	&raw_kind, &khoser_block_kind, &khoser_sarray_kind, &khoser_vbuf_kind,
+};
+
+static const struct khoser_kind *kind_of(u64 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i]->id == id)
+			return kinds[i];
+	return NULL;
+}
+
+/* --- names and arguments --------------------------------------------------- */
 
 /**
  * khoser_name_valid - check an object name
@@ -84,7 +190,7 @@ static struct khoser_object *find(struct list_head *list, const char *name)
 
 static int check_args(const char *name, const char *compat)
 {
-	if (!khoser_available())
+	if (!khoser_kho_usable())
 		return -EOPNOTSUPP;
 	if (khoser_name_valid(name)) {
 		pr_err("invalid object name\n");
@@ -97,21 +203,66 @@ static int check_args(const char *name, const char *compat)
 	return 0;
 }
 
-/*
- * Publish an object whose payload fields (kind to max_blocks) are those of
- * @fields, or, with @links->bs, those of that block set. The object is
- * attached to the block set, sparse array or vbuf in @links.
- */
-static int root_add(const char *name, const char *compat,
-		    const struct khoser_root_ser *fields,
-		    const struct khoser_object *links)
+static struct khoser_life *life_of(const struct khoser_kind *kind,
+				   void *payload)
 {
-	struct khoser_block_set *bs = links->bs;
+	return kind->life ? kind->life(payload) : NULL;
+}
+
+/* --- publish and unpublish --------------------------------------------------- */
+
+/* Publish @payload of @kind; @desc is the caller's, filled but for payload. */
+static int publish_locked(const struct khoser_kind *kind, void *payload,
+			  struct khoser_object *obj)
+{
+	struct khoser_life *life = life_of(kind, payload);
+	char node[NODE_LEN];
+	u32 before = 0;
+	int err = 0;
+
+	if (life) {
+		mutex_lock(&life->lock);
+		before = life->state;
+		if (life->published)
+			err = -EBUSY;
+	}
+	if (!err && find(&reg->out, obj->name))
+		err = -EEXIST;
+	if (!err)
+		err = kind->publish(payload, obj->desc);
+	if (!err) {
+		node_name(node, obj->name);
+		err = khoser_kho_add_subtree(node, obj->desc,
+					     sizeof(*obj->desc));
+		if (err && life)
+			life->state = before;
+	}
+	if (life) {
+		if (!err)
+			life->published = true;
+		mutex_unlock(&life->lock);
+	}
+	if (err)
+		return err;
+	obj->kind = kind;
+	obj->payload = life ? payload : NULL;
+	list_add_tail(&obj->node, &reg->out);
+	return 0;
+}
+
+static int publish(const struct khoser_kind *kind, void *payload,
+		   const char *name, const char *compat)
+{
+	struct khoser_life *life = life_of(kind, payload);
 	struct khoser_root_ser *desc;
 	struct khoser_object *obj;
-	char node[NODE_LEN];
 	int err;
 
+	if (life) {
+		err = khoser_life_check(life, kind->name, "publish", false);
+		if (err)
+			return err;
+	}
 	err = check_args(name, compat);
 	if (err)
 		return err;
@@ -135,104 +286,37 @@ static int root_add(const char *name, const char *compat,
 	strscpy_pad(desc->magic, KHOSER_ROOT_COMPAT, sizeof(desc->magic));
 	strscpy_pad(desc->name, name, sizeof(desc->name));
 	strscpy_pad(desc->compat, compat, sizeof(desc->compat));
-	desc->kind = fields->kind;
-	desc->phys = fields->phys;
-	desc->size = fields->size;
-	desc->nblocks = fields->nblocks;
-	desc->entries = fields->entries;
-	desc->max_blocks = fields->max_blocks;
-	if (bs)
-		khoser_block_set_describe(bs, desc);
 
 	mutex_lock(&reg->lock);
-	if (find(&reg->out, name)) {
-		err = -EEXIST;
-		goto unlock;
-	}
-	node_name(node, name);
-	err = khoser_kho_add_subtree(node, desc, sizeof(*desc));
-	if (err)
-		goto unlock;
-	if (bs) {
-		obj->bs = bs;
-		bs->obj = obj;
-	}
-	if (links->sa) {
-		obj->sa = links->sa;
-		obj->sa->obj = obj;
-	}
-	if (links->vb) {
-		obj->vb = links->vb;
-		obj->vb->obj = obj;
-	}
-	list_add_tail(&obj->node, &reg->out);
+	err = publish_locked(kind, payload, obj);
 	mutex_unlock(&reg->lock);
-	return 0;
-
-unlock:
-	mutex_unlock(&reg->lock);
+	if (!err)
+		return 0;
 	khoser_kho_free_page(desc);
 free_obj:
 	kfree(obj);
 	return err;
 }
 
-/* Publish a raw object, or a block set (@bs) that the descriptor follows. */
-int khoser_root_add(const char *name, const char *compat, u64 kind,
-		    u64 phys, u64 size, struct khoser_block_set *bs)
+/* Unlink @obj and free it; for an outgoing one, unpublish its structure. */
+static void drop_object(struct khoser_object *obj)
 {
-	struct khoser_root_ser fields = {
-		.kind = kind, .phys = phys, .size = size,
-	};
-	struct khoser_object links = { .bs = bs };
+	struct khoser_life *life;
 
-	return root_add(name, compat, &fields, &links);
-}
-
-/* Publish a sealed sparse array or a preserved vbuf described by @fields. */
-int khoser_root_add_obj(const char *name, const char *compat,
-			const struct khoser_root_ser *fields,
-			struct khoser_sarray *sa, struct khoser_vbuf *vb)
-{
-	struct khoser_object links = { .sa = sa, .vb = vb };
-
-	return root_add(name, compat, fields, &links);
-}
-
-/**
- * khoser_publish - publish an opaque object for the next kernel
- * @name:   object name (see khoser_name_valid())
- * @compat: composite compatible string (see khoser_compat_valid())
- * @phys:   physical address of the payload, which the caller preserves
- * @size:   payload size in bytes
- *
- * Records a small preserved descriptor and registers it with KHO. The payload
- * itself is the caller's to preserve and, in the next kernel, to restore.
- *
- * Context: Process context (may sleep).
- * Return: 0; -EOPNOTSUPP without KHO; -EINVAL on a bad name or string;
- * -EEXIST when @name is already published; -ENOMEM; or an errno from KHO.
- */
-int khoser_publish(const char *name, const char *compat, phys_addr_t phys,
-		   u64 size)
-{
-	return khoser_root_add(name, compat, KHOSER_KIND_RAW, phys, size, NULL);
-}
-EXPORT_SYMBOL_GPL(khoser_publish);
-
-static void free_object(struct khoser_object *obj)
-{
 	list_del(&obj->node);
-	if (obj->bs)
-		obj->bs->obj = NULL;
-	if (obj->sa)
-		obj->sa->obj = NULL;
-	if (obj->vb)
-		obj->vb->obj = NULL;
-	if (obj->desc && obj->incoming)
-		khoser_kho_release_page(obj->desc);
-	else if (obj->desc)
+	if (obj->incoming) {
+		if (obj->desc)
+			khoser_kho_release_page(obj->desc);
+	} else {
+		khoser_kho_remove_subtree(obj->desc);
+		if (obj->payload) {
+			life = obj->kind->life(obj->payload);
+			mutex_lock(&life->lock);
+			life->published = false;
+			mutex_unlock(&life->lock);
+		}
 		khoser_kho_free_page(obj->desc);
+	}
 	kfree(obj);
 }
 
@@ -242,14 +326,12 @@ static int drop_named(const char *name, bool incoming)
 	struct khoser_object *obj;
 	int err = -ENOENT;
 
-	if (!khoser_available())
+	if (!khoser_kho_usable())
 		return -EOPNOTSUPP;
 	mutex_lock(&reg->lock);
 	obj = name ? find(incoming ? &reg->in : &reg->out, name) : NULL;
 	if (obj) {
-		if (!incoming)
-			khoser_kho_remove_subtree(obj->desc);
-		free_object(obj);
+		drop_object(obj);
 		err = 0;
 	}
 	mutex_unlock(&reg->lock);
@@ -260,7 +342,11 @@ static int drop_named(const char *name, bool incoming)
  * khoser_unpublish - withdraw an object published in this kernel
  * @name: object name
  *
- * Context: Process context (may sleep).
+ * A block set, sparse array or vbuf published under @name can be
+ * destroyed afterwards (a sparse array stays sealed).
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * structure's.
  * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when @name is not published.
  */
 int khoser_unpublish(const char *name)
@@ -273,10 +359,10 @@ EXPORT_SYMBOL_GPL(khoser_unpublish);
  * khoser_release - free the descriptor of an object found in this boot
  * @name: object name
  *
- * The payload is not touched. A block set restored from the object stays
- * valid.
+ * The payload is not touched. A structure restored from the object stays
+ * valid and its owner's.
  *
- * Context: Process context (may sleep).
+ * Context: Process context (may sleep); takes the registry lock.
  * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when @name was not looked up.
  */
 int khoser_release(const char *name)
@@ -284,6 +370,8 @@ int khoser_release(const char *name)
 	return drop_named(name, true);
 }
 EXPORT_SYMBOL_GPL(khoser_release);
+
+/* --- lookup ------------------------------------------------------------------- */
 
 /* A NUL-padded string field: terminated inside, nothing but NULs after. */
 static bool field_ok(const char *f, size_t len)
@@ -298,32 +386,21 @@ static bool field_ok(const char *f, size_t len)
 static const char *check_desc(const struct khoser_root_ser *d,
 			      const char *name)
 {
+	const struct khoser_kind *kind;
+
 	if (memcmp(d->magic, KHOSER_ROOT_COMPAT, sizeof(KHOSER_ROOT_COMPAT)) ||
 	    !field_ok(d->magic, sizeof(d->magic)))
-		return "bad descriptor magic";
+		return "bad-magic: bad descriptor magic";
 	if (!field_ok(d->name, sizeof(d->name)) || strcmp(d->name, name))
-		return "descriptor names another object";
+		return "wrong-name: descriptor names another object";
 	if (!field_ok(d->compat, sizeof(d->compat)))
-		return "compatible string not terminated";
-	if (d->kind < KHOSER_KIND_RAW || d->kind > KHOSER_KIND_MAX)
-		return "unknown object kind";
+		return "bad-compat: compatible string not terminated";
 	if (d->reserved[0] || d->reserved[1])
-		return "reserved fields not zero";
-	if (d->kind == KHOSER_KIND_BLOCK &&
-	    (!d->size || d->size > KHOSER_BLOCK_MAX_ENTRY))
-		return "block entry size out of range";
-	if (d->kind == KHOSER_KIND_BLOCK && !PAGE_ALIGNED(d->phys))
-		return "block head misaligned";
-	if (d->kind == KHOSER_KIND_SARRAY &&
-	    d->size != KHOSER_SARRAY_VALUE_SIZE)
-		return "sparse-array value size wrong";
-	if (d->kind == KHOSER_KIND_SARRAY && !PAGE_ALIGNED(d->phys))
-		return "sparse-array head misaligned";
-	if (d->kind == KHOSER_KIND_VBUF && (!d->phys || !PAGE_ALIGNED(d->phys)))
-		return "vbuf header misaligned";
-	if (d->kind == KHOSER_KIND_VBUF && !d->size)
-		return "vbuf length zero";
-	return NULL;
+		return "reserved: reserved fields not zero";
+	kind = kind_of(d->kind);
+	if (!kind)
+		return "bad-kind: unknown object kind";
+	return kind->check_desc(d);
 }
 
 /* Claim and validate the descriptor of @name; the object records why not. */
@@ -347,15 +424,16 @@ static struct khoser_object *claim_object(const char *name)
 	obj->incoming = true;
 
 	if (size != sizeof(struct khoser_root_ser)) {
-		why = "descriptor size wrong";
+		why = "desc-size: descriptor size wrong";
 	} else {
 		obj->desc = khoser_kho_claim_page(phys, &why);
 		if (obj->desc)
 			why = check_desc(obj->desc, name);
 	}
 	if (why) {
-		pr_err("%s: descriptor at %#llx (size %llu): %s\n", name,
-		       (unsigned long long)phys, (unsigned long long)size, why);
+		khoser_refused(name, why, "descriptor at %#llx, size %llu",
+			       (unsigned long long)phys,
+			       (unsigned long long)size);
 		obj->status = -EINVAL;
 		if (obj->desc)
 			khoser_kho_release_page(obj->desc);
@@ -365,54 +443,93 @@ static struct khoser_object *claim_object(const char *name)
 	return obj;
 }
 
-/*
- * Find the incoming object @name of @kind whose compatible string matches.
- * On success the registry lock is held: drop it with khoser_root_unlock().
- */
-int khoser_root_find(const char *name, const char *compat, u64 kind,
-		     struct khoser_object **objp)
+/* The incoming @name of @kind, its compatible string @compat. */
+static int find_incoming(const struct khoser_kind *kind, const char *name,
+			 const char *compat, struct khoser_object **objp)
 {
+	struct khoser_object *obj = find(&reg->in, name);
+	int err;
+
+	if (!obj) {
+		obj = claim_object(name);
+		if (IS_ERR(obj))
+			return PTR_ERR(obj);
+	}
+	if (obj->status)
+		return obj->status;
+	err = khoser_compat_check(name, compat, obj->desc->compat);
+	if (err)
+		return err;
+	if (obj->desc->kind != kind->id) {
+		pr_err("%s: object kind %llu, expected %llu\n", name,
+		       (unsigned long long)obj->desc->kind,
+		       (unsigned long long)kind->id);
+		return -EPROTO;
+	}
+	if (kind->once && obj->restored)
+		return -EALREADY;
+	*objp = obj;
+	return 0;
+}
+
+static int lookup(const struct khoser_kind *kind, void *payload,
+		  const char *name, const char *compat)
+{
+	struct khoser_life *life = life_of(kind, payload);
 	struct khoser_object *obj;
 	int err;
 
+	if (life) {
+		/* Not idle: refused before the descriptor is claimed. */
+		err = khoser_life_check_idle(life, kind->name, "lookup", true);
+		if (err)
+			return err;
+	}
 	err = check_args(name, compat);
 	if (err)
 		return err;
 
 	mutex_lock(&reg->lock);
-	obj = find(&reg->in, name);
-	if (!obj) {
-		obj = claim_object(name);
-		if (IS_ERR(obj)) {
-			err = PTR_ERR(obj);
-			goto unlock;
-		}
+	err = find_incoming(kind, name, compat, &obj);
+	if (!err && life) {
+		mutex_lock(&life->lock);
+		err = khoser_life_check_idle(life, kind->name, "lookup", true);
+		if (!err)
+			err = kind->restore(payload, obj->desc, name);
+		mutex_unlock(&life->lock);
+	} else if (!err) {
+		err = kind->restore(payload, obj->desc, name);
 	}
-	err = obj->status;
-	if (err)
-		goto unlock;
-	err = khoser_compat_check(name, compat, obj->desc->compat);
-	if (err)
-		goto unlock;
-	if (obj->desc->kind != kind) {
-		pr_err("%s: object kind %llu, expected %llu\n", name,
-		       (unsigned long long)obj->desc->kind,
-		       (unsigned long long)kind);
-		err = -EPROTO;
-		goto unlock;
-	}
-	*objp = obj;
-	return 0;
-
-unlock:
+	if (!err && kind->once)
+		obj->restored = true;
 	mutex_unlock(&reg->lock);
 	return err;
 }
 
-void khoser_root_unlock(void)
+/* --- the typed doors ------------------------------------------------------------ */
+
+/**
+ * khoser_publish - publish an opaque object for the next kernel
+ * @name:   object name (see khoser_name_valid())
+ * @compat: composite compatible string (see khoser_compat_valid())
+ * @phys:   physical address of the payload, which the caller preserves
+ * @size:   payload size in bytes
+ *
+ * Records a small preserved descriptor and registers it with KHO. The payload
+ * itself is the caller's to preserve and, in the next kernel, to restore.
+ *
+ * Context: Process context (may sleep); takes the registry lock.
+ * Return: 0; -EOPNOTSUPP without KHO; -EINVAL on a bad name or string;
+ * -EEXIST when @name is already published; -ENOMEM; or an errno from KHO.
+ */
+int khoser_publish(const char *name, const char *compat, phys_addr_t phys,
+		   u64 size)
 {
-	mutex_unlock(&reg->lock);
+	struct raw_payload raw = { .phys = phys, .size = size };
+
+	return publish(&raw_kind, &raw, name, compat);
 }
+EXPORT_SYMBOL_GPL(khoser_publish);
 
 /**
  * khoser_lookup - find an opaque object published by the previous kernel
@@ -423,9 +540,9 @@ void khoser_root_unlock(void)
  *
  * Compares @compat with the published string before returning anything; on
  * a mismatch one line names the component that differs. The payload is the
- * caller's to restore (and to validate).
+ * caller's to restore (and to validate). May be called again.
  *
- * Context: Process context (may sleep).
+ * Context: Process context (may sleep); takes the registry lock.
  * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
  * a compatible-string or kind mismatch; -EINVAL on a bad name, string or
  * descriptor; -ENOMEM.
@@ -433,53 +550,223 @@ void khoser_root_unlock(void)
 int khoser_lookup(const char *name, const char *compat, phys_addr_t *phys,
 		  u64 *size)
 {
-	struct khoser_object *obj;
-	int err;
+	struct raw_payload raw = { .phys_out = phys, .size_out = size };
 
-	err = khoser_root_find(name, compat, KHOSER_KIND_RAW, &obj);
-	if (err)
-		return err;
-	*phys = obj->desc->phys;
-	*size = obj->desc->size;
-	khoser_root_unlock();
-	return 0;
+	return lookup(&raw_kind, &raw, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_lookup);
 
+/**
+ * khoser_block_set_publish - seal a set and publish it under a name
+ * @bs:     an outgoing block set
+ * @name:   object name (see khoser_name_valid())
+ * @compat: composite compatible string naming %KHOSER_BLOCK_COMPAT
+ *
+ * The set stays writable by its owner; when the kernel reboots into kexec
+ * it is sealed again (trailing empty blocks cut), its descriptor updated,
+ * and it becomes read-only. Unpublish it with khoser_unpublish() before
+ * destroying it.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * set's; the caller serializes its iterators on @bs with this call.
+ * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published; -EEXIST
+ * when @name is taken; -EPERM on an incoming set; -EINVAL on a bad name,
+ * string or set; -ENOMEM.
+ */
+int khoser_block_set_publish(struct khoser_block_set *bs, const char *name,
+			     const char *compat)
+{
+	return publish(&khoser_block_kind, bs, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_block_set_publish);
+
+/**
+ * khoser_block_set_lookup - find a published block set and restore it
+ * @bs:     an initialized, empty, unpublished outgoing block set with the
+ *          expected entry size (and chain bound)
+ * @name:   object name
+ * @compat: the composite compatible string this driver expects
+ *
+ * Compares @compat with the one the previous kernel published before
+ * anything is restored, then checks the descriptor against @bs, restores
+ * the chain (bounded by the descriptor's block count) and checks that its
+ * blocks and entries match the descriptor. A set can be restored once.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * set's.
+ * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
+ * a compatible-string, kind or entry-size mismatch; -EALREADY when restored
+ * before; -EBUSY when @bs is not empty, not outgoing or published; -EINVAL
+ * on corrupt data; -ENOMEM.
+ */
+int khoser_block_set_lookup(struct khoser_block_set *bs, const char *name,
+			    const char *compat)
+{
+	return lookup(&khoser_block_kind, bs, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_block_set_lookup);
+
+/**
+ * khoser_sarray_publish - seal an array and publish it under a name
+ * @sa:     an outgoing (or sealed) sparse array
+ * @name:   object name (see khoser_name_valid())
+ * @compat: composite compatible string naming %KHOSER_SARRAY_COMPAT
+ *
+ * Seals @sa (no more adds). Unpublish it with khoser_unpublish() before
+ * destroying it.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * array's.
+ * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published;
+ * -EEXIST when @name is taken; -EPERM on an incoming array; -EINVAL on a
+ * bad name or string or an uninitialized array; -ENOMEM.
+ */
+int khoser_sarray_publish(struct khoser_sarray *sa, const char *name,
+			  const char *compat)
+{
+	return publish(&khoser_sarray_kind, sa, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_sarray_publish);
+
+/**
+ * khoser_sarray_lookup - find a published sparse array and restore it
+ * @sa:     an initialized, empty, unpublished outgoing sparse array
+ * @name:   object name
+ * @compat: the composite compatible string this driver expects
+ *
+ * Compares @compat with the one the previous kernel published before
+ * anything is restored, restores the chain (see khoser_sarray_restore(),
+ * bounded by the page count the descriptor names) and checks that pages
+ * and entries match the descriptor. An array can be restored once.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * array's.
+ * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
+ * a compatible-string or kind mismatch; -EALREADY when restored before;
+ * -EBUSY when @sa is not empty, not outgoing or published; -EINVAL on
+ * corrupt data; -ENOMEM.
+ */
+int khoser_sarray_lookup(struct khoser_sarray *sa, const char *name,
+			 const char *compat)
+{
+	return lookup(&khoser_sarray_kind, sa, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_sarray_lookup);
+
+/**
+ * khoser_vbuf_publish - publish a preserved buffer under a name
+ * @vb:     a vbuf holding a preserved buffer (khoser_vbuf_preserve())
+ * @name:   object name (see khoser_name_valid())
+ * @compat: composite compatible string naming %KHOSER_VBUF_COMPAT
+ *
+ * Unpublish it with khoser_unpublish() before destroying it.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * vbuf's.
+ * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published;
+ * -EEXIST when @name is taken; -EINVAL on a bad name or string or a vbuf
+ * that holds no preserved buffer; -ENOMEM.
+ */
+int khoser_vbuf_publish(struct khoser_vbuf *vb, const char *name,
+			const char *compat)
+{
+	return publish(&khoser_vbuf_kind, vb, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_vbuf_publish);
+
+/**
+ * khoser_vbuf_lookup - find a published buffer and map it
+ * @vb:     an idle vbuf
+ * @name:   object name
+ * @compat: the composite compatible string this driver expects
+ *
+ * Compares @compat with the one the previous kernel published before
+ * anything is restored, then restores as khoser_vbuf_restore() does,
+ * checking the header against the descriptor too. A buffer is restored
+ * once.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * vbuf's.
+ * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
+ * a compatible-string or kind mismatch; -EALREADY when restored before;
+ * -EBUSY when @vb is not idle; -EINVAL on corrupt data; -ENOMEM.
+ */
+int khoser_vbuf_lookup(struct khoser_vbuf *vb, const char *name,
+		       const char *compat)
+{
+	return lookup(&khoser_vbuf_kind, vb, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_vbuf_lookup);
+
+/* --- reboot, debugfs, module life --------------------------------------------- */
+
 /* Reboot into kexec: seal published block sets, refresh descriptors. */
-void khoser_root_seal_all(void)
+void khoser_root_kexec_seal(void)
 {
 	struct khoser_object *obj;
+	struct khoser_life *life;
 
 	mutex_lock(&reg->lock);
 	list_for_each_entry(obj, &reg->out, node) {
-		if (!obj->bs)
+		if (!obj->payload || !obj->kind->kexec_seal)
 			continue;
-		if (khoser_block_set_seal(obj->bs)) {
-			/* Hand over nothing rather than a chain upstream rejects. */
-			pr_err("%s: cannot seal block set, handing over none\n",
-			       obj->name);
-			obj->desc->phys = 0;
-			obj->desc->nblocks = 0;
-			obj->desc->entries = 0;
-			continue;
-		}
-		khoser_block_set_describe(obj->bs, obj->desc);
+		life = obj->kind->life(obj->payload);
+		mutex_lock(&life->lock);
+		obj->kind->kexec_seal(obj->payload, obj->desc, obj->name);
+		mutex_unlock(&life->lock);
 	}
 	mutex_unlock(&reg->lock);
 }
 
+static void info_of(struct khoser_object *obj, struct khoser_obj_info *info)
+{
+	const struct khoser_root_ser *d = obj->desc;
+	const struct khoser_kind *kind = d ? kind_of(d->kind) : NULL;
+	struct khoser_root_ser live;
+	struct khoser_life *life;
+
+	*info = (struct khoser_obj_info){
+		.name = obj->name, .incoming = obj->incoming,
+		.status = obj->status, .kind = kind ? kind->name : "?",
+	};
+	if (!d) {
+		info->state = "error";
+		return;
+	}
+	info->compat = d->compat;
+	live = *d;
+	if (obj->payload) {
+		life = obj->kind->life(obj->payload);
+		mutex_lock(&life->lock);
+		obj->kind->describe(obj->payload, &live);
+		info->state = life->state == KHOSER_STATE_OUT ? "published" :
+			      "sealed";
+		mutex_unlock(&life->lock);
+	} else {
+		info->state = !obj->incoming ? "published" :
+			      obj->restored ? "restored" : "found";
+	}
+	info->size = live.size;
+	info->blocks = live.nblocks;
+	info->entries = live.entries;
+}
+
 /* Visit every object, outgoing first, under the registry lock. */
-void khoser_root_for_each(void (*fn)(const struct khoser_object *obj,
+void khoser_root_for_each(void (*fn)(const struct khoser_obj_info *info,
 				     void *arg), void *arg)
 {
+	struct khoser_obj_info info;
 	struct khoser_object *obj;
 
 	mutex_lock(&reg->lock);
-	list_for_each_entry(obj, &reg->out, node)
-		fn(obj, arg);
-	list_for_each_entry(obj, &reg->in, node)
-		fn(obj, arg);
+	list_for_each_entry(obj, &reg->out, node) {
+		info_of(obj, &info);
+		fn(&info, arg);
+	}
+	list_for_each_entry(obj, &reg->in, node) {
+		info_of(obj, &info);
+		fn(&info, arg);
+	}
 	mutex_unlock(&reg->lock);
 }
 
@@ -495,18 +782,26 @@ int khoser_root_init(void)
 	return 0;
 }
 
-/* Module exit: drop every object still registered, then the registry. */
+/*
+ * Module exit: drop every object still registered, then the registry. No
+ * module using khoser is loaded any more, so a structure still published
+ * belonged to one that did not unpublish it: it is not touched (its memory
+ * may be gone), only its descriptor is withdrawn.
+ */
 void khoser_root_exit(void)
 {
 	struct khoser_object *obj, *tmp;
 
 	mutex_lock(&reg->lock);
 	list_for_each_entry_safe(obj, tmp, &reg->out, node) {
-		khoser_kho_remove_subtree(obj->desc);
-		free_object(obj);
+		if (obj->payload)
+			pr_warn("%s: still published at unload; withdrawn\n",
+				obj->name);
+		obj->payload = NULL;
+		drop_object(obj);
 	}
 	list_for_each_entry_safe(obj, tmp, &reg->in, node)
-		free_object(obj);
+		drop_object(obj);
 	mutex_unlock(&reg->lock);
 	mutex_destroy(&reg->lock);
 	kfree(reg);

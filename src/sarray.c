@@ -14,6 +14,15 @@
  * Both keep an in-memory page index (each page with its first index), so a
  * lookup is a binary search over the pages, then over the runs of one page:
  * O(log n), reading the values where they are.
+ *
+ * DOC: sparse-array lifecycle
+ *
+ * OUT (writable: khoser_sarray_add()) -> SEALED (khoser_sarray_seal() or
+ * publish: read-only, ready to hand over); IN after a restore. This file
+ * knows nothing of the named root, which drives an array through
+ * khoser_sarray_kind (src/kind.h) with the array's lock held; a published
+ * array is sealed, so nothing the owner may still do races the root. The
+ * xarray bridge is in src/sarray_xa.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,15 +31,17 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/xarray.h>
+#include <khoser/sarray.h>
+#include "chain.h"
 #include "compat/kho.h"
-#include "compat/slab.h"
-#include "internal.h"
-#include "pset.h"
+#include "kind.h"
+#include "life.h"
 
 #define PAGE_INDEX_MIN	16UL
+#define WHAT "sparse array"
 
 static struct khoser_sarray_run *run_at(struct khoser_sarray_page_hdr *hdr,
 					unsigned int r)
@@ -52,20 +63,7 @@ static bool page_fits(unsigned int nruns, unsigned int nvals)
 static int check_state(const struct khoser_sarray *sa, const char *op,
 		       bool write)
 {
-	switch (sa->state) {
-	case KHOSER_SA_OUTGOING:
-		return 0;
-	case KHOSER_SA_SEALED:
-	case KHOSER_SA_INCOMING:
-		if (!write)
-			return 0;
-		pr_err("%s: refused on a %s (read-only) sparse array\n", op,
-		       sa->state == KHOSER_SA_SEALED ? "sealed" : "restored");
-		return -EPERM;
-	default:
-		pr_err("%s: sparse array was never initialized\n", op);
-		return -EINVAL;
-	}
+	return khoser_life_check(&sa->life, WHAT, op, write);
 }
 
 /* Make room for @need pages in the page index. */
@@ -96,7 +94,7 @@ static void drop_all(struct khoser_sarray *sa)
 	unsigned long i;
 
 	for (i = 0; i < sa->npages; i++) {
-		if (sa->state == KHOSER_SA_INCOMING)
+		if (sa->life.state == KHOSER_STATE_IN)
 			khoser_kho_release_page(sa->pages[i].hdr);
 		else
 			khoser_kho_free_page(sa->pages[i].hdr);
@@ -117,11 +115,13 @@ static void drop_all(struct khoser_sarray *sa)
  * The array holds no page until the first khoser_sarray_add(). Its
  * chain-length bound starts at %KHOSER_SARRAY_DEFAULT_MAX_PAGES.
  *
- * Context: Any context.
+ * Context: Any context; @sa must not be in use.
  */
 void khoser_sarray_init(struct khoser_sarray *sa)
 {
-	*sa = (struct khoser_sarray)KHOSER_SARRAY_INIT;
+	memset(sa, 0, sizeof(*sa));
+	khoser_life_init(&sa->life, KHOSER_STATE_OUT);
+	sa->max_pages = KHOSER_SARRAY_DEFAULT_MAX_PAGES;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_init);
 
@@ -130,7 +130,10 @@ EXPORT_SYMBOL_GPL(khoser_sarray_init);
  * @sa:        an outgoing sparse array
  * @max_pages: most pages the array may hold when written or restored
  *
- * Context: Any context; caller serializes access to @sa.
+ * Set it before khoser_sarray_restore() or _lookup() to bound what is
+ * accepted from the previous kernel.
+ *
+ * Context: Process context (may sleep); takes the array's lock.
  * Return: 0; -EINVAL when @max_pages is 0 or below the current size, or
  * @sa is uninitialized; -EPERM on a sealed or incoming array.
  */
@@ -141,10 +144,14 @@ int khoser_sarray_set_max_pages(struct khoser_sarray *sa,
 
 	if (err)
 		return err;
-	if (!max_pages || max_pages < sa->npages)
-		return -EINVAL;
-	sa->max_pages = max_pages;
-	return 0;
+	mutex_lock(&sa->life.lock);
+	err = check_state(sa, "set_max_pages", true);
+	if (!err && (!max_pages || max_pages < sa->npages))
+		err = -EINVAL;
+	if (!err)
+		sa->max_pages = max_pages;
+	mutex_unlock(&sa->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_set_max_pages);
 
@@ -188,7 +195,9 @@ static int add_page(struct khoser_sarray *sa, u64 index)
  * run; allocates and preserves a new page when the current one is full.
  * On failure the array is unchanged.
  *
- * Context: Process context (may sleep); caller serializes access to @sa.
+ * Context: Process context (may sleep); takes no lock: the caller
+ * serializes its adds with its other calls on @sa (an array is published
+ * sealed, so the named root never touches a writable one).
  * Return: 0; -EINVAL when @index is not above the last index or @sa is
  * uninitialized; -EPERM on a sealed or incoming array; -EOPNOTSUPP without
  * KHO; -ENOSPC beyond the chain-length bound; -ENOMEM.
@@ -205,7 +214,7 @@ int khoser_sarray_add(struct khoser_sarray *sa, u64 index, u64 value)
 		return err;
 	if (sa->entries && index <= sa->last)
 		return -EINVAL;
-	if (!khoser_available())
+	if (!khoser_kho_usable())
 		return -EOPNOTSUPP;
 
 	if (sa->npages) {
@@ -248,23 +257,32 @@ EXPORT_SYMBOL_GPL(khoser_sarray_add);
  *
  * The array becomes read-only; khoser_sarray_publish() seals it too.
  *
- * Context: Any context; caller serializes access to @sa.
+ * Context: Process context (may sleep); takes the array's lock.
  * Return: 0 (also when already sealed); -EPERM on an incoming array;
  * -EINVAL on an uninitialized one.
  */
 int khoser_sarray_seal(struct khoser_sarray *sa)
 {
-	int err;
+	int err = check_state(sa, "seal", false);
 
-	if (sa->state == KHOSER_SA_SEALED)
-		return 0;
-	err = check_state(sa, "seal", true);
 	if (err)
 		return err;
-	sa->state = KHOSER_SA_SEALED;
-	return 0;
+	mutex_lock(&sa->life.lock);
+	if (sa->life.state == KHOSER_STATE_OUT)
+		sa->life.state = KHOSER_STATE_SEALED;
+	else if (sa->life.state == KHOSER_STATE_IN)
+		err = check_state(sa, "seal", true);
+	mutex_unlock(&sa->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_seal);
+
+/* Release the pages; back to an empty outgoing array (bound kept). */
+static void reset(struct khoser_sarray *sa)
+{
+	drop_all(sa);
+	sa->life.state = KHOSER_STATE_OUT;
+}
 
 /**
  * khoser_sarray_destroy - release every page of an array
@@ -274,7 +292,8 @@ EXPORT_SYMBOL_GPL(khoser_sarray_seal);
  * the previous kernel) are freed. The array is left empty and outgoing, as
  * after khoser_sarray_init() (its page bound kept), so it can be reused.
  *
- * Context: Process context; caller serializes access to @sa.
+ * Context: Process context (may sleep); takes the array's lock; no
+ * iterator of the caller may be in use on @sa.
  * Return: 0; -EBUSY while the array is published (unpublish it first);
  * -EINVAL on an uninitialized array.
  */
@@ -284,18 +303,15 @@ int khoser_sarray_destroy(struct khoser_sarray *sa)
 
 	if (err)
 		return err;
-	if (sa->state != KHOSER_SA_INCOMING && sa->obj) {
-		pr_err("destroy: sparse array is published as '%s'; unpublish it first\n",
-		       sa->obj->name);
-		return -EBUSY;
+	mutex_lock(&sa->life.lock);
+	if (sa->life.published) {
+		pr_err("destroy: sparse array is published; unpublish it first\n");
+		err = -EBUSY;
+	} else {
+		reset(sa);
 	}
-	drop_all(sa);
-	if (sa->obj) {
-		sa->obj->sa = NULL;
-		sa->obj = NULL;
-	}
-	sa->state = KHOSER_SA_OUTGOING;
-	return 0;
+	mutex_unlock(&sa->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_destroy);
 
@@ -314,13 +330,13 @@ static const char *check_page(struct khoser_sarray_page_hdr *hdr, bool any,
 
 	*bad = -1;
 	if (hdr->magic != KHOSER_SARRAY_PAGE_MAGIC)
-		return "bad page magic";
+		return "bad-magic: bad page magic";
 	nruns = hdr->nruns;
 	nvals = hdr->nvals;
 	if (!nruns || !nvals)
-		return "empty page";
+		return "empty-page: page holds no entry";
 	if (!page_fits(nruns, nvals))
-		return "runs and values past the page end";
+		return "page-overflow: runs and values past the page end";
 	for (r = 0; r < nruns; r++) {
 		*bad = r;
 		/* Run headers are 4-byte aligned: plain (packed) loads. */
@@ -330,96 +346,83 @@ static const char *check_page(struct khoser_sarray_page_hdr *hdr, bool any,
 		len = KHOSER_SARRAY_RUN_LEN(info);
 		voff = KHOSER_SARRAY_RUN_VOFF(info);
 		if (!len)
-			return "empty run";
+			return "empty-run: empty run";
 		if (voff != sum)
-			return "run values out of place";
+			return "run-values: run values out of place";
 		if (len > nvals - sum)
-			return "run length past the page end";
+			return "run-overflow: run length past the page end";
 		if (len - 1 > U64_MAX - first)
-			return "run wraps past the top of the index range";
+			return "run-wraps: run wraps past the top of the index range";
 		if (any && first <= prev)
-			return "runs out of order or overlapping";
+			return "run-order: runs out of order or overlapping";
 		sum += len;
 		prev = first + (len - 1);
 		any = true;
 	}
 	*bad = -1;
 	if (sum != nvals)
-		return "value count does not match the runs";
+		return "value-count: value count does not match the runs";
 	*last = prev;
 	return NULL;
 }
 
-static int restore_chain(struct khoser_sarray *sa, u64 head_pa,
-			 unsigned long bound)
+/* Walk state of a restore: the array and its last index so far. */
+struct sarray_walk {
+	struct khoser_sarray *sa;
+	u64 last;
+	int bad;
+	char detail[16];
+};
+
+/* One claimed page: keep it in the index, check it in full. */
+static int visit_page(void *ctx, void *page, unsigned long idx, u64 *next,
+		      const char **why)
 {
-	struct khoser_sarray_page_hdr *hdr;
-	struct khoser_pset seen;
-	const char *why = NULL;
-	unsigned long idx = 0;
-	u64 pa = head_pa, last = 0;
-	int err, bad = -1;
+	struct sarray_walk *w = ctx;
+	struct khoser_sarray *sa = w->sa;
+	struct khoser_sarray_page_hdr *hdr = page;
 
-	sa->state = KHOSER_SA_INCOMING;
-	if (!head_pa)
-		return 0;
-	err = khoser_pset_init(&seen, min(bound, 1024UL));
-	if (err)
-		goto fail_nolog;
-
-	while (pa) {
-		err = -EINVAL;
-		if (idx >= bound) {
-			why = "chain longer than the page bound";
-			goto fail;
-		}
-		if (!PAGE_ALIGNED(pa)) {
-			why = "misaligned address";
-			goto fail;
-		}
-		err = khoser_pset_add(&seen, pa);
-		if (err == -EEXIST) {
-			why = "cycle back to an earlier page";
-			err = -EINVAL;
-			goto fail;
-		}
-		if (!err)
-			err = grow_index(sa, idx + 1);
-		if (err) {
-			why = "out of memory";
-			goto fail;
-		}
-		err = -EINVAL;
-		hdr = khoser_kho_claim_page(pa, &why);
-		if (!hdr)
-			goto fail;
-		sa->pages[idx].hdr = hdr;
-		sa->npages++;
-		why = check_page(hdr, idx > 0, &last, &bad);
-		if (why)
-			goto fail;
-		sa->pages[idx].first = run_at(hdr, 0)->first;
-		sa->entries += hdr->nvals;
-		pa = hdr->next;
-		idx++;
+	if (grow_index(sa, idx + 1)) {
+		khoser_kho_release_page(page);
+		*why = "no-memory: out of memory";
+		return -ENOMEM;
 	}
-	khoser_pset_destroy(&seen);
-	sa->head_pa = head_pa;
-	sa->last = last;
+	sa->pages[idx].hdr = hdr;
+	sa->npages++;
+	*why = check_page(hdr, idx > 0, &w->last, &w->bad);
+	if (*why) {
+		if (w->bad >= 0)
+			snprintf(w->detail, sizeof(w->detail), "run %d",
+				 w->bad);
+		return -EINVAL;
+	}
+	sa->pages[idx].first = run_at(hdr, 0)->first;
+	sa->entries += hdr->nvals;
+	*next = hdr->next;
 	return 0;
+}
 
-fail:
-	if (bad >= 0)
-		pr_err("restore: sparse-array page %lu at %#llx, run %d: %s\n",
-		       idx, (unsigned long long)pa, bad, why);
-	else
-		pr_err("restore: sparse-array page %lu at %#llx: %s (bound %lu)\n",
-		       idx, (unsigned long long)pa, why, bound);
-	khoser_pset_destroy(&seen);
-fail_nolog:
-	drop_all(sa);
-	sa->state = KHOSER_SA_OUTGOING;
-	return err;
+/* Restore the chain at @head_pa into locked, empty, outgoing @sa. */
+static int restore_locked(struct khoser_sarray *sa, u64 head_pa,
+			  unsigned long bound, const char *label)
+{
+	struct sarray_walk w = { .sa = sa, .bad = -1 };
+	struct khoser_chain chain = {
+		.label = label, .what = "page", .bound = bound,
+		.visit = visit_page, .ctx = &w, .detail = w.detail,
+	};
+	unsigned long claimed;
+	int err;
+
+	sa->life.state = KHOSER_STATE_IN;
+	err = khoser_chain_walk(&chain, head_pa, &claimed);
+	if (err) {
+		reset(sa);
+		return err;
+	}
+	sa->head_pa = head_pa;
+	sa->last = w.last;
+	return 0;
 }
 
 /**
@@ -432,133 +435,121 @@ fail_nolog:
  * before, within the chain bound) and claimed before it is read, then its
  * header and every run are checked: runs ascending across the whole chain,
  * not overlapping, inside the page, their values where the run headers say.
- * On any failure, one line is logged naming the problem and the page (and
- * run), every page claimed so far is released and @sa is left empty and
- * outgoing. Pages after the bad one are not touched.
+ * On any failure, one line is logged naming the problem and the page, every
+ * page claimed so far is released and @sa is left empty and outgoing.
+ * Pages after the bad one are not touched.
  *
- * Context: Process context (may sleep).
+ * Context: Process context (may sleep); takes the array's lock.
  * Return: 0 and @sa is incoming (read-only); -EOPNOTSUPP without KHO;
- * -EBUSY when @sa is not empty; -EPERM when sealed or incoming; -EINVAL on
- * an uninitialized array or corrupt data; -ENOMEM.
+ * -EBUSY when @sa is not empty, not outgoing or published; -EINVAL on an
+ * uninitialized array or corrupt data; -ENOMEM.
  */
 int khoser_sarray_restore(struct khoser_sarray *sa, u64 head_pa)
 {
-	int err = check_state(sa, "restore", true);
+	int err = check_state(sa, "restore", false);
 
 	if (err)
 		return err;
-	if (sa->npages || sa->entries)
-		return -EBUSY;
-	if (!khoser_available())
-		return -EOPNOTSUPP;
-	return restore_chain(sa, head_pa, sa->max_pages);
+	mutex_lock(&sa->life.lock);
+	err = khoser_life_check_idle(&sa->life, WHAT, "restore",
+				     !sa->npages && !sa->entries);
+	if (!err && !khoser_kho_usable())
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = restore_locked(sa, head_pa, sa->max_pages,
+				     "sparse array restore");
+	mutex_unlock(&sa->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_restore);
 
-/**
- * khoser_sarray_publish - seal an array and publish it under a name
- * @sa:     an outgoing (or sealed) sparse array
- * @name:   object name (see khoser_name_valid())
- * @compat: composite compatible string naming %KHOSER_SARRAY_COMPAT
- *
- * Seals @sa (no more adds). Unpublish it with khoser_unpublish() before
- * destroying it.
- *
- * Context: Process context (may sleep); caller serializes access to @sa.
- * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published;
- * -EEXIST when @name is taken; -EPERM on an incoming array; -EINVAL on a
- * bad name or string or an uninitialized array; -ENOMEM.
- */
-int khoser_sarray_publish(struct khoser_sarray *sa, const char *name,
-			  const char *compat)
-{
-	struct khoser_root_ser fields = {
-		.kind = KHOSER_KIND_SARRAY,
-		.size = KHOSER_SARRAY_VALUE_SIZE,
-	};
-	u32 state = sa->state;
-	int err;
+/* --- the named root's view (khoser_sarray_kind) ------------------------ */
 
-	if (state == KHOSER_SA_INCOMING)
-		return check_state(sa, "publish", true);
-	err = check_state(sa, "publish", false);
-	if (err)
-		return err;
-	if (sa->obj)
-		return -EBUSY;
-	fields.phys = sa->head_pa;
-	fields.nblocks = sa->npages;
-	fields.entries = sa->entries;
-	fields.max_blocks = sa->max_pages;
-	sa->state = KHOSER_SA_SEALED;
-	err = khoser_root_add_obj(name, compat, &fields, sa, NULL);
-	if (err)
-		sa->state = state;
-	return err;
+static struct khoser_life *kind_life(void *obj)
+{
+	return &((struct khoser_sarray *)obj)->life;
 }
-EXPORT_SYMBOL_GPL(khoser_sarray_publish);
 
-/**
- * khoser_sarray_lookup - find a published sparse array and restore it
- * @sa:     an initialized, empty outgoing sparse array
- * @name:   object name
- * @compat: the composite compatible string this driver expects
- *
- * Compares @compat with the one the previous kernel published before
- * anything is restored, restores the chain (see khoser_sarray_restore(),
- * bounded by the page count the descriptor names) and checks that pages
- * and entries match the descriptor. An array can be restored once.
- *
- * Context: Process context (may sleep).
- * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
- * a compatible-string or kind mismatch; -EALREADY when restored before;
- * -EBUSY when @sa is not empty; -EINVAL on corrupt data; -ENOMEM.
- */
-int khoser_sarray_lookup(struct khoser_sarray *sa, const char *name,
-			 const char *compat)
+static void kind_describe(void *obj, struct khoser_root_ser *desc)
 {
-	const struct khoser_root_ser *d;
-	struct khoser_object *obj;
+	struct khoser_sarray *sa = obj;
+
+	desc->kind = KHOSER_KIND_SARRAY;
+	desc->phys = sa->head_pa;
+	desc->size = KHOSER_SARRAY_VALUE_SIZE;
+	desc->nblocks = sa->npages;
+	desc->entries = sa->entries;
+	desc->max_blocks = sa->max_pages;
+}
+
+static int kind_publish(void *obj, struct khoser_root_ser *desc)
+{
+	struct khoser_sarray *sa = obj;
+
+	if (sa->life.state == KHOSER_STATE_IN)
+		return check_state(sa, "publish", true);
+	sa->life.state = KHOSER_STATE_SEALED;
+	kind_describe(sa, desc);
+	return 0;
+}
+
+static const char *kind_check_desc(const struct khoser_root_ser *d)
+{
+	if (d->size != KHOSER_SARRAY_VALUE_SIZE)
+		return "value-size: sparse-array value size wrong";
+	if (!PAGE_ALIGNED(d->phys))
+		return "misaligned: sparse-array head misaligned";
+	if (!d->phys != !d->nblocks)
+		return "desc-pages: head and page count disagree";
+	if (d->nblocks > d->max_blocks)
+		return "desc-pages: more pages than the writer's bound";
+	if (d->entries < d->nblocks ||
+	    d->entries > d->nblocks * KHOSER_SARRAY_MAX_VALUES)
+		return "desc-entries: entry count impossible for the pages";
+	return NULL;
+}
+
+static int kind_restore(void *obj, const struct khoser_root_ser *d,
+			const char *label)
+{
+	struct khoser_sarray *sa = obj;
 	int err;
 
-	err = check_state(sa, "lookup", true);
-	if (err)
-		return err;
 	if (sa->npages || sa->entries)
 		return -EBUSY;
-	err = khoser_root_find(name, compat, KHOSER_KIND_SARRAY, &obj);
+	if (d->nblocks > sa->max_pages) {
+		khoser_refused(label, "over-bound: more pages than this array's bound",
+			       "%llu pages, bound %lu",
+			       (unsigned long long)d->nblocks, sa->max_pages);
+		return -EINVAL;
+	}
+	err = restore_locked(sa, d->phys, d->nblocks, label);
 	if (err)
 		return err;
-	d = obj->desc;
-	if (obj->restored) {
-		err = -EALREADY;
-	} else if (d->nblocks > sa->max_pages) {
-		pr_err("%s: %llu pages, above this array's bound of %lu\n",
-		       obj->name, (unsigned long long)d->nblocks,
-		       sa->max_pages);
-		err = -EINVAL;
-	} else {
-		err = restore_chain(sa, d->phys, d->nblocks);
-		if (!err && (sa->npages != d->nblocks ||
-			     sa->entries != d->entries)) {
-			pr_err("%s: descriptor says %llu pages, %llu entries; chain has %lu, %llu\n",
-			       obj->name, (unsigned long long)d->nblocks,
+	if (sa->npages != d->nblocks || sa->entries != d->entries) {
+		khoser_refused(label, sa->npages != d->nblocks ?
+			       "chain-short: chain ends before the descriptor's page count" :
+			       "count-mismatch: entries differ from the descriptor",
+			       "descriptor: %llu pages, %llu entries; chain: %lu, %llu",
+			       (unsigned long long)d->nblocks,
 			       (unsigned long long)d->entries, sa->npages,
 			       (unsigned long long)sa->entries);
-			drop_all(sa);
-			sa->state = KHOSER_SA_OUTGOING;
-			err = -EINVAL;
-		}
+		reset(sa);
+		return -EINVAL;
 	}
-	if (!err) {
-		obj->restored = true;
-		obj->sa = sa;
-		sa->obj = obj;
-	}
-	khoser_root_unlock();
-	return err;
+	return 0;
 }
-EXPORT_SYMBOL_GPL(khoser_sarray_lookup);
+
+const struct khoser_kind khoser_sarray_kind = {
+	.id = KHOSER_KIND_SARRAY,
+	.name = "sarray",
+	.once = true,
+	.life = kind_life,
+	.publish = kind_publish,
+	.describe = kind_describe,
+	.check_desc = kind_check_desc,
+	.restore = kind_restore,
+};
 
 /* Last page whose first index is <= @index, or -1. */
 static long find_page(const struct khoser_sarray *sa, u64 index)
@@ -718,90 +709,3 @@ bool khoser_sarray_it_next(struct khoser_sarray_it *it, u64 *index,
 	return false;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_it_next);
-
-/**
- * khoser_sarray_from_xarray - fill an empty array from an xarray
- * @sa: an initialized, empty outgoing sparse array
- * @xa: an xarray holding only value entries (xa_mk_value())
- *
- * Adds every entry of @xa, in index order, with its value xa_to_value().
- * @xa is checked first: an entry that is not a value entry is refused
- * before anything is added. On any failure @sa is left empty.
- *
- * Context: Process context (may sleep); the caller keeps @xa from changing.
- * Return: 0; -EBUSY when @sa is not empty; -EINVAL when @xa holds a
- * non-value entry or @sa is uninitialized; -EPERM on a sealed or incoming
- * array; -EOPNOTSUPP without KHO; -ENOSPC beyond the page bound; -ENOMEM.
- */
-int khoser_sarray_from_xarray(struct khoser_sarray *sa, struct xarray *xa)
-{
-	unsigned long index;
-	void *entry;
-	int err;
-
-	err = check_state(sa, "from_xarray", true);
-	if (err)
-		return err;
-	if (sa->npages || sa->entries)
-		return -EBUSY;
-	xa_for_each(xa, index, entry) {
-		if (!xa_is_value(entry)) {
-			pr_err("from_xarray: entry %lu is not a value entry\n",
-			       index);
-			return -EINVAL;
-		}
-	}
-	xa_for_each(xa, index, entry) {
-		err = khoser_sarray_add(sa, index, xa_to_value(entry));
-		if (err) {
-			drop_all(sa);
-			return err;
-		}
-	}
-	return 0;
-}
-EXPORT_SYMBOL_GPL(khoser_sarray_from_xarray);
-
-/**
- * khoser_sarray_to_xarray - copy an array into an empty xarray
- * @sa: the sparse array (typically restored)
- * @xa: an initialized, empty xarray
- *
- * Stores every entry as a value entry, xa_mk_value(value) at its index.
- * Value entries hold 0 to %LONG_MAX and xarray indices are unsigned longs:
- * @sa is checked first, and an entry outside that range is refused before
- * anything is stored. On any failure @xa is left empty.
- *
- * Context: Process context (may sleep); caller serializes access to both.
- * Return: 0; -EBUSY when @xa is not empty; -ERANGE when a value is above
- * %LONG_MAX or an index above %ULONG_MAX; -ENOMEM.
- */
-int khoser_sarray_to_xarray(const struct khoser_sarray *sa,
-			    struct xarray *xa)
-{
-	struct khoser_sarray_it it;
-	u64 index, value;
-	void *old;
-	int err;
-
-	if (!xa_empty(xa))
-		return -EBUSY;
-	khoser_sarray_for_each(sa, &it, index, value) {
-		if (value > LONG_MAX || (unsigned long)index != index) {
-			pr_err("to_xarray: entry %llu (value %#llx) does not fit an xarray value entry\n",
-			       (unsigned long long)index,
-			       (unsigned long long)value);
-			return -ERANGE;
-		}
-	}
-	khoser_sarray_for_each(sa, &it, index, value) {
-		old = xa_store(xa, index, xa_mk_value(value), GFP_KERNEL);
-		err = xa_err(old);
-		if (err) {
-			xa_destroy(xa);
-			return err;
-		}
-	}
-	return 0;
-}
-EXPORT_SYMBOL_GPL(khoser_sarray_to_xarray);

@@ -5,12 +5,21 @@
  * aligned chunks of physically contiguous pages, listed in a block set that
  * a preserved header page names together with the byte length.
  *
+ * DOC: vbuf restore
+ *
  * Restore claims the header, checks it, restores the chunk list (a block
- * set: hardened there), checks every chunk (order, alignment, in RAM,
- * preserved by KHO with exactly that order, listed once, pages adding up to
- * the header's count) before claiming any data page, then claims them all
- * and maps them with vmap(). The header and list are freed; the mapping
- * owns the pages (VM_MAP_PUT_PAGES), so vfree() releases everything.
+ * set: hardened there), checks every chunk before claiming any data page:
+ * order, alignment, in RAM, preserved by KHO with exactly that order, no
+ * inner page preserved on its own, no two chunks overlapping, no chunk
+ * covering the header or a chunk-list page, pages adding up to the header's
+ * count. Only then it claims them all and maps them with vmap(). The header
+ * and list are freed; the mapping owns the pages (VM_MAP_PUT_PAGES), so
+ * vfree() releases everything. A buffer that maps one page twice is refused
+ * when preserved: its chunks would overlap.
+ *
+ * States: OUT (idle) -> SEALED (preserved) -> OUT after destroy; IN once
+ * restored. This file knows nothing of the named root, which drives a vbuf
+ * through khoser_vbuf_kind (src/kind.h) with the vbuf's lock held.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,46 +30,56 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <khoser/vbuf.h>
+#include "block_priv.h"
 #include "compat/kho.h"
-#include "internal.h"
-#include "pset.h"
+#include "kind.h"
+#include "life.h"
 
 static_assert(sizeof(KHOSER_VBUF_COMPAT) <= KHOSER_VBUF_MAGIC_LEN);
 
+#define WHAT "vbuf"
 #define CHUNKS_PER_BLOCK KHOSER_BLOCK_CAPACITY(KHOSER_VBUF_CHUNK_SIZE)
+/* kvmalloc() refuses (and WARNs on) arrays above INT_MAX bytes. */
+#define ARRAY_MAX_PAGES ((u64)INT_MAX / sizeof(struct page *))
 
 static int check_state(const struct khoser_vbuf *vb, const char *op)
 {
-	if (vb->state == KHOSER_VB_IDLE || vb->state == KHOSER_VB_OUTGOING ||
-	    vb->state == KHOSER_VB_INCOMING)
-		return 0;
-	pr_err("%s: vbuf was never initialized\n", op);
-	return -EINVAL;
+	return khoser_life_check(&vb->life, WHAT, op, false);
 }
 
-/* For preserve, restore and lookup: initialized (-EINVAL), idle (-EBUSY). */
+/* Idle: outgoing, nothing preserved, unpublished. */
 static int check_idle(const struct khoser_vbuf *vb, const char *op)
 {
-	int err = check_state(vb, op);
+	return khoser_life_check_idle(&vb->life, WHAT, op, true);
+}
 
-	if (!err && vb->state != KHOSER_VB_IDLE)
-		err = -EBUSY;
-	return err;
+/* Back to idle, keeping the lock. */
+static void reset(struct khoser_vbuf *vb)
+{
+	vb->addr = NULL;
+	vb->length = 0;
+	vb->nr_pages = 0;
+	vb->nchunks = 0;
+	vb->hdr = NULL;
+	vb->life.state = KHOSER_STATE_OUT;
 }
 
 /**
  * khoser_vbuf_init - initialize an idle vbuf
  * @vb: the vbuf
  *
- * Context: Any context.
+ * Context: Any context; @vb must not be in use.
  */
 void khoser_vbuf_init(struct khoser_vbuf *vb)
 {
 	memset(vb, 0, sizeof(*vb));
-	vb->state = KHOSER_VB_IDLE;
+	khoser_life_init(&vb->life, KHOSER_STATE_OUT);
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_init);
 
@@ -93,17 +112,6 @@ static int chunk_at(const u8 *addr, unsigned long nr, unsigned long i,
 	return 0;
 }
 
-/* Record the buffer @vb now preserves (outgoing) or maps (incoming). */
-static void set_buffer(struct khoser_vbuf *vb, void *addr, size_t length,
-		       unsigned long nr, u64 nchunks, u32 state)
-{
-	vb->addr = addr;
-	vb->length = length;
-	vb->nr_pages = nr;
-	vb->nchunks = nchunks;
-	vb->state = state;
-}
-
 /*
  * Walk the buffer's pages once, listing its chunks in @list (room for @nr
  * entries): page-table walks are the cost of preserving, so do them once.
@@ -125,6 +133,47 @@ static int collect_chunks(const u8 *addr, unsigned long nr, u64 *list,
 						       order);
 	}
 	return 0;
+}
+
+static u64 chunk_end(u64 e)
+{
+	return KHOSER_VBUF_CHUNK_PHYS(e) +
+	       (PAGE_SIZE << KHOSER_VBUF_CHUNK_ORDER(e));
+}
+
+static int cmp_chunk(const void *a, const void *b)
+{
+	u64 x = KHOSER_VBUF_CHUNK_PHYS(*(const u64 *)a);
+	u64 y = KHOSER_VBUF_CHUNK_PHYS(*(const u64 *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort @sorted (chunk entries) by address: whether two overlap. */
+static bool chunks_overlap(u64 *sorted, u64 n)
+{
+	u64 i;
+
+	sort(sorted, n, sizeof(*sorted), cmp_chunk, NULL);
+	for (i = 1; i < n; i++)
+		if (chunk_end(sorted[i - 1]) > KHOSER_VBUF_CHUNK_PHYS(sorted[i]))
+			return true;
+	return false;
+}
+
+/* Whether the page at @pa lies inside a chunk of @sorted (by address). */
+static bool page_in_chunks(const u64 *sorted, u64 n, u64 pa)
+{
+	u64 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (KHOSER_VBUF_CHUNK_PHYS(sorted[mid]) <= pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && pa < chunk_end(sorted[lo - 1]);
 }
 
 /* Unpreserve every chunk listed in @vb->chunks. */
@@ -161,6 +210,88 @@ static int preserve_chunks(struct khoser_vbuf *vb, const u64 *list,
 	return 0;
 }
 
+/* List the buffer's chunks in @list, refusing one that maps a page twice. */
+static int list_buffer(void *addr, unsigned long nr, u64 *list, u64 *nchunks)
+{
+	u64 *sorted;
+	bool twice;
+
+	if (collect_chunks(addr, nr, list, nchunks)) {
+		pr_err("preserve: buffer page not mapped\n");
+		return -EINVAL;
+	}
+	sorted = kvmalloc_array(*nchunks, sizeof(*sorted), GFP_KERNEL);
+	if (!sorted)
+		return -ENOMEM;
+	memcpy(sorted, list, *nchunks * sizeof(*sorted));
+	twice = chunks_overlap(sorted, *nchunks);
+	kvfree(sorted);
+	if (twice) {
+		pr_err("preserve: buffer maps a page more than once\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int preserve_locked(struct khoser_vbuf *vb, void *addr, size_t length)
+{
+	struct khoser_vbuf_hdr *hdr;
+	unsigned long nr;
+	u64 nchunks, *list;
+	int err;
+
+	nr = length / PAGE_SIZE + !!(length % PAGE_SIZE);
+	if (nr > KHOSER_VBUF_MAX_PAGES || nr > ARRAY_MAX_PAGES)
+		return -E2BIG;
+	list = kvcalloc(nr, sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	err = list_buffer(addr, nr, list, &nchunks);
+	if (err)
+		goto free_list;
+
+	khoser_block_set_init(&vb->chunks, KHOSER_VBUF_CHUNK_SIZE);
+	khoser_block_set_set_max_blocks(&vb->chunks,
+					DIV_ROUND_UP(nchunks, CHUNKS_PER_BLOCK));
+	err = khoser_block_set_grow(&vb->chunks, nchunks);
+	if (err)
+		goto destroy;
+	hdr = khoser_kho_alloc_page();
+	if (IS_ERR(hdr)) {
+		err = PTR_ERR(hdr);
+		goto destroy;
+	}
+	err = preserve_chunks(vb, list, nchunks);
+	if (!err)
+		err = khoser_block_set_seal(&vb->chunks);
+	if (err) {
+		unpreserve_chunks(vb);
+		khoser_kho_free_page(hdr);
+		goto destroy;
+	}
+	kvfree(list);
+
+	strscpy_pad(hdr->magic, KHOSER_VBUF_COMPAT, sizeof(hdr->magic));
+	hdr->length = length;
+	hdr->nr_pages = nr;
+	hdr->nchunks = nchunks;
+	hdr->chunks = khoser_block_set_head_pa(&vb->chunks);
+	hdr->nblocks = vb->chunks.nblocks;
+	vb->hdr = hdr;
+	vb->addr = addr;
+	vb->length = length;
+	vb->nr_pages = nr;
+	vb->nchunks = nchunks;
+	vb->life.state = KHOSER_STATE_SEALED;
+	return 0;
+
+destroy:
+	khoser_block_set_destroy(&vb->chunks);
+free_list:
+	kvfree(list);
+	return err;
+}
+
 /**
  * khoser_vbuf_preserve - preserve the pages behind a buffer for kexec
  * @vb:     an idle vbuf
@@ -173,75 +304,31 @@ static int preserve_chunks(struct khoser_vbuf *vb, const u64 *list,
  * allocated, and keep its pages, until kexec or khoser_vbuf_destroy(). On
  * failure nothing stays preserved and @vb is idle.
  *
- * Context: Process context (may sleep); caller serializes access to @vb.
+ * Context: Process context (may sleep); takes the vbuf's lock.
  * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when @vb is not idle; -EINVAL
  * on an uninitialized vbuf, a buffer that is not page-aligned vmalloc
- * memory, a zero length, or a page of the range not mapped; -E2BIG above
- * %KHOSER_VBUF_MAX_PAGES pages; -ENOMEM or another errno from KHO.
+ * memory, a zero length, a page of the range not mapped, or a page mapped
+ * twice; -E2BIG above %KHOSER_VBUF_MAX_PAGES pages or a page array kvmalloc()
+ * cannot hold; -ENOMEM or another errno from KHO.
  */
 int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 {
-	struct khoser_vbuf_hdr *hdr;
-	unsigned long nr;
-	u64 nchunks, *list;
-	int err;
+	int err = check_state(vb, "preserve");
 
-	err = check_idle(vb, "preserve");
 	if (err)
 		return err;
-	if (!khoser_available())
-		return -EOPNOTSUPP;
-	if (!addr || !length || !PAGE_ALIGNED(addr) || !is_vmalloc_addr(addr)) {
+	mutex_lock(&vb->life.lock);
+	err = check_idle(vb, "preserve");
+	if (!err && !khoser_kho_usable())
+		err = -EOPNOTSUPP;
+	if (!err && (!addr || !length || !PAGE_ALIGNED(addr) ||
+		     !is_vmalloc_addr(addr))) {
 		pr_err("preserve: not a page-aligned vmalloc buffer of 1 byte or more\n");
-		return -EINVAL;
+		err = -EINVAL;
 	}
-	nr = length / PAGE_SIZE + !!(length % PAGE_SIZE);
-	if (nr > KHOSER_VBUF_MAX_PAGES)
-		return -E2BIG;
-	list = kvcalloc(nr, sizeof(*list), GFP_KERNEL);
-	if (!list)
-		return -ENOMEM;
-	if (collect_chunks(addr, nr, list, &nchunks)) {
-		pr_err("preserve: buffer page not mapped\n");
-		kvfree(list);
-		return -EINVAL;
-	}
-
-	khoser_block_set_init(&vb->chunks, KHOSER_VBUF_CHUNK_SIZE);
-	khoser_block_set_set_max_blocks(&vb->chunks,
-					DIV_ROUND_UP(nchunks, CHUNKS_PER_BLOCK));
-	err = khoser_block_set_grow(&vb->chunks, nchunks);
-	if (err)
-		goto fail;
-	hdr = khoser_kho_alloc_page();
-	if (IS_ERR(hdr)) {
-		err = PTR_ERR(hdr);
-		goto fail;
-	}
-	err = preserve_chunks(vb, list, nchunks);
 	if (!err)
-		err = khoser_block_set_seal(&vb->chunks);
-	if (err) {
-		unpreserve_chunks(vb);
-		khoser_kho_free_page(hdr);
-		goto fail;
-	}
-	kvfree(list);
-
-	strscpy_pad(hdr->magic, KHOSER_VBUF_COMPAT, sizeof(hdr->magic));
-	hdr->length = length;
-	hdr->nr_pages = nr;
-	hdr->nchunks = nchunks;
-	hdr->chunks = khoser_block_set_head_pa(&vb->chunks);
-	hdr->nblocks = vb->chunks.nblocks;
-	vb->hdr = hdr;
-	set_buffer(vb, addr, length, nr, nchunks, KHOSER_VB_OUTGOING);
-	return 0;
-
-fail:
-	kvfree(list);
-	khoser_block_set_destroy(&vb->chunks);
-	khoser_vbuf_init(vb);
+		err = preserve_locked(vb, addr, length);
+	mutex_unlock(&vb->life.lock);
 	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_preserve);
@@ -253,51 +340,17 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_preserve);
  * For a driver that hands the buffer over inside its own structure: the
  * next kernel passes it to khoser_vbuf_restore().
  *
- * Context: Any context.
- * Return: the header's address, or 0 unless @vb is outgoing.
+ * Context: Any context; the caller serializes against calls that change
+ * @vb.
+ * Return: the header's address, or 0 unless @vb holds a preserved buffer.
  */
 u64 khoser_vbuf_hdr_pa(const struct khoser_vbuf *vb)
 {
-	if (vb->state != KHOSER_VB_OUTGOING)
+	if (vb->life.state != KHOSER_STATE_SEALED)
 		return 0;
 	return khoser_kho_phys(vb->hdr);
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_hdr_pa);
-
-/**
- * khoser_vbuf_publish - publish a preserved buffer under a name
- * @vb:     an outgoing vbuf
- * @name:   object name (see khoser_name_valid())
- * @compat: composite compatible string naming %KHOSER_VBUF_COMPAT
- *
- * Unpublish it with khoser_unpublish() before destroying it.
- *
- * Context: Process context (may sleep); caller serializes access to @vb.
- * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published;
- * -EEXIST when @name is taken; -EINVAL on a bad name or string or a vbuf
- * that is not outgoing; -ENOMEM.
- */
-int khoser_vbuf_publish(struct khoser_vbuf *vb, const char *name,
-			const char *compat)
-{
-	struct khoser_root_ser fields = { .kind = KHOSER_KIND_VBUF };
-	int err = check_state(vb, "publish");
-
-	if (err)
-		return err;
-	if (vb->state != KHOSER_VB_OUTGOING) {
-		pr_err("publish: vbuf holds no preserved buffer\n");
-		return -EINVAL;
-	}
-	if (vb->obj)
-		return -EBUSY;
-	fields.phys = khoser_kho_phys(vb->hdr);
-	fields.size = vb->length;
-	fields.nblocks = vb->nr_pages;
-	fields.entries = vb->nchunks;
-	return khoser_root_add_obj(name, compat, &fields, NULL, vb);
-}
-EXPORT_SYMBOL_GPL(khoser_vbuf_publish);
 
 /* The header's fields in range and consistent (and as @desc says)? */
 static const char *check_hdr(const struct khoser_vbuf_hdr *h,
@@ -307,79 +360,101 @@ static const char *check_hdr(const struct khoser_vbuf_hdr *h,
 
 	if (memcmp(h->magic, KHOSER_VBUF_COMPAT, mlen) ||
 	    memchr_inv(h->magic + mlen, 0, sizeof(h->magic) - mlen))
-		return "bad header magic";
+		return "bad-magic: bad header magic";
 	if (h->reserved[0] || h->reserved[1] || h->reserved[2])
-		return "reserved header fields not zero";
+		return "reserved: reserved header fields not zero";
 	if (!h->length || (size_t)h->length != h->length)
-		return "length out of range";
+		return "bad-length: length out of range";
 	if (!h->nr_pages || h->nr_pages > KHOSER_VBUF_MAX_PAGES)
-		return "page count out of range";
+		return "bad-pages: page count out of range";
 	if (h->length > h->nr_pages * PAGE_SIZE)
-		return "length larger than its pages";
+		return "bad-length: length larger than its pages";
 	if (h->nr_pages != DIV_ROUND_UP(h->length, PAGE_SIZE))
-		return "page count does not match the length";
+		return "bad-pages: page count does not match the length";
+	if (h->nr_pages > ARRAY_MAX_PAGES)
+		return "too-big: buffer larger than this kernel maps";
 	if (!h->nchunks || h->nchunks > h->nr_pages)
-		return "chunk count out of range";
+		return "bad-chunks: chunk count out of range";
 	if (h->nblocks != DIV_ROUND_UP(h->nchunks, CHUNKS_PER_BLOCK))
-		return "chunk-list block count wrong";
+		return "chunk-list: chunk-list block count wrong";
 	if (desc && (desc->size != h->length || desc->nblocks != h->nr_pages ||
 		     desc->entries != h->nchunks))
-		return "header disagrees with the descriptor";
+		return "desc-mismatch: header disagrees with the descriptor";
+	return NULL;
+}
+
+/* One chunk-list entry in range, preserved as one range of its order? */
+static const char *check_chunk(u64 v, u64 pages_left)
+{
+	unsigned int order = KHOSER_VBUF_CHUNK_ORDER(v);
+	u64 phys = KHOSER_VBUF_CHUNK_PHYS(v);
+	const char *why = NULL;
+
+	if (v & KHOSER_VBUF_CHUNK_RSVD_MASK)
+		return "reserved: reserved bits set";
+	if (order > KHOSER_VBUF_MAX_ORDER)
+		return "bad-order: chunk order past the limit";
+	if (!phys || (phys & ((PAGE_SIZE << order) - 1)))
+		return "misaligned: chunk misaligned for its order";
+	if ((1ULL << order) > pages_left)
+		return "bad-pages: chunks hold more pages than the header says";
+	if (khoser_kho_check_pages(phys, order, &why))
+		return why;
+	if (khoser_kho_inner_marked(phys, order))
+		return "overlap: a page inside the chunk was preserved on its own";
 	return NULL;
 }
 
 /*
- * Check every chunk before claiming any: order, alignment, listed once, in
- * RAM and preserved by KHO as one range of that order, pages adding up to
- * @nr. Returns 0, or an errno with *@why (NULL: nothing to log) and *@bad.
+ * Check every chunk before claiming any (see "vbuf restore"), the header
+ * page at @hdr_pa included. Returns 0, or an errno with *@why and *@bad
+ * (the chunk, or -1 for the list as a whole).
  */
-static int check_chunks(struct khoser_block_set *cs, u64 nchunks, u64 nr,
-			u64 *bad, const char **why)
+static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
+			u64 nr, s64 *bad, const char **why)
 {
 	struct khoser_block_set_it it;
-	struct khoser_pset seen;
-	u64 *e, v, phys, pages = 0;
-	unsigned int order;
-	int err;
+	struct khoser_block *block;
+	u64 *e, *sorted, pages = 0, n = 0;
+	int err = -EINVAL;
 
 	*why = NULL;
-	err = khoser_pset_init(&seen, min_t(u64, nchunks, 1024));
-	if (err)
-		return err;
-	khoser_block_set_it_init(&it, cs);
+	sorted = kvmalloc_array(nchunks, sizeof(*sorted), GFP_KERNEL);
+	if (!sorted) {
+		*why = "no-memory: out of memory";
+		*bad = -1;
+		return -ENOMEM;
+	}
+	khoser_block_set_it_init(&it, &vb->chunks);
 	for (*bad = 0; (e = khoser_block_set_it_read_entry(&it)); (*bad)++) {
-		v = READ_ONCE(*e);
-		order = KHOSER_VBUF_CHUNK_ORDER(v);
-		phys = KHOSER_VBUF_CHUNK_PHYS(v);
-		err = -EINVAL;
-		if (v & KHOSER_VBUF_CHUNK_RSVD_MASK) {
-			*why = "reserved bits set";
-		} else if (order > KHOSER_VBUF_MAX_ORDER) {
-			*why = "bad order";
-		} else if (!phys || (phys & ((PAGE_SIZE << order) - 1))) {
-			*why = "phys misaligned for its order";
-		} else if ((1ULL << order) > nr - pages) {
-			*why = "chunks hold more pages than the header says";
-		} else {
-			pages += 1ULL << order;
-			err = khoser_pset_add(&seen, phys);
-			if (err == -EEXIST) {
-				*why = "chunk listed twice";
-				err = -EINVAL;
-			} else if (!err) {
-				err = khoser_kho_check_pages(phys, order, why);
-			}
-		}
-		if (err)
+		sorted[n] = READ_ONCE(*e);
+		*why = check_chunk(sorted[n], nr - pages);
+		if (*why)
 			goto out;
+		pages += 1ULL << KHOSER_VBUF_CHUNK_ORDER(sorted[n++]);
+	}
+	*bad = -1;
+	if (pages != nr) {
+		*why = "bad-pages: chunks hold fewer pages than the header says";
+		goto out;
+	}
+	if (chunks_overlap(sorted, n)) {
+		*why = "overlap: two chunks overlap";
+		goto out;
+	}
+	if (page_in_chunks(sorted, n, hdr_pa)) {
+		*why = "overlap: a chunk covers the header page";
+		goto out;
+	}
+	list_for_each_entry(block, &vb->chunks.blocks, list) {
+		if (page_in_chunks(sorted, n, khoser_kho_phys(block->hdr))) {
+			*why = "overlap: a chunk covers a chunk-list page";
+			goto out;
+		}
 	}
 	err = 0;
-	if (pages != nr) {
-		*why = "chunks hold fewer pages than the header says";
-		err = -EINVAL;
-	}
 out:
-	khoser_pset_destroy(&seen);
+	kvfree(sorted);
 	return err;
 }
 
@@ -407,92 +482,112 @@ static int claim_chunks(struct khoser_block_set *cs, struct page **pages,
 	return 0;
 }
 
-static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
-			const struct khoser_root_ser *desc)
+/* Restore the chunk list of @hdr into @vb->chunks and check it. */
+static int restore_list(struct khoser_vbuf *vb, u64 hdr_pa,
+			const struct khoser_vbuf_hdr *hdr, const char *label)
 {
-	const char *why = NULL;
-	struct khoser_vbuf_hdr *hdr;
-	u64 length, nr, nchunks, nblocks, bad = 0;
+	int err;
+
+	khoser_block_set_init(&vb->chunks, KHOSER_VBUF_CHUNK_SIZE);
+	khoser_block_set_set_max_blocks(&vb->chunks, hdr->nblocks);
+	err = khoser_block_set_restore_as(&vb->chunks, hdr->chunks, label);
+	if (err)
+		return err;
+	if (vb->chunks.nblocks != hdr->nblocks ||
+	    khoser_block_set_entries(&vb->chunks) != hdr->nchunks) {
+		khoser_refused(label, "chunk-list: chunk list does not match the header",
+			       "vbuf header at %#llx", (unsigned long long)hdr_pa);
+		khoser_block_set_destroy(&vb->chunks);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Claim the checked chunks and map them; the mapping owns the pages. */
+static int map_chunks(struct khoser_vbuf *vb, u64 nr, void **addrp,
+		      const char *label, u64 hdr_pa)
+{
 	struct page **pages;
 	unsigned long i;
+	u64 bad = 0;
 	void *addr;
+	int err;
+
+	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	err = claim_chunks(&vb->chunks, pages, &bad);
+	if (err) {
+		khoser_refused(label, "not-preserved: chunk could not be restored",
+			       "vbuf header at %#llx, chunk %llu",
+			       (unsigned long long)hdr_pa,
+			       (unsigned long long)bad);
+		kvfree(pages);
+		return err;
+	}
+	addr = vmap(pages, nr, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
+	if (!addr) {
+		for (i = 0; i < nr; i++)
+			__free_page(pages[i]);
+		kvfree(pages);
+		return -ENOMEM;
+	}
+	*addrp = addr;
+	return 0;
+}
+
+static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
+			const struct khoser_root_ser *desc, const char *label)
+{
+	struct khoser_vbuf_hdr *hdr;
+	const char *why = NULL;
+	u64 length, nr, nchunks;
+	void *addr = NULL;
+	s64 bad = -1;
 	int err;
 
 	hdr = khoser_kho_claim_page(hdr_pa, &why);
 	if (!hdr) {
-		pr_err("restore: vbuf header at %#llx: %s\n",
-		       (unsigned long long)hdr_pa, why);
+		khoser_refused(label, why, "vbuf header at %#llx",
+			       (unsigned long long)hdr_pa);
 		return -EINVAL;
 	}
 	why = check_hdr(hdr, desc);
 	if (why) {
-		pr_err("restore: vbuf header at %#llx: %s (length %llu, %llu pages, %llu chunks)\n",
-		       (unsigned long long)hdr_pa, why,
-		       (unsigned long long)hdr->length,
-		       (unsigned long long)hdr->nr_pages,
-		       (unsigned long long)hdr->nchunks);
+		khoser_refused(label, why,
+			       "vbuf header at %#llx: length %llu, %llu pages, %llu chunks",
+			       (unsigned long long)hdr_pa,
+			       (unsigned long long)hdr->length,
+			       (unsigned long long)hdr->nr_pages,
+			       (unsigned long long)hdr->nchunks);
 		err = -EINVAL;
 		goto release_hdr;
 	}
 	length = hdr->length;
 	nr = hdr->nr_pages;
 	nchunks = hdr->nchunks;
-	nblocks = hdr->nblocks;
-
-	/* The chunk list: a block set, checked (and logged) there. */
-	khoser_block_set_init(&vb->chunks, KHOSER_VBUF_CHUNK_SIZE);
-	khoser_block_set_set_max_blocks(&vb->chunks, nblocks);
-	err = khoser_block_set_restore(&vb->chunks, hdr->chunks);
+	err = restore_list(vb, hdr_pa, hdr, label);
 	if (err)
 		goto release_hdr;
-	if (vb->chunks.nblocks != nblocks ||
-	    khoser_block_set_entries(&vb->chunks) != nchunks) {
-		pr_err("restore: vbuf header at %#llx: chunk list does not match the header\n",
-		       (unsigned long long)hdr_pa);
-		err = -EINVAL;
-		goto drop_chunks;
-	}
-	err = check_chunks(&vb->chunks, nchunks, nr, &bad, &why);
+	err = check_chunks(vb, hdr_pa, nchunks, nr, &bad, &why);
 	if (err) {
-		if (why)
-			pr_err("restore: vbuf header at %#llx, chunk %llu: %s\n",
-			       (unsigned long long)hdr_pa,
-			       (unsigned long long)bad, why);
+		khoser_refused(label, why, "vbuf header at %#llx, chunk %lld",
+			       (unsigned long long)hdr_pa, (long long)bad);
 		goto drop_chunks;
 	}
-
-	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
-	if (!pages) {
-		err = -ENOMEM;
-		goto drop_chunks;
-	}
-	err = claim_chunks(&vb->chunks, pages, &bad);
-	if (err) {
-		pr_err("restore: vbuf header at %#llx, chunk %llu: could not be restored\n",
-		       (unsigned long long)hdr_pa, (unsigned long long)bad);
-		goto free_array;
-	}
-	/* On success the mapping owns @pages and the pages (vfree()). */
-	addr = vmap(pages, nr, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
-	if (!addr) {
-		for (i = 0; i < nr; i++)
-			__free_page(pages[i]);
-		err = -ENOMEM;
-		goto free_array;
-	}
-	khoser_block_set_destroy(&vb->chunks);
-	khoser_kho_release_page(hdr);
-	set_buffer(vb, addr, length, nr, nchunks, KHOSER_VB_INCOMING);
-	return 0;
-
-free_array:
-	kvfree(pages);
+	err = map_chunks(vb, nr, &addr, label, hdr_pa);
 drop_chunks:
 	khoser_block_set_destroy(&vb->chunks);
 release_hdr:
 	khoser_kho_release_page(hdr);
-	khoser_vbuf_init(vb);
-	return err;
+	if (err)
+		return err;
+	vb->addr = addr;
+	vb->length = length;
+	vb->nr_pages = nr;
+	vb->nchunks = nchunks;
+	vb->life.state = KHOSER_STATE_IN;
+	return 0;
 }
 
 /**
@@ -501,70 +596,32 @@ release_hdr:
  * @hdr_pa: physical address of its header (khoser_vbuf_hdr_pa() there)
  *
  * Claims and checks the header (magic, length, page and chunk counts), then
- * restores the chunk list as a block set, then checks every chunk (order,
- * alignment, in RAM, preserved with that order, listed once, pages adding
- * up) before claiming any page of the buffer; only then claims them and
- * maps them at a new virtually contiguous address. On any failure one line
- * is logged naming the problem (and the chunk or block), everything claimed
- * is released and @vb is idle.
+ * restores the chunk list as a block set, then checks every chunk (see
+ * "vbuf restore" above) before claiming any page of the buffer; only then
+ * claims them and maps them at a new virtually contiguous address. On any
+ * failure one line is logged naming the problem (and the chunk or block),
+ * everything claimed is released and @vb is idle.
  *
- * Context: Process context (may sleep).
+ * Context: Process context (may sleep); takes the vbuf's lock.
  * Return: 0 and @vb is incoming; -EOPNOTSUPP without KHO; -EBUSY when @vb
  * is not idle; -EINVAL on an uninitialized vbuf or corrupt data; -ENOMEM.
  */
 int khoser_vbuf_restore(struct khoser_vbuf *vb, u64 hdr_pa)
 {
-	int err = check_idle(vb, "restore");
+	int err = check_state(vb, "restore");
 
 	if (err)
 		return err;
-	if (!khoser_available())
-		return -EOPNOTSUPP;
-	return map_handover(vb, hdr_pa, NULL);
-}
-EXPORT_SYMBOL_GPL(khoser_vbuf_restore);
-
-/**
- * khoser_vbuf_lookup - find a published buffer and map it
- * @vb:     an idle vbuf
- * @name:   object name
- * @compat: the composite compatible string this driver expects
- *
- * Compares @compat with the one the previous kernel published before
- * anything is restored, then restores as khoser_vbuf_restore() does,
- * checking the header against the descriptor too. A buffer is restored
- * once.
- *
- * Context: Process context (may sleep).
- * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
- * a compatible-string or kind mismatch; -EALREADY when restored before;
- * -EBUSY when @vb is not idle; -EINVAL on corrupt data; -ENOMEM.
- */
-int khoser_vbuf_lookup(struct khoser_vbuf *vb, const char *name,
-		       const char *compat)
-{
-	struct khoser_object *obj;
-	int err;
-
-	err = check_idle(vb, "lookup");
-	if (err)
-		return err;
-	err = khoser_root_find(name, compat, KHOSER_KIND_VBUF, &obj);
-	if (err)
-		return err;
-	if (obj->restored)
-		err = -EALREADY;
-	else
-		err = map_handover(vb, obj->desc->phys, obj->desc);
-	if (!err) {
-		obj->restored = true;
-		obj->vb = vb;
-		vb->obj = obj;
-	}
-	khoser_root_unlock();
+	mutex_lock(&vb->life.lock);
+	err = check_idle(vb, "restore");
+	if (!err && !khoser_kho_usable())
+		err = -EOPNOTSUPP;
+	if (!err)
+		err = map_handover(vb, hdr_pa, NULL, "vbuf restore");
+	mutex_unlock(&vb->life.lock);
 	return err;
 }
-EXPORT_SYMBOL_GPL(khoser_vbuf_lookup);
+EXPORT_SYMBOL_GPL(khoser_vbuf_restore);
 
 /**
  * khoser_vbuf_take - take over a restored buffer's mapping
@@ -573,17 +630,21 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_lookup);
  * The caller owns the mapping from now on and frees it, pages included,
  * with vfree(). khoser_vbuf_destroy() then only resets @vb.
  *
- * Context: Any context; caller serializes access to @vb.
+ * Context: Process context (may sleep); takes the vbuf's lock.
  * Return: the mapping, or NULL when @vb is not incoming or was taken.
  */
 void *khoser_vbuf_take(struct khoser_vbuf *vb)
 {
-	void *addr;
+	void *addr = NULL;
 
-	if (vb->state != KHOSER_VB_INCOMING)
+	if (check_state(vb, "take"))
 		return NULL;
-	addr = vb->addr;
-	vb->addr = NULL;
+	mutex_lock(&vb->life.lock);
+	if (vb->life.state == KHOSER_STATE_IN) {
+		addr = vb->addr;
+		vb->addr = NULL;
+	}
+	mutex_unlock(&vb->life.lock);
 	return addr;
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_take);
@@ -596,7 +657,7 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_take);
  * list (the buffer itself stays the caller's). Incoming: unmaps the buffer
  * and frees its pages, unless it was taken. @vb is left idle.
  *
- * Context: Process context (may sleep); caller serializes access to @vb.
+ * Context: Process context (may sleep); takes the vbuf's lock.
  * Return: 0; -EBUSY while published (unpublish first); -EINVAL on an
  * uninitialized vbuf.
  */
@@ -606,21 +667,83 @@ int khoser_vbuf_destroy(struct khoser_vbuf *vb)
 
 	if (err)
 		return err;
-	if (vb->state == KHOSER_VB_OUTGOING) {
-		if (vb->obj) {
-			pr_err("destroy: vbuf is published as '%s'; unpublish it first\n",
-			       vb->obj->name);
-			return -EBUSY;
-		}
+	mutex_lock(&vb->life.lock);
+	if (vb->life.published) {
+		pr_err("destroy: vbuf is published; unpublish it first\n");
+		err = -EBUSY;
+	} else if (vb->life.state == KHOSER_STATE_SEALED) {
 		unpreserve_chunks(vb);
 		khoser_kho_free_page(vb->hdr);
 		khoser_block_set_destroy(&vb->chunks);
-	} else if (vb->state == KHOSER_VB_INCOMING) {
+		reset(vb);
+	} else if (vb->life.state == KHOSER_STATE_IN) {
 		vfree(vb->addr);
-		if (vb->obj)
-			vb->obj->vb = NULL;
+		reset(vb);
 	}
-	khoser_vbuf_init(vb);
-	return 0;
+	mutex_unlock(&vb->life.lock);
+	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_destroy);
+
+/* --- the named root's view (khoser_vbuf_kind) ---------------------------- */
+
+static struct khoser_life *kind_life(void *obj)
+{
+	return &((struct khoser_vbuf *)obj)->life;
+}
+
+static void kind_describe(void *obj, struct khoser_root_ser *desc)
+{
+	struct khoser_vbuf *vb = obj;
+
+	desc->kind = KHOSER_KIND_VBUF;
+	desc->phys = vb->hdr ? khoser_kho_phys(vb->hdr) : 0;
+	desc->size = vb->length;
+	desc->nblocks = vb->nr_pages;
+	desc->entries = vb->nchunks;
+	desc->max_blocks = 0;
+}
+
+static int kind_publish(void *obj, struct khoser_root_ser *desc)
+{
+	struct khoser_vbuf *vb = obj;
+
+	if (vb->life.state != KHOSER_STATE_SEALED) {
+		pr_err("publish: vbuf holds no preserved buffer\n");
+		return -EINVAL;
+	}
+	kind_describe(vb, desc);
+	return 0;
+}
+
+static const char *kind_check_desc(const struct khoser_root_ser *d)
+{
+	if (!d->phys || !PAGE_ALIGNED(d->phys))
+		return "misaligned: vbuf header misaligned";
+	if (!d->size)
+		return "bad-length: vbuf length zero";
+	if (d->nblocks != DIV_ROUND_UP(d->size, PAGE_SIZE))
+		return "desc-pages: page count does not match the length";
+	if (!d->entries || d->entries > d->nblocks)
+		return "desc-entries: chunk count out of range";
+	if (d->max_blocks)
+		return "reserved: bound set on a vbuf";
+	return NULL;
+}
+
+static int kind_restore(void *obj, const struct khoser_root_ser *d,
+			const char *label)
+{
+	return map_handover(obj, d->phys, d, label);
+}
+
+const struct khoser_kind khoser_vbuf_kind = {
+	.id = KHOSER_KIND_VBUF,
+	.name = "vbuf",
+	.once = true,
+	.life = kind_life,
+	.publish = kind_publish,
+	.describe = kind_describe,
+	.check_desc = kind_check_desc,
+	.restore = kind_restore,
+};

@@ -3,7 +3,9 @@
  * khoser block sets: chains of preserved pages holding fixed-size entries,
  * byte-compatible with upstream "kho-block-v1".
  *
- * Locking is the caller's: a block set is not internally synchronized.
+ * Locking: khoser serializes its own calls on a set (see
+ * include/khoser/state.h); the caller serializes its iterators with the
+ * calls that change the set (grow, shrink, clear, seal, destroy).
  */
 #ifndef _KHOSER_BLOCK_H
 #define _KHOSER_BLOCK_H
@@ -12,12 +14,11 @@
 #include <linux/list.h>
 #include <linux/types.h>
 #include <khoser/abi/block.h>
+#include <khoser/state.h>
 
-struct khoser_object;
-
-/* Block-set states; a zeroed (never initialized) set matches neither. */
-#define KHOSER_BS_OUTGOING	0x4b53424fU	/* written here, handed over */
-#define KHOSER_BS_INCOMING	0x4b534249U	/* restored, read-only */
+/* Former state names, kept for drivers that test them. */
+#define KHOSER_BS_OUTGOING	KHOSER_STATE_OUT
+#define KHOSER_BS_INCOMING	KHOSER_STATE_IN
 
 /**
  * struct khoser_block - one block of a set (private to khoser)
@@ -31,58 +32,63 @@ struct khoser_block {
 
 /**
  * struct khoser_block_set - a set of blocks holding entries of one size
+ * @life:       state (OUT, SEALED at kexec, IN), lock, published flag
  * @blocks:     list of &struct khoser_block, chain order
  * @nblocks:    number of blocks
+ * @nkept:      blocks still preserved: @nblocks, except after the seal at
+ *              kexec, which unpreserves (but keeps) trailing empty blocks
  * @max_blocks: chain-length bound, for writing and for restoring
  * @head_pa:    physical address of the first block header, 0 if none
  * @entry_size: size of each entry in bytes
- * @per_block:  entries per block (set when the first block is added)
- * @state:      KHOSER_BS_OUTGOING or KHOSER_BS_INCOMING
- * @obj:        named-root object publishing this set, or NULL
+ * @per_block:  entries per block
  */
 struct khoser_block_set {
+	struct khoser_life life;
 	struct list_head blocks;
 	unsigned long nblocks;
+	unsigned long nkept;
 	unsigned long max_blocks;
 	u64 head_pa;
 	u32 entry_size;
 	u32 per_block;
-	u32 state;
-	struct khoser_object *obj;
 };
 
 /**
  * struct khoser_block_set_it - cursor over the entries of a block set
- * @bs:    the set
- * @block: current block, NULL when the set has none
- * @i:     index of the next entry within @block
- * @rlimit: reads the inline fast path may make in @block (0: slow path)
- * @wlimit: reserves the inline fast path may make in @block (0: slow path)
- * @pos:    address of entry @i of @block (valid while a limit is non-zero)
- * @hdr:    header of @block (valid while a limit is non-zero)
- * @esz:    the set's entry size
+ * @bs:         the set
+ * @block:      current block, NULL when the set has none
+ * @i:          index of the next entry within @block
+ * @read_end:   entries the inline read path may take in @block (0: go
+ *              through khoser_block_set_it_read_slow())
+ * @write_end:  slots the inline reserve path may take in @block (0: go
+ *              through khoser_block_set_it_reserve_slow())
+ * @pos:        address of entry @i of @block (valid while an end is set)
+ * @hdr:        header of @block (valid while an end is set)
+ * @entry_size: the set's entry size
  */
 struct khoser_block_set_it {
 	struct khoser_block_set *bs;
 	struct khoser_block *block;
 	u64 i;
-	u64 rlimit;
-	u64 wlimit;
+	u64 read_end;
+	u64 write_end;
 	u8 *pos;
 	struct khoser_block_hdr *hdr;
-	u32 esz;
+	u32 entry_size;
 };
 
 /**
  * KHOSER_BLOCK_SET_INIT - static initializer of an outgoing block set
- * @_name:       the variable being initialized
+ * @_name:       the variable being initialized (a static one: the set's
+ *               lock is initialized statically)
  * @_entry_size: entry size in bytes, 1 to KHOSER_BLOCK_MAX_ENTRY
  */
 #define KHOSER_BLOCK_SET_INIT(_name, _entry_size) {			\
+	.life = KHOSER_LIFE_INIT((_name).life, KHOSER_STATE_OUT),	\
 	.blocks = LIST_HEAD_INIT((_name).blocks),			\
 	.max_blocks = KHOSER_BLOCK_DEFAULT_MAX,				\
 	.entry_size = (_entry_size),					\
-	.state = KHOSER_BS_OUTGOING,					\
+	.per_block = KHOSER_BLOCK_CAPACITY(_entry_size),		\
 }
 
 int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size);
@@ -129,9 +135,9 @@ khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it)
 	u8 *entry = it->pos;
 	u64 i = it->i + 1;
 
-	if (unlikely(i > it->wlimit))
+	if (unlikely(i > it->write_end))
 		return khoser_block_set_it_reserve_slow(it);
-	it->pos = entry + it->esz;
+	it->pos = entry + it->entry_size;
 	it->i = i;
 	it->hdr->count = i;
 	return entry;
@@ -151,9 +157,9 @@ static inline void *khoser_block_set_it_read_entry(struct khoser_block_set_it *i
 {
 	void *entry = it->pos;
 
-	if (unlikely(it->i >= it->rlimit))
+	if (unlikely(it->i >= it->read_end))
 		return khoser_block_set_it_read_slow(it);
-	it->pos += it->esz;
+	it->pos += it->entry_size;
 	it->i++;
 	return entry;
 }
@@ -192,7 +198,7 @@ static inline bool khoser_block_set_is_empty(const struct khoser_block_set *bs)
 static inline bool
 khoser_block_set_is_incoming(const struct khoser_block_set *bs)
 {
-	return bs->state == KHOSER_BS_INCOMING;
+	return bs->life.state == KHOSER_STATE_IN;
 }
 
 #endif /* _KHOSER_BLOCK_H */

@@ -7,7 +7,7 @@
 
 #include <linux/types.h>
 #include <khoser/block.h>
-#include <khoser/compat.h>
+#include <khoser/compatible.h>
 #include <khoser/root.h>
 #include <khoser/sarray.h>
 #include <khoser/vbuf.h>

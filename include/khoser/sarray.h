@@ -10,21 +10,23 @@
  * raw head address), then iterate in ascending order or look up any index
  * in O(log n); the values are read in place, never copied.
  *
- * Locking is the caller's: a sparse array is not internally synchronized.
+ * Locking: khoser serializes its own calls on an array (see
+ * include/khoser/state.h); the caller serializes khoser_sarray_add(),
+ * lookups and iterators with the calls that change the array.
  */
 #ifndef _KHOSER_SARRAY_H
 #define _KHOSER_SARRAY_H
 
 #include <linux/types.h>
 #include <khoser/abi/sarray.h>
+#include <khoser/state.h>
 
-struct khoser_object;
 struct xarray;
 
-/* States; a zeroed (never initialized) array matches none. */
-#define KHOSER_SA_OUTGOING	0x4b53414fU	/* being written here */
-#define KHOSER_SA_SEALED	0x4b534153U	/* written here, read-only */
-#define KHOSER_SA_INCOMING	0x4b534149U	/* restored, read-only */
+/* Former state names, kept for drivers that test them. */
+#define KHOSER_SA_OUTGOING	KHOSER_STATE_OUT
+#define KHOSER_SA_SEALED	KHOSER_STATE_SEALED
+#define KHOSER_SA_INCOMING	KHOSER_STATE_IN
 
 /* Default chain-length bound: 2^20 pages (4 GiB with 4 KiB pages). */
 #define KHOSER_SARRAY_DEFAULT_MAX_PAGES	0x100000UL
@@ -41,6 +43,7 @@ struct khoser_sarray_pref {
 
 /**
  * struct khoser_sarray - a sparse array
+ * @life:      state (OUT, SEALED, IN), lock, published flag
  * @pages:     the pages in chain order, with their first indices: the page
  *             index used for lookups (kvmalloc'd, grown by doubling)
  * @npages:    pages in the chain
@@ -49,10 +52,9 @@ struct khoser_sarray_pref {
  * @entries:   number of entries
  * @last:      index of the last entry (meaningful when @entries is not 0)
  * @head_pa:   physical address of the first page, 0 when empty
- * @state:     KHOSER_SA_OUTGOING, KHOSER_SA_SEALED or KHOSER_SA_INCOMING
- * @obj:       named-root object publishing (or restored from), or NULL
  */
 struct khoser_sarray {
+	struct khoser_life life;
 	struct khoser_sarray_pref *pages;
 	unsigned long npages;
 	unsigned long cap;
@@ -60,8 +62,6 @@ struct khoser_sarray {
 	u64 entries;
 	u64 last;
 	u64 head_pa;
-	u32 state;
-	struct khoser_object *obj;
 };
 
 /**
@@ -80,10 +80,12 @@ struct khoser_sarray_it {
 
 /**
  * KHOSER_SARRAY_INIT - static initializer of an empty outgoing sparse array
+ * @_name: the variable being initialized (a static one: the array's lock
+ *         is initialized statically)
  */
-#define KHOSER_SARRAY_INIT {						\
+#define KHOSER_SARRAY_INIT(_name) {					\
+	.life = KHOSER_LIFE_INIT((_name).life, KHOSER_STATE_OUT),	\
 	.max_pages = KHOSER_SARRAY_DEFAULT_MAX_PAGES,			\
-	.state = KHOSER_SA_OUTGOING,					\
 }
 
 void khoser_sarray_init(struct khoser_sarray *sa);
@@ -169,7 +171,7 @@ static inline u64 khoser_sarray_head_pa(const struct khoser_sarray *sa)
  */
 static inline bool khoser_sarray_is_incoming(const struct khoser_sarray *sa)
 {
-	return sa->state == KHOSER_SA_INCOMING;
+	return sa->life.state == KHOSER_STATE_IN;
 }
 
 #endif /* _KHOSER_SARRAY_H */

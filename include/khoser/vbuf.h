@@ -13,7 +13,8 @@
  * khoser_vbuf_length(), then khoser_vbuf_destroy() frees them, or
  * khoser_vbuf_take() hands the mapping over to be vfree()'d later.
  *
- * Locking is the caller's: a vbuf is not internally synchronized.
+ * Locking: khoser serializes its own calls on a vbuf (see
+ * include/khoser/state.h).
  */
 #ifndef _KHOSER_VBUF_H
 #define _KHOSER_VBUF_H
@@ -21,16 +22,17 @@
 #include <linux/types.h>
 #include <khoser/abi/vbuf.h>
 #include <khoser/block.h>
+#include <khoser/state.h>
 
-struct khoser_object;
-
-/* States; a zeroed (never initialized) vbuf matches none. */
-#define KHOSER_VB_IDLE		0x4b564249U	/* nothing preserved or mapped */
-#define KHOSER_VB_OUTGOING	0x4b56424fU	/* pages preserved for kexec */
-#define KHOSER_VB_INCOMING	0x4b564252U	/* restored and mapped */
+/* Former state names, kept for drivers that test them. */
+#define KHOSER_VB_IDLE		KHOSER_STATE_OUT	/* nothing preserved */
+#define KHOSER_VB_OUTGOING	KHOSER_STATE_SEALED	/* pages preserved */
+#define KHOSER_VB_INCOMING	KHOSER_STATE_IN		/* restored, mapped */
 
 /**
  * struct khoser_vbuf - a preserved or restored buffer
+ * @life:     state (OUT: idle, SEALED: preserved, IN: mapped), lock,
+ *            published flag
  * @addr:     outgoing: the caller's buffer; incoming: the new mapping
  *            (NULL once taken with khoser_vbuf_take())
  * @length:   buffer length in bytes
@@ -38,18 +40,15 @@ struct khoser_object;
  * @nchunks:  physically contiguous chunks the pages form
  * @hdr:      outgoing: the preserved header page
  * @chunks:   outgoing: the chunk list ({phys, order} of every chunk)
- * @state:    KHOSER_VB_IDLE, KHOSER_VB_OUTGOING or KHOSER_VB_INCOMING
- * @obj:      named-root object publishing (or restored from), or NULL
  */
 struct khoser_vbuf {
+	struct khoser_life life;
 	void *addr;
 	size_t length;
 	unsigned long nr_pages;
 	u64 nchunks;
 	struct khoser_vbuf_hdr *hdr;
 	struct khoser_block_set chunks;
-	u32 state;
-	struct khoser_object *obj;
 };
 
 void khoser_vbuf_init(struct khoser_vbuf *vb);
@@ -114,7 +113,7 @@ static inline u64 khoser_vbuf_nchunks(const struct khoser_vbuf *vb)
  */
 static inline u64 khoser_vbuf_meta_bytes(const struct khoser_vbuf *vb)
 {
-	if (vb->state != KHOSER_VB_OUTGOING)
+	if (vb->life.state != KHOSER_STATE_SEALED)
 		return 0;
 	return (1 + (u64)vb->chunks.nblocks) * KHOSER_BLOCK_SIZE;
 }

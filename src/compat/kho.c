@@ -1,14 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KHO primitives as khoser uses them, on whatever kernel this is built for.
+ *
+ * DOC: claiming preserved pages
+ *
+ * Every page of the previous kernel that khoser reads is claimed here, and
+ * only after checking KHO's own mark in its struct page: page->private of
+ * the first page of each preserved range holds { order, magic 'KHOP' }, and
+ * kho_restore_folio()/kho_restore_pages() take the order from it (7.2 does
+ * not bound it) and WARN on a page without it. The mark is read, checked
+ * (magic, order as expected, order bounded) and the page restored under
+ * one lock, so two restores racing on overlapping data cannot both pass the
+ * check, and a corrupt pointer into another object's order-N range is
+ * refused before anything is restored.
+ *
+ * The mark's layout is private to KHO. src/compat/probe.sh checks it in the
+ * target tree's source when the tree has it (KHOSER_KHO_MARK_CHECKED);
+ * otherwise the first descriptor page (which KHO itself names through
+ * kho_retrieve_subtree()) must carry the expected mark before any claim is
+ * allowed, and a tree whose layout differs refuses every claim.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include "kho.h"
+
+/* Pages khoser holds preserved for the next kernel. */
+static atomic_long_t preserved = ATOMIC_LONG_INIT(0);
+static bool usable;
+
+long khoser_kho_preserved_pages(void)
+{
+	return atomic_long_read(&preserved);
+}
+
+bool khoser_kho_usable(void)
+{
+	return usable;
+}
 
 #if KHOSER_KHO_API
 #include <linux/kexec_handover.h>
@@ -18,22 +52,16 @@ bool khoser_kho_api(void)
 	return true;
 }
 
-bool khoser_kho_enabled(void)
+void khoser_kho_probe(void)
 {
-	return kho_is_enabled();
+	usable = kho_is_enabled();
 }
 
 bool khoser_kho_boot(void)
 {
-	return kho_is_enabled() && is_kho_boot();
+	return usable && is_kho_boot();
 }
 
-/*
- * KHO marks every page the previous kernel preserved in its struct page:
- * page->private holds { order, magic 'KHOP' } (6.19 to 7.3 alike), and
- * kho_restore_folio() WARNs on a page without it. Checking the mark first
- * lets khoser refuse a corrupt pointer quietly.
- */
 #define KHOSER_KHO_PAGE_MAGIC 0x4b484f50U
 
 union khoser_kho_page_info {
@@ -46,71 +74,146 @@ union khoser_kho_page_info {
 
 static_assert(sizeof(union khoser_kho_page_info) == sizeof(unsigned long));
 
-/* Whether @pfn carries KHO's mark; its order in @order when it does. */
-static bool kho_mark(unsigned long pfn, unsigned int *order)
+/* Serializes mark checks with the restores that clear the marks. */
+static DEFINE_MUTEX(claim_lock);
+
+#if defined(KHOSER_KHO_MARK_CHECKED)
+static bool mark_layout_known = true;
+#else
+static bool mark_layout_known;
+#endif
+#if defined(KHOSER_KHO_MARK_DIFFERS)
+static const bool mark_layout_differs = true;
+#else
+static const bool mark_layout_differs;
+#endif
+
+/*
+ * Whether @pfn is the first page of a range the previous kernel preserved
+ * with order @order. @why says what is wrong when not.
+ */
+static bool read_kho_mark(unsigned long pfn, unsigned int order,
+			  const char **why)
 {
 	union khoser_kho_page_info info;
 	struct page *page = pfn_to_online_page(pfn);
 
-	if (!page)
+	if (!page) {
+		*why = "outside-ram: address outside RAM";
 		return false;
+	}
+	if (!mark_layout_known) {
+		*why = mark_layout_differs ?
+		       "mark-layout: this kernel's KHO page mark is not the one khoser reads" :
+		       "mark-layout: KHO page-mark layout not verified yet";
+		return false;
+	}
 	info.page_private = READ_ONCE(page->private);
-	*order = info.order;
-	return info.magic == KHOSER_KHO_PAGE_MAGIC;
+	if (info.magic != KHOSER_KHO_PAGE_MAGIC) {
+		*why = "not-preserved: page was not preserved";
+		return false;
+	}
+	if (info.order != order) {
+		*why = info.order > KHOSER_KHO_MAX_MARK_ORDER ?
+		       "bad-order: page mark has an impossible order" :
+		       "wrong-order: page preserved with another order";
+		return false;
+	}
+	return true;
 }
 
-static bool kho_marked(unsigned long pfn)
+/* Page-aligned, representable, every page of the range RAM. */
+static bool in_ram(u64 phys, unsigned int order, const char **why)
 {
-	unsigned int order;
+	unsigned long pfn = PHYS_PFN(phys), last = pfn + (1UL << order) - 1;
 
-	return kho_mark(pfn, &order);
+	if (!phys || (phys & ((PAGE_SIZE << order) - 1))) {
+		*why = "misaligned: misaligned address";
+		return false;
+	}
+	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) ||
+	    !pfn_valid(last) || !page_is_ram(pfn) || !page_is_ram(last)) {
+		*why = "outside-ram: address outside RAM";
+		return false;
+	}
+	return true;
 }
 
 /* One zeroed, preserved page, or an ERR_PTR. */
 void *khoser_kho_alloc_page(void)
 {
-	return kho_alloc_preserve(PAGE_SIZE);
+	void *page = kho_alloc_preserve(PAGE_SIZE);
+
+	if (!IS_ERR(page))
+		atomic_long_inc(&preserved);
+	return page;
 }
 
 /* Unpreserve and free a page from khoser_kho_alloc_page(). */
 void khoser_kho_free_page(void *page)
 {
+	atomic_long_dec(&preserved);
 	kho_unpreserve_free(page);
+}
+
+/* Unpreserve a page from khoser_kho_alloc_page(), keeping it allocated. */
+void khoser_kho_cut_page(void *page)
+{
+	atomic_long_dec(&preserved);
+	kho_unpreserve_folio(virt_to_folio(page));
+}
+
+/* Free a page cut with khoser_kho_cut_page(). */
+void khoser_kho_put_page(void *page)
+{
+	folio_put(virt_to_folio(page));
 }
 
 /*
  * Take ownership of one preserved order-0 page of the previous kernel, after
- * checking that @phys is page-aligned, in RAM, and really preserved. Returns
- * its address, or NULL with @why saying what was wrong.
+ * checking that @phys is page-aligned, in RAM, and the first page of a range
+ * preserved with order 0. Returns its address, or NULL with @why saying
+ * what was wrong ("reason-word: text").
  */
 void *khoser_kho_claim_page(u64 phys, const char **why)
 {
-	unsigned long pfn = PHYS_PFN(phys);
-	struct folio *folio;
+	struct folio *folio = NULL;
 
-	if (!phys || !PAGE_ALIGNED(phys)) {
-		*why = "misaligned address";
+	if (!in_ram(phys, 0, why))
 		return NULL;
+	mutex_lock(&claim_lock);
+	if (read_kho_mark(PHYS_PFN(phys), 0, why)) {
+		folio = kho_restore_folio(phys);
+		if (!folio)
+			*why = "not-preserved: page was not preserved";
 	}
-	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) || !page_is_ram(pfn)) {
-		*why = "address outside RAM";
-		return NULL;
+	mutex_unlock(&claim_lock);
+	return folio ? folio_address(folio) : NULL;
+}
+
+/*
+ * Claim the page KHO names as subtree @phys (a descriptor): its mark also
+ * proves, on a tree whose source was not probed, that KHO's mark layout is
+ * the one read_kho_mark() expects.
+ */
+static void verify_mark_layout(u64 phys)
+{
+	union khoser_kho_page_info info;
+	const char *why;
+	struct page *page;
+
+	if (mark_layout_known || mark_layout_differs || !in_ram(phys, 0, &why))
+		return;
+	page = pfn_to_online_page(PHYS_PFN(phys));
+	if (!page)
+		return;
+	info.page_private = READ_ONCE(page->private);
+	mutex_lock(&claim_lock);
+	if (info.magic == KHOSER_KHO_PAGE_MAGIC && !info.order) {
+		mark_layout_known = true;
+		pr_info("KHO page-mark layout verified on a descriptor page\n");
 	}
-	if (!kho_marked(pfn)) {
-		*why = "page was not preserved";
-		return NULL;
-	}
-	folio = kho_restore_folio(phys);
-	if (!folio) {
-		*why = "page was not preserved";
-		return NULL;
-	}
-	if (folio_order(folio)) {
-		folio_put(folio);
-		*why = "page preserved with the wrong order";
-		return NULL;
-	}
-	return folio_address(folio);
+	mutex_unlock(&claim_lock);
 }
 
 /* Give back a page taken with khoser_kho_claim_page(). */
@@ -136,54 +239,80 @@ void khoser_kho_remove_subtree(void *blob)
 
 /*
  * Check, without claiming anything, that [@phys, + 2^@order pages) is RAM
- * that the previous kernel preserved as one range of exactly that order
- * (KHO marks the first page of each preserved range with its order).
+ * that the previous kernel preserved as one range of exactly that order.
+ * khoser_kho_claim_pages() checks again under the claim lock.
  */
 int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
 {
-	unsigned long pfn = PHYS_PFN(phys), last;
-	unsigned int marked;
+	bool ok;
 
-	/* Orders above 30 are nonsense (and would overflow the shift). */
-	if (order > 30 || !phys || (phys & ((PAGE_SIZE << order) - 1))) {
-		*why = "misaligned address";
+	if (order > KHOSER_KHO_MAX_MARK_ORDER) {
+		*why = "bad-order: order out of range";
 		return -EINVAL;
 	}
-	last = pfn + (1UL << order) - 1;
-	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) || !pfn_valid(last) ||
-	    !page_is_ram(pfn) || !page_is_ram(last)) {
-		*why = "address outside RAM";
+	if (!in_ram(phys, order, why))
 		return -EINVAL;
+	mutex_lock(&claim_lock);
+	ok = read_kho_mark(PHYS_PFN(phys), order, why);
+	mutex_unlock(&claim_lock);
+	return ok ? 0 : -EINVAL;
+}
+
+/*
+ * Whether a page inside [@phys, + 2^@order pages), other than the first,
+ * carries a KHO mark of its own: the previous kernel preserved it as (part
+ * of) another range too, so the range overlaps something else.
+ */
+bool khoser_kho_inner_marked(u64 phys, unsigned int order)
+{
+	unsigned long pfn = PHYS_PFN(phys), i;
+	union khoser_kho_page_info info;
+	struct page *page;
+
+	for (i = 1; i < 1UL << order; i++) {
+		page = pfn_to_online_page(pfn + i);
+		if (!page)
+			return true;
+		info.page_private = READ_ONCE(page->private);
+		if (info.magic == KHOSER_KHO_PAGE_MAGIC)
+			return true;
 	}
-	if (!kho_mark(pfn, &marked)) {
-		*why = "page was not preserved";
-		return -EINVAL;
-	}
-	if (marked != order) {
-		*why = "pages preserved with another order";
-		return -EINVAL;
-	}
-	return 0;
+	return false;
 }
 
 #if KHOSER_KHO_PAGES
 int khoser_kho_preserve_pages(struct page *page, unsigned int order)
 {
-	return kho_preserve_pages(page, 1UL << order);
+	int err = kho_preserve_pages(page, 1UL << order);
+
+	if (!err)
+		atomic_long_add(1L << order, &preserved);
+	return err;
 }
 
 void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
 {
+	atomic_long_sub(1L << order, &preserved);
 	kho_unpreserve_pages(page, 1UL << order);
 }
 
 /*
  * Take ownership of a range checked with khoser_kho_check_pages(): it
- * becomes 2^@order order-0 pages, each freed with __free_page().
+ * becomes 2^@order order-0 pages, each freed with __free_page(). NULL when
+ * the mark is no longer there (claimed meanwhile).
  */
 struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
 {
-	return kho_restore_pages(phys, 1UL << order);
+	struct page *page = NULL;
+	const char *why;
+
+	if (order > KHOSER_KHO_MAX_MARK_ORDER || !in_ram(phys, order, &why))
+		return NULL;
+	mutex_lock(&claim_lock);
+	if (read_kho_mark(PHYS_PFN(phys), order, &why))
+		page = kho_restore_pages(phys, 1UL << order);
+	mutex_unlock(&claim_lock);
+	return page;
 }
 #else
 int khoser_kho_preserve_pages(struct page *page, unsigned int order)
@@ -212,6 +341,7 @@ int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size)
 		return err;
 	*phys = p;
 	*size = sz;
+	verify_mark_layout(p);
 	return 0;
 }
 
@@ -222,9 +352,9 @@ bool khoser_kho_api(void)
 	return false;
 }
 
-bool khoser_kho_enabled(void)
+void khoser_kho_probe(void)
 {
-	return false;
+	usable = false;
 }
 
 bool khoser_kho_boot(void)
@@ -241,9 +371,17 @@ void khoser_kho_free_page(void *page)
 {
 }
 
+void khoser_kho_cut_page(void *page)
+{
+}
+
+void khoser_kho_put_page(void *page)
+{
+}
+
 void *khoser_kho_claim_page(u64 phys, const char **why)
 {
-	*why = "KHO unavailable";
+	*why = "unavailable: KHO unavailable";
 	return NULL;
 }
 
@@ -262,13 +400,18 @@ void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
 
 int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
 {
-	*why = "KHO unavailable";
+	*why = "unavailable: KHO unavailable";
 	return -EOPNOTSUPP;
 }
 
 struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
 {
 	return NULL;
+}
+
+bool khoser_kho_inner_marked(u64 phys, unsigned int order)
+{
+	return true;
 }
 
 u64 khoser_kho_phys(void *virt)

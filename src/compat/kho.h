@@ -33,22 +33,34 @@
 #define KHOSER_KHO_PAGES 0
 #endif
 
+/*
+ * Largest order khoser accepts in a KHO page mark. The kernel's buddy
+ * allocator never hands out more than MAX_PAGE_ORDER (10 on x86), and
+ * KHO's radix tree records at most that; anything larger is corrupt.
+ */
+#define KHOSER_KHO_MAX_MARK_ORDER	18
+
 struct page;
 
 bool khoser_kho_api(void);
-bool khoser_kho_enabled(void);
+void khoser_kho_probe(void);
+bool khoser_kho_usable(void);
 bool khoser_kho_boot(void);
 void *khoser_kho_alloc_page(void);
 void khoser_kho_free_page(void *page);
+void khoser_kho_cut_page(void *page);
+void khoser_kho_put_page(void *page);
 void *khoser_kho_claim_page(u64 phys, const char **why);
 void khoser_kho_release_page(void *page);
 int khoser_kho_preserve_pages(struct page *page, unsigned int order);
 void khoser_kho_unpreserve_pages(struct page *page, unsigned int order);
 int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why);
 struct page *khoser_kho_claim_pages(u64 phys, unsigned int order);
+bool khoser_kho_inner_marked(u64 phys, unsigned int order);
 u64 khoser_kho_phys(void *virt);
 int khoser_kho_add_subtree(const char *name, void *blob, size_t size);
 void khoser_kho_remove_subtree(void *blob);
 int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size);
+long khoser_kho_preserved_pages(void);
 
 #endif /* _KHOSER_COMPAT_KHO_H */

@@ -51,3 +51,27 @@ have KHOSER_HAVE_KHO_PRESERVE_PAGES \
 	'int kho_preserve_pages\( ?struct page \*[a-z_]+, ?unsigned (int|long) [a-z_]+ ?\)'
 have KHOSER_HAVE_KHO_RESTORE_PAGES \
 	'struct page \*kho_restore_pages\( ?phys_addr_t [a-z_]+, ?unsigned (int|long) [a-z_]+ ?\)'
+
+# KHO's page mark: page->private of the first page of every preserved range
+# holds { unsigned int order; unsigned int magic 'KHOP' } (kexec_handover.c,
+# private to KHO). khoser reads it to refuse a page that was never preserved
+# before kho_restore_folio() would WARN. Where the tree has KHO's source,
+# check the layout is the one src/compat/kho.c reads; headers-only trees are
+# checked at run time on the first descriptor page (src/compat/kho.c).
+c=
+for d in "$src" "$obj"; do
+	if [ -f "$d/kernel/liveupdate/kexec_handover.c" ]; then
+		c=$d/kernel/liveupdate/kexec_handover.c
+		break
+	fi
+done
+if [ -z "$c" ]; then
+	echo "/* KHO source not in the tree: page-mark layout checked at run time */"
+elif tr '\n\t' '  ' <"$c" | tr -s ' ' |
+	grep -q '#define KHO_PAGE_MAGIC 0x4b484f50U' &&
+	tr '\n\t' '  ' <"$c" | tr -s ' ' | grep -Eq \
+	'union kho_page_info \{ unsigned long page_private; struct \{ unsigned int order; unsigned int magic; \}; \};'; then
+	echo "#define KHOSER_KHO_MARK_CHECKED 1"
+else
+	echo "#define KHOSER_KHO_MARK_DIFFERS 1"
+fi

@@ -8,7 +8,9 @@
 
 #include "shim/kshim.h"
 #include <linux/kexec_handover.h>
+#include <khoser/khoser.h>
 #include "../../src/internal.h"
+#include "../../src/root.h"
 
 extern int test_failed_checks;
 void test_fail(const char *file, int line, const char *what);

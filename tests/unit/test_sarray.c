@@ -222,7 +222,7 @@ TEST(format_bytes)
 
 TEST(add_and_states)
 {
-	struct khoser_sarray sa, zero, st = KHOSER_SARRAY_INIT;
+	struct khoser_sarray sa, zero, st = KHOSER_SARRAY_INIT(st);
 	u64 v;
 
 	memset(&zero, 0, sizeof(zero));
@@ -240,7 +240,7 @@ TEST(add_and_states)
 	CHECK_EQ(khoser_sarray_seal(&sa), 0);
 	CHECK_EQ(khoser_sarray_seal(&sa), 0);
 	CHECK_EQ(khoser_sarray_add(&sa, 101, 2), -EPERM);
-	CHECK_EQ(khoser_sarray_restore(&sa, 0), -EPERM);
+	CHECK_EQ(khoser_sarray_restore(&sa, 0), -EBUSY);
 	CHECK_EQ(khoser_sarray_get(&sa, 100, &v), 0);
 	/* Published: no destroy until unpublished. */
 	CHECK_EQ(khoser_sarray_publish(&sa, "st", COMPAT), 0);
@@ -351,7 +351,7 @@ TEST(fail_nth_publish_and_lookup)
 		if (!err)
 			break;
 		CHECK_EQ(err, -ENOMEM);
-		CHECK(!sa.obj);
+		CHECK(!sa.life.published);
 		CHECK_EQ(khoser_sarray_add(&sa, 1ULL << 40, 1), 0); /* writable */
 		CHECK_EQ(shim_used_pages(), pages);
 		CHECK_EQ(khoser_sarray_destroy(&sa), 0);
@@ -582,7 +582,7 @@ TEST(lookup_mismatches)
 	CHECK(strstr(shim_last_log, "kind"));
 	CHECK_EQ(shim_unclaimed_pages(), 1);	/* the array, untouched */
 	CHECK_EQ(khoser_sarray_lookup(&sa, "mm", COMPAT), 0);
-	CHECK_EQ(khoser_sarray_lookup(&sa, "mm", COMPAT), -EPERM);
+	CHECK_EQ(khoser_sarray_lookup(&sa, "mm", COMPAT), -EBUSY);
 	{
 		struct khoser_sarray again;
 

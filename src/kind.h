@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * How the named root drives each kind of structure: one table per kind,
+ * defined next to the structure, used only by src/root.c.
+ */
+#ifndef _KHOSER_KIND_H
+#define _KHOSER_KIND_H
+
+#include <linux/types.h>
+#include <khoser/abi/root.h>
+#include <khoser/state.h>
+
+/**
+ * struct khoser_kind - one kind of published object
+ * @id:         KHOSER_KIND_* recorded in the descriptor
+ * @name:       for debugfs and log lines
+ * @once:       an incoming object of this kind is restored at most once
+ * @life:       the structure's lifecycle (its lock, state, published flag);
+ *              NULL for a kind without a structure (raw)
+ * @publish:    structure locked and unpublished: make it ready to hand
+ *              over and fill the payload fields of @desc (kind to
+ *              max_blocks); an errno refuses the publish
+ * @kexec_seal: optional; structure locked, at reboot into kexec: make it
+ *              ready once more and refresh @desc; frees and unlinks nothing
+ * @describe:   structure locked: its live figures, into @desc's payload
+ *              fields, for debugfs
+ * @check_desc: the payload fields of a descriptor of this kind in range,
+ *              before anything is claimed: NULL, or "reason-word: text"
+ * @restore:    structure locked, initialized, idle and empty: restore the
+ *              payload @desc names, cross-check every descriptor field with
+ *              what was found; on failure one line naming @label, nothing
+ *              left claimed, the structure as before
+ */
+struct khoser_kind {
+	u64 id;
+	const char *name;
+	bool once;
+	struct khoser_life *(*life)(void *obj);
+	int (*publish)(void *obj, struct khoser_root_ser *desc);
+	void (*kexec_seal)(void *obj, struct khoser_root_ser *desc,
+			   const char *label);
+	void (*describe)(void *obj, struct khoser_root_ser *desc);
+	const char *(*check_desc)(const struct khoser_root_ser *desc);
+	int (*restore)(void *obj, const struct khoser_root_ser *desc,
+		       const char *label);
+};
+
+extern const struct khoser_kind khoser_block_kind;
+extern const struct khoser_kind khoser_sarray_kind;
+extern const struct khoser_kind khoser_vbuf_kind;
+
+#endif /* _KHOSER_KIND_H */
