@@ -420,7 +420,7 @@ void kt_bench_cleanup(void)
 		khoser_unpublish(name);
 		snprintf(name, sizeof(name), "bench-kv%u", vb_mb[s]);
 		khoser_unpublish(name);
-		if (bvb[s].state)
+		if (bvb[s].life.state)
 			khoser_vbuf_destroy(&bvb[s]);
 		if (bkv[s]) {
 			if (bkv[s]->total_pages)
@@ -430,9 +430,9 @@ void kt_bench_cleanup(void)
 		vfree(bvb_mem[s]);
 		vfree(bkv_mem[s]);
 	}
-	if (chain.state)
+	if (chain.life.state)
 		khoser_block_set_destroy(&chain);
-	if (raw.state)
+	if (raw.life.state)
 		khoser_block_set_destroy(&raw);
 }
 

@@ -383,7 +383,7 @@ void kt_struct_cleanup(void)
 	unsigned int k;
 
 	for (k = 0; k < NSA; k++) {
-		if (!sa_out[k].state)
+		if (!sa_out[k].life.state)
 			continue;
 		khoser_unpublish(sa_names[k]);
 		khoser_sarray_destroy(&sa_out[k]);
@@ -392,7 +392,7 @@ void kt_struct_cleanup(void)
 	khoser_unpublish("cv-order");
 	khoser_unpublish("cv-len");
 	for (k = 0; k < ARRAY_SIZE(vbs); k++) {
-		if (vbs[k]->state)
+		if (vbs[k]->life.state)
 			khoser_vbuf_destroy(vbs[k]);
 		vfree(*mems[k]);
 		*mems[k] = NULL;
@@ -410,7 +410,7 @@ void kt_struct_summary(u64 *objs, u64 *entries, u64 *bytes)
 	unsigned int k;
 
 	for (k = 0; k < NSA; k++) {
-		if (!sa_out[k].state || !khoser_sarray_entries(&sa_out[k]))
+		if (!sa_out[k].life.state || !khoser_sarray_entries(&sa_out[k]))
 			continue;
 		(*objs)++;
 		*entries += khoser_sarray_entries(&sa_out[k]);

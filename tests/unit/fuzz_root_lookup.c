@@ -8,6 +8,7 @@
  */
 #include "shim/kshim.h"
 #include <linux/kexec_handover.h>
+#include <khoser/khoser.h>
 #include "../../src/internal.h"
 
 #define COMPAT "fuzz-v1;khoser-block-v1"

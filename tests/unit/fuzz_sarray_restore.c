@@ -12,6 +12,7 @@
 #include "shim/kshim.h"
 #include "fuzz.h"
 #include <linux/kexec_handover.h>
+#include <khoser/khoser.h>
 #include "../../src/internal.h"
 
 #define HDR 26

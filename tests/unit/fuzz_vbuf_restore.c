@@ -11,6 +11,7 @@
  */
 #include "shim/kshim.h"
 #include <linux/kexec_handover.h>
+#include <khoser/khoser.h>
 #include "../../src/internal.h"
 
 #define HDRB 11
