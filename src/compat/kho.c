@@ -52,11 +52,6 @@ bool khoser_kho_api(void)
 	return true;
 }
 
-void khoser_kho_probe(void)
-{
-	usable = kho_is_enabled();
-}
-
 bool khoser_kho_boot(void)
 {
 	return usable && is_kho_boot();
@@ -78,15 +73,24 @@ static_assert(sizeof(union khoser_kho_page_info) == sizeof(unsigned long));
 static DEFINE_MUTEX(claim_lock);
 
 #if defined(KHOSER_KHO_MARK_CHECKED)
-static bool mark_layout_known = true;
+static const bool mark_layout_checked = true;
 #else
-static bool mark_layout_known;
+static const bool mark_layout_checked;
 #endif
+static bool mark_layout_known;
 #if defined(KHOSER_KHO_MARK_DIFFERS)
 static const bool mark_layout_differs = true;
 #else
 static const bool mark_layout_differs;
 #endif
+
+void khoser_kho_probe(void)
+{
+	usable = kho_is_enabled();
+	mark_layout_known = mark_layout_checked;
+	if (mark_layout_differs && usable)
+		pr_err("this kernel's KHO page mark is not the layout khoser reads: nothing will be restored\n");
+}
 
 /*
  * Whether @pfn is the first page of a range the previous kernel preserved

@@ -678,6 +678,44 @@ TEST(multi_hop)
 	CHECK_EQ(shim_warns, 0);
 }
 
+/* A buffer mapping one page twice, and one too large for a page array. */
+TEST(preserve_refuses_aliases_and_huge)
+{
+	struct page *pg[3];
+	struct khoser_vbuf vb;
+	long allocs;
+	u8 *two, *buf;
+
+	test_boot(true);
+	two = shim_alloc_pages(1);	/* pages X, X+1 */
+	split_page(virt_to_page(two), 1);
+	pg[0] = virt_to_page(two);
+	pg[1] = virt_to_page(two + PAGE_SIZE);
+	pg[2] = pg[1];
+	buf = vmap(pg, 3, VM_MAP, PAGE_KERNEL);
+	CHECK(buf);
+	allocs = shim_live_allocs();
+	khoser_vbuf_init(&vb);
+	CHECK_EQ(khoser_vbuf_preserve(&vb, buf, 3 * PAGE_SIZE), -EINVAL);
+	CHECK(strstr(shim_last_log, "maps a page more than once"));
+	CHECK_EQ(shim_preserved_pages(), 0);
+	CHECK_EQ(shim_live_allocs(), allocs);
+	vunmap(buf);
+	/* 2^28 pages need a 2 GiB page array: refused before any work. */
+	buf = vmalloc(PAGE_SIZE);
+	CHECK_EQ(khoser_vbuf_preserve(&vb, buf, (size_t)PAGE_SIZE << 28),
+		 -E2BIG);
+	CHECK_EQ(khoser_vbuf_preserve(&vb, buf, ((size_t)PAGE_SIZE << 28) -
+				      PAGE_SIZE), -EINVAL);	/* unmapped */
+	CHECK_EQ(shim_live_allocs(), allocs);
+	CHECK_EQ(shim_preserved_pages(), 0);
+	vfree(buf);
+	__free_page(pg[0]);
+	__free_page(pg[1]);
+	khoser_core_exit();
+	CHECK(test_all_freed());
+}
+
 static const struct test_case cases[] = {
 	TEST_ENTRY(round_trip_sizes),
 	TEST_ENTRY(round_trip_64mib),
@@ -694,6 +732,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(fail_nth_publish_and_lookup),
 	TEST_ENTRY(lookup_mismatches),
 	TEST_ENTRY(multi_hop),
+	TEST_ENTRY(preserve_refuses_aliases_and_huge),
 };
 
 int main(int argc, char **argv)
