@@ -182,6 +182,7 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 	u64 need;
 	int err;
 
+	bs->per_block = KHOSER_BLOCK_CAPACITY(bs->entry_size);
 	need = count / bs->per_block + !!(count % bs->per_block);
 	if (need > bs->max_blocks)
 		return -ENOSPC;
@@ -457,6 +458,7 @@ static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
 	unsigned long claimed;
 	int err;
 
+	bs->per_block = KHOSER_BLOCK_CAPACITY(bs->entry_size);
 	bs->life.state = KHOSER_STATE_IN;
 	err = khoser_chain_walk(&chain, head_pa, &claimed);
 	if (err) {

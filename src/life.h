@@ -16,9 +16,11 @@
  * while its chunk list's is taken).
  */
 #define khoser_life_init(life, _state) do {				\
-	mutex_init(&(life)->lock);					\
-	(life)->state = (_state);					\
-	(life)->published = false;					\
+	struct khoser_life *life__ = (life);				\
+									\
+	mutex_init(&life__->lock);					\
+	life__->state = (_state);					\
+	life__->published = false;					\
 } while (0)
 
 int khoser_life_check(const struct khoser_life *life, const char *what,

@@ -5,8 +5,9 @@ whose kernel-doc comment is missing or lacks Context: / Return:."""
 import re
 import sys
 
-DOC = re.compile(r'/\*\*\n(.*?)\*/\n((?:static inline\s+)?[^;{]*?\b(\w+)\s*\()',
-                 re.S)
+# A kernel-doc block (no comment end inside) right before a prototype.
+DOC = re.compile(r'/\*\*\n((?:(?!\*/).)*?)\*/\n'
+                 r'((?:static inline\s+)?[^;{]*?\b(\w+)\s*\()', re.S)
 
 for path in sys.argv[1:]:
     text = open(path).read()

@@ -40,7 +40,8 @@ struct khoser_block {
  * @max_blocks: chain-length bound, for writing and for restoring
  * @head_pa:    physical address of the first block header, 0 if none
  * @entry_size: size of each entry in bytes
- * @per_block:  entries per block
+ * @per_block:  entries per block (set by init, or by the first grow or
+ *              restore of a statically initialized set)
  */
 struct khoser_block_set {
 	struct khoser_life life;
@@ -88,7 +89,6 @@ struct khoser_block_set_it {
 	.blocks = LIST_HEAD_INIT((_name).blocks),			\
 	.max_blocks = KHOSER_BLOCK_DEFAULT_MAX,				\
 	.entry_size = (_entry_size),					\
-	.per_block = KHOSER_BLOCK_CAPACITY(_entry_size),		\
 }
 
 int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size);

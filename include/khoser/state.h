@@ -48,7 +48,7 @@
  *             under @lock
  */
 struct khoser_life {
-	struct mutex lock;
+	struct mutex lock;	/* see "states and locking" above */
 	u32 state;
 	bool published;
 };
