@@ -15,6 +15,8 @@
 #               -EOPNOTSUPP
 #   mismatch    7.2 -> 7.3, the 7.3 companion built as version 2: its
 #               lookups must be refused with -EPROTO naming the component
+#   bench       2 boots of khoser_test bench=1 (tests/bench/run.sh reads the
+#               figures from the log); no inventories
 #   custom      set everything with the options below
 # options:
 #   --variant fast|debug   kernel config (debug: KASAN, kmemleak, lockdep)
@@ -36,7 +38,12 @@
 #                          it loads khoser; "status --json" and "doctor" are
 #                          checked in every boot
 #   --log NAME             serial log name (default: the scenario)
-# Exit 0 only when every boot's verdict is PASS and the log is clean.
+# Exit 0 only when every boot's verdict is PASS, the log is clean and the
+# inventories agree: each object that boot N logs as "khoser_test:
+# preserved NAME ..." must come back in boot N+1 as "verified NAME ..." with
+# the same kind, entries, bytes, blocks and digest, or (corrupt: the damaged
+# c* objects; mismatch: all) as "refused NAME"; nothing else may be
+# verified or refused, and boot 1's objects must arrive intact in the last.
 # The serial log is kept in $KHOSER_CACHE/qemu/logs/SCENARIO.log.
 set -euo pipefail
 
@@ -81,6 +88,7 @@ cross) : "${mode:=normal}"
 mismatch) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.2,7.3}"
 	[ ${#build_ver[@]} -gt 0 ] || build_ver[${kernels##*,}]=2 ;;
 stock) : "${hops:=1}" "${mode:=off}" "${kernels:=stock}" ;;
+bench) : "${hops:=2}" "${mode:=normal}"; extra="bench=1 $extra" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
@@ -364,10 +372,79 @@ for k in $(seq 2 "$hops"); do
 		fail+=("boot $k was not a KHO boot")
 done
 
-grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (preserved|data of)|khoser-run: (hop|reloaded|khoserctl doctor)|khoser: .*expected v' "$out" |
+# --- inventories: what boot N preserved, boot N+1 verified or refused -----
+# One file per boot and verb, "NAME fields..." sorted; a reload in boot 1
+# starts its lists again (the objects loaded first were destroyed).
+inv=$stage/inv
+mkdir -p "$inv"
+tr -d '\r' <"$out" | awk -v dir="$inv" '
+	/khoser-run: hop [0-9]+ of/ {
+		sub(/.*khoser-run: hop /, ""); boot = $1 + 0; next }
+	/khoser-run: reload: loading again/ {
+		for (v in seen) if (seen[v] == boot) {
+			printf "" > (dir "/" boot "." v); close(dir "/" boot "." v) }
+		next }
+	/khoser_test: (preserved|verified|refused) [^ ]/ {
+		sub(/.*khoser_test: /, ""); v = $1; sub(/^[a-z]+ /, "")
+		f = dir "/" boot "." v
+		if (seen[v] != boot) { printf "" > f; seen[v] = boot }
+		print >> f; close(f) }'
+for k in $(seq 1 "$hops"); do
+	for v in preserved verified refused; do
+		touch "$inv/$k.$v"
+		sort -o "$inv/$k.$v" "$inv/$k.$v"
+	done
+done
+names() { cut -d' ' -f1 "$@" | sort; }
+invfail() { fail+=("inventory: $*"); }
+check_inventory() {
+	local k p v r dup damaged line n
+	for k in $(seq 2 "$hops"); do
+		p=$inv/$((k - 1)).preserved v=$inv/$k.verified r=$inv/$k.refused
+		[ -s "$p" ] || { invfail "boot $((k - 1)) preserved nothing"; continue; }
+		dup=$(names "$v" "$r" | uniq -d)
+		[ -z "$dup" ] || invfail "boot $k logged $(tr '\n' ' ' <<<"$dup")more than once"
+		# Verified exactly as preserved.
+		while read -r line; do
+			grep -qxF "$line" "$p" && continue
+			n=${line%% *}
+			invfail "boot $k verified $n as '${line#* }', boot $((k - 1)) preserved '$(grep "^$n " "$p" | cut -d' ' -f2-)'"
+		done <"$v"
+		# Every object accounted for, nothing more.
+		for n in $(names "$p" | comm -23 - <(names "$v" "$r")); do
+			invfail "boot $k neither verified nor refused $n (preserved in boot $((k - 1)))"
+		done
+		for n in $(names "$v" "$r" | comm -13 <(names "$p") -); do
+			invfail "boot $k verified or refused $n, which boot $((k - 1)) did not preserve"
+		done
+		# Refused: only the damaged objects (corrupt), all (mismatch).
+		case $mode in
+		corrupt) damaged=$(names "$p" | grep '^c' || true) ;;
+		mismatch) damaged=$(names "$p") ;;
+		*) damaged= ;;
+		esac
+		[ "$(names "$r")" = "$damaged" ] ||
+			invfail "boot $k refused '$(names "$r" | tr '\n' ' ')', expected '$(tr '\n' ' ' <<<"$damaged")'"
+		echo "  inventory: boot $k: $(wc -l <"$v") verified as boot $((k - 1)) preserved them ($(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' "$v" | awk '{s += $1} END {print s + 0}') bytes), $(wc -l <"$r") refused, of $(wc -l <"$p")"
+	done
+	# Boot 1's data reaches the last boot intact, however many hops it took
+	# (chunk layout, "blocks" of a vbuf, may change when a hop copies it).
+	if [ "$mode" = normal ] && [ "$hops" -gt 2 ]; then
+		strip() { sed 's/ blocks=[0-9]*//' "$1"; }
+		for n in $(strip "$inv/1.preserved" | comm -23 - <(strip "$inv/$hops.verified") | cut -d' ' -f1); do
+			invfail "boot 1's $n did not arrive intact in boot $hops"
+		done
+		echo "  inventory: boot 1's $(wc -l <"$inv/1.preserved") objects verified intact in boot $hops"
+	fi
+}
+if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
+	check_inventory
+fi
+
+grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of)|khoser-run: (hop|reload|khoserctl doctor|FAIL)|khoser: .*expected v' "$out" |
 	sed 's/^/  /' || true
 if [ "$summary" = 1 ]; then
-	pres=$(grep -m1 'khoser_test: preserved' "$out" | sed 's/.*preserved //')
+	pres=$(grep -m1 'khoser_test: handing over' "$out" | sed 's/.*handing over //')
 	echo "summary: ${pres%% for hop*}; hops $((hops - 1)) ($krels); verdict" \
 		"$( [ ${#fail[@]} -eq 0 ] && echo PASS || echo FAIL ); ${secs}s"
 fi
