@@ -116,10 +116,11 @@ if [ "$guest" = 1 ]; then
 	fi
 	serial=$(sed -n 's/^run.sh: bench: PASS .*log \(.*\))$/\1/p' "$work/qemu.out")
 	# "khoser_test: bench METRIC VALUE UNIT BASELINE VALUE"
-	sed -n 's/^.*khoser_test: bench \([^ ]* [^ ]* [^ ]* [^ ]* [^ ]*\)\r\{0,1\}$/\1/p' \
-		"$serial" | awk '{
-		printf "guest_%s\t%s\t%s\t%s\t%s\t%.3f\n", $1, $2, $3, $4, $5,
-			$5 + 0 ? $2 / $5 : 0 }' >"$work/guest.tsv"
+	tr -d '\r' <"$serial" |
+		sed -n 's/^.*khoser_test: bench \([^ ]* [^ ]* [^ ]* [^ ]* [^ ]*\)$/\1/p' |
+		awk '{
+		printf "guest_%s\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $4, $5,
+			$5 + 0 ? sprintf("%.3f", $2 / $5) : "-" }' >"$work/guest.tsv"
 fi
 
 # --- every expected figure, once, well formed --------------------------------

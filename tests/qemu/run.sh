@@ -164,7 +164,7 @@ prebuilt() {
 	return 1
 }
 build_for() {
-	local v=$1 kdir krel out
+	local v=$1 kdir krel out key mcache
 	[ "$v" = stock ] && { build_stock; return; }
 	kdir=$("$top/tests/qemu/kernel.sh" --version "$v" --variant "$variant" | tail -1)
 	krel=$(cat "$kdir/include/config/kernel.release")
@@ -188,6 +188,21 @@ build_for() {
 			find Kbuild src include tests/module -type f
 		fi
 	) | (cd "$top" && xargs cp --parents -t "$out")
+	# Built before from the same sources, for the same tree and version?
+	# (The key covers every source file, the tree's build stamp, which
+	# names its config hash and compiler, and the companion's version.)
+	key=$( {
+		(cd "$out" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+		echo "$kdir ${build_ver[$v]:-1}"
+		cat "$kdir/.khoser-build-complete"
+	} | sha256sum | cut -c1-16)
+	mcache=$work/modules/$krel-$variant-$key
+	if [ -f "$mcache/khoser_test.ko" ]; then
+		log "$v: khoser.ko and khoser_test.ko built before from these sources ($mcache)"
+		cp "$mcache/khoser.ko" "$mcache/khoser_test.ko" \
+			"$stage/root/lib/modules/$krel/"
+		return 0
+	fi
 	if ! { make -s -C "$kdir" M="$out" W=1 modules &&
 		make -s -C "$kdir" M="$out/tests/module" \
 			KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" W=1 \
@@ -203,6 +218,14 @@ build_for() {
 	fi
 	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" \
 		"$stage/root/lib/modules/$krel/"
+	mkdir -p "$work/modules"
+	rm -rf "$mcache.tmp.$$"
+	mkdir "$mcache.tmp.$$"
+	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" "$mcache.tmp.$$/"
+	mv -T "$mcache.tmp.$$" "$mcache" 2>/dev/null || rm -rf "$mcache.tmp.$$"
+	# Keep the 32 newest builds.
+	find "$work/modules" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
+		sort -rn | tail -n +33 | cut -d' ' -f2- | xargs -r rm -rf
 }
 for v in $(printf '%s\n' "${seq[@]}" | sort -u); do
 	build_for "$v"
@@ -288,6 +311,13 @@ if [ "$variant" = debug ]; then
 	append="$append kho_scratch=64M,1024M,64M"
 fi
 mem=${mem_opt:-$mem}
+# Benchmarks need a fine clock: without a PIT or HPET reference the guest
+# cannot calibrate its TSC and falls back to jiffies (4 ms steps). Under TCG
+# the guest TSC is the host's, so give it the host's rate.
+if [ "$scenario" = bench ] && grep -qw constant_tsc /proc/cpuinfo; then
+	khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+	[ -z "$khz" ] || append="$append tsc_early_khz=$khz tsc=reliable"
+fi
 qemu() {
 	timeout "$1" qemu-system-x86_64 -accel "$2" -m "$mem" -smp 1 \
 		-nographic -no-reboot -kernel "$r/boot/bzImage-$first" \
