@@ -10,7 +10,7 @@
 # usage: probe.sh SRCTREE [OBJTREE]
 set -eu
 
-hdr= abi=
+hdr='' abi=''
 for d in "${2:-$1}" "$1"; do
 	[ -z "$hdr" ] && [ -f "$d/include/linux/kexec_handover.h" ] &&
 		hdr=$d/include/linux/kexec_handover.h
@@ -20,6 +20,7 @@ done
 
 # Declarations with whitespace folded, one per line.
 decls=
+# shellcheck disable=SC2020 # both ';' and '{' end a declaration
 [ -n "$hdr" ] && decls=$(tr '\n\t' '  ' <"$hdr" | tr -s ' ' | tr ';{' '\n\n')
 ok=1
 for re in \
