@@ -428,7 +428,7 @@ done
 names() { cut -d' ' -f1 "$@" | sort; }
 invfail() { fail+=("inventory: $*"); }
 check_inventory() {
-	local k p v r dup damaged line n
+	local k p v r dup damaged line n lost
 	for k in $(seq 2 "$hops"); do
 		p=$inv/$((k - 1)).preserved v=$inv/$k.verified r=$inv/$k.refused
 		[ -s "$p" ] || { invfail "boot $((k - 1)) preserved nothing"; continue; }
@@ -460,11 +460,12 @@ check_inventory() {
 	# Boot 1's data reaches the last boot intact, however many hops it took
 	# (chunk layout, "blocks" of a vbuf, may change when a hop copies it).
 	if [ "$mode" = normal ] && [ "$hops" -gt 2 ]; then
-		strip() { sed 's/ blocks=[0-9]*//' "$1"; }
-		for n in $(strip "$inv/1.preserved" | comm -23 - <(strip "$inv/$hops.verified") | cut -d' ' -f1); do
+		strip() { sed 's/ blocks=[0-9]*//' "$1" | sort; }
+		lost=$(comm -23 <(strip "$inv/1.preserved") <(strip "$inv/$hops.verified") | cut -d' ' -f1)
+		for n in $lost; do
 			invfail "boot 1's $n did not arrive intact in boot $hops"
 		done
-		echo "  inventory: boot 1's $(wc -l <"$inv/1.preserved") objects verified intact in boot $hops"
+		echo "  inventory: $(comm -12 <(strip "$inv/1.preserved") <(strip "$inv/$hops.verified") | wc -l) of boot 1's $(wc -l <"$inv/1.preserved") objects verified intact in boot $hops"
 	fi
 }
 if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
