@@ -108,15 +108,15 @@ if [ "$guest" = 1 ]; then
 	glog=bench-quick
 	[ "$quick" = 1 ] || glog=bench
 	if ! "$top/tests/qemu/run.sh" --mem "$g_mem" --log "$glog" \
+		--copy-log "$work/serial.log" \
 		--extra "bench_blocks=$g_blocks bench_vbuf_mb=$g_vbuf bench_sa=$g_sa" \
 		bench >"$work/qemu.out" 2>&1; then
 		grep -v '^kernel.sh:' "$work/qemu.out" >&2
 		log "guest part failed"
 		exit 1
 	fi
-	serial=$(sed -n 's/^run.sh: bench: PASS .*log \(.*\))$/\1/p' "$work/qemu.out")
 	# "khoser_test: bench METRIC VALUE UNIT BASELINE VALUE"
-	tr -d '\r' <"$serial" |
+	tr -d '\r' <"$work/serial.log" |
 		sed -n 's/^.*khoser_test: bench \([^ ]* [^ ]* [^ ]* [^ ]* [^ ]*\)$/\1/p' |
 		awk '{
 		printf "guest_%s\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $4, $5,

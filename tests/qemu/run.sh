@@ -38,6 +38,7 @@
 #                          it loads khoser; "status --json" and "doctor" are
 #                          checked in every boot
 #   --log NAME             serial log name (default: the scenario)
+#   --copy-log FILE        also copy the serial log to FILE
 # Exit 0 only when every boot's verdict is PASS, the log is clean and the
 # inventories agree: each object that boot N logs as "khoser_test:
 # preserved NAME ..." must come back in boot N+1 as "verified NAME ..." with
@@ -51,6 +52,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 variant=fast kernels='' hops='' mode='' ver='' kho=1 reload=0 extra='' timeout=''
 mem_opt='' summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
+copylog=''
 declare -A build_ver=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -70,6 +72,7 @@ while [ $# -gt 0 ]; do
 	--consumer) consumers=$2; shift ;;
 	--khoserctl) khoserctl=$2; shift ;;
 	--log) logname=$2; shift ;;
+	--copy-log) copylog=$2; shift ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) scenario=$1 ;;
 	esac
@@ -345,60 +348,65 @@ out=$work/logs/${logname:-$name}.log
 log "$scenario: $hops boots ($krels), mode $mode, $variant kernel, $accel"
 start=$(date +%s)
 rc=0
-qemu "$timeout" "$accel" >"$out" 2>&1 || rc=$?
+# Judged from a private copy: runs of the same scenario elsewhere write the
+# same log name.
+serial=$stage/serial.log
+qemu "$timeout" "$accel" >"$serial" 2>&1 || rc=$?
 secs=$(($(date +%s) - start))
+cp "$serial" "$out.$$" && mv -f "$out.$$" "$out"
+[ -z "$copylog" ] || cp "$serial" "$copylog"
 
 # --- verdict ----------------------------------------------------------------
 fail=()
 [ "$rc" -eq 124 ] && fail+=("timeout after ${timeout}s")
-grep -q 'khoser-run: END' "$out" || fail+=("run did not reach its end")
-boots=$(grep -c 'khoser-run: hop [0-9]* of' "$out" || true)
+grep -q 'khoser-run: END' "$serial" || fail+=("run did not reach its end")
+boots=$(grep -c 'khoser-run: hop [0-9]* of' "$serial" || true)
 [ "$boots" -eq "$hops" ] || fail+=("$boots boots seen, expected $hops")
-verdicts=$(grep -c 'khoser_test: PASS' "$out" || true)
+verdicts=$(grep -c 'khoser_test: PASS' "$serial" || true)
 want=$((hops - 1))
 [ "$mode" = off ] && want=1
 [ "$verdicts" -eq "$want" ] || fail+=("$verdicts PASS verdicts, expected $want")
-if grep -nE 'khoser_test: FAIL|khoser-run: FAIL' "$out" >&2; then
+if grep -nE 'khoser_test: FAIL|khoser-run: FAIL' "$serial" >&2; then
 	fail+=("failure reported in the guest")
 fi
 if grep -nE 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ new|UBSAN|general protection' \
-	"$out" >&2; then
+	"$serial" >&2; then
 	fail+=("kernel complained")
 fi
 if [ "$mode" = mismatch ] &&
-	! grep -q 'khoser: .*: khoser_test: expected v[0-9]*, found v[0-9]*' "$out"; then
+	! grep -q 'khoser: .*: khoser_test: expected v[0-9]*, found v[0-9]*' "$serial"; then
 	fail+=("no log line naming the mismatched component")
 fi
 # Consumers: a PASS in every KHO boot (none without KHO).
 cwant=$((hops - 1))
 [ "$kho" = 1 ] && [ "$mode" != off ] || cwant=0
 for x in $extra_mods; do
-	n=$(grep -c "$x: PASS" "$out" || true)
+	n=$(grep -c "$x: PASS" "$serial" || true)
 	[ "$n" -eq "$cwant" ] || fail+=("$x: $n PASS verdicts, expected $cwant")
-	! grep -q "$x: FAIL" "$out" || fail+=("$x reported FAIL")
+	! grep -q "$x: FAIL" "$serial" || fail+=("$x reported FAIL")
 done
 if [ -n "$khoserctl" ]; then
 	# doctor: 0 in every boot with KHO on, 1 (a problem found) without.
 	dwant=0
 	[ "$kho" = 1 ] || dwant=1
-	n=$(grep -c "khoser-run: khoserctl doctor exit $dwant\b" "$out" || true)
+	n=$(grep -c "khoser-run: khoserctl doctor exit $dwant\b" "$serial" || true)
 	[ "$n" -eq "$hops" ] ||
 		fail+=("khoserctl doctor: exit $dwant in $n of $hops boots")
 	# doctor sees each consumer as built for the running kernel.
 	for x in $extra_mods; do
-		n=$(grep -cE "khoser-run: doctor: ok +consumer +$x built for" "$out" || true)
+		n=$(grep -cE "khoser-run: doctor: ok +consumer +$x built for" "$serial" || true)
 		[ "$n" -eq "$hops" ] ||
 			fail+=("khoserctl doctor: consumer $x seen in $n of $hops boots")
 	done
 	# status --json: valid, and true to what each boot is.
-	if ! bad=$(sed -n 's/^.*khoser-run: khoserctl-json: //p' "$out" |
+	if ! bad=$(sed -n 's/^.*khoser-run: khoserctl-json: //p' "$serial" |
 		python3 "$top/tests/qemu/check-status.py" "$hops" "$kho" "$mode" 2>&1); then
 		fail+=("khoserctl status --json: $bad")
 	fi
 fi
 for k in $(seq 2 "$hops"); do
 	[ "$kho" = 1 ] || break
-	grep -q "KHO: exec from: .*(count $((k - 1)))" "$out" ||
+	grep -q "KHO: exec from: .*(count $((k - 1)))" "$serial" ||
 		fail+=("boot $k was not a KHO boot")
 done
 
@@ -407,7 +415,7 @@ done
 # starts its lists again (the objects loaded first were destroyed).
 inv=$stage/inv
 mkdir -p "$inv"
-tr -d '\r' <"$out" | awk -v dir="$inv" '
+tr -d '\r' <"$serial" | awk -v dir="$inv" '
 	/khoser-run: hop [0-9]+ of/ {
 		sub(/.*khoser-run: hop /, ""); boot = $1 + 0; next }
 	/khoser-run: reload: loading again/ {
@@ -472,10 +480,10 @@ if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
 	check_inventory
 fi
 
-grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of)|khoser-run: (hop|reload|khoserctl doctor|FAIL)|khoser: .*expected v' "$out" |
+grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of)|khoser-run: (hop|reload|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
 	sed 's/^/  /' || true
 if [ "$summary" = 1 ]; then
-	pres=$(grep -m1 'khoser_test: handing over' "$out" | sed 's/.*handing over //')
+	pres=$(grep -m1 'khoser_test: handing over' "$serial" | sed 's/.*handing over //')
 	echo "summary: ${pres%% for hop*}; hops $((hops - 1)) ($krels); verdict" \
 		"$( [ ${#fail[@]} -eq 0 ] && echo PASS || echo FAIL ); ${secs}s"
 fi
