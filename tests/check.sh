@@ -6,6 +6,8 @@
 #   fuzz      libFuzzer on the restore paths, FUZZ_SECONDS each
 #   user      khoserctl on fixture trees (tests/user/run.sh)
 #   e2e       QEMU kexec scenarios with khoser_test (tests/qemu/e2e.sh)
+#   bench     tests/bench/run.sh --quick: every figure of make bench on small
+#             sizes (the same code paths), printed; no timed assertions
 #   kbuild    khoser.ko against the KHO 7.2 tree and Debian's stock headers
 #   matrix    khoser + consumer against six kernel trees (tests/matrix.sh)
 #   pkg       Debian packages: build, lintian, install, DKMS, consumer,
@@ -46,6 +48,7 @@ step() {
 		echo "== $name: FAILED ($p passed, $f failed, ${secs}s)"
 	else
 		grep -E '^\| ' "$log"	# a step's table (matrix)
+		[ "$name" != bench ] || grep "$(printf '\t')" "$log"	# figures
 		grep -E '^(kbuild|ok|[a-z_]+: )' "$log" | tail -8
 		echo "== $name: ok ($p passed, ${secs}s)"
 	fi
@@ -60,6 +63,7 @@ step valgrind make -C tests/unit valgrind
 step fuzz make -C tests/unit fuzz
 step user tests/user/run.sh
 step e2e tests/qemu/e2e.sh
+step bench tests/bench/run.sh --quick
 step kbuild-kho tests/kbuild.sh kho
 step kbuild-stock tests/kbuild.sh stock
 step matrix tests/matrix.sh

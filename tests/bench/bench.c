@@ -6,8 +6,10 @@
  *
  *	metric	value	unit	baseline_name	baseline_value	ratio
  *
- * Timings are medians of REPS runs. With --icount, the figures that must be
- * stable are instruction counts (run under callgrind, see run.sh).
+ * Timings are medians of 7 runs. With --icount, the figures that must be
+ * stable are instruction counts (run under callgrind, see run.sh). With
+ * --quick, the same code runs on small sizes, 3 runs each: a smoke test of
+ * the figures, not a measurement.
  */
 #include <time.h>
 #include <valgrind/callgrind.h>
@@ -16,9 +18,13 @@
 #include "../../src/internal.h"
 #include <khoser/sarray.h>
 
-#define REPS		7
-#define ENTRIES		1000000UL
-#define CHAIN_BLOCKS	10000UL
+#define MAX_REPS	7
+
+/* Sizes: full, or --quick (small, same code paths). */
+static int reps = MAX_REPS;
+static u64 entries = 1000000;
+static u64 chain_blocks = 10000;
+static u64 sa_scale = 1;		/* sparse-array counts divided by this */
 
 static volatile u64 sink;
 
@@ -65,11 +71,11 @@ static void boot(void)
 		abort();
 }
 
-/* Append and read @ENTRIES entries of @esz bytes, set vs flat buffer. */
+/* Append and read @entries entries of @esz bytes, set vs flat buffer. */
 static void bench_block_io(u32 esz)
 {
-	double app[REPS], flat_app[REPS], rd[REPS], flat_rd[REPS], t;
-	double bapp[REPS], brd[REPS];
+	double app[MAX_REPS], flat_app[MAX_REPS], rd[MAX_REPS];
+	double flat_rd[MAX_REPS], bapp[MAX_REPS], brd[MAX_REPS], t;
 	u64 got, k;
 	struct khoser_block_set bs;
 	struct khoser_block_set_it it;
@@ -79,97 +85,97 @@ static void bench_block_io(u32 esz)
 	int r;
 
 	src = malloc(esz * 4096);
-	flat = malloc(esz * ENTRIES);
+	flat = malloc(esz * entries);
 	if (!src || !flat)
 		abort();
 	for (i = 0; i < esz * 4096; i++)
 		src[i] = (u8)(i * 131);
-	for (r = 0; r < REPS; r++) {
+	for (r = 0; r < reps; r++) {
 		boot();
 		if (khoser_block_set_init(&bs, esz) ||
 		    khoser_block_set_set_max_blocks(&bs, 1UL << 20) ||
-		    khoser_block_set_grow(&bs, ENTRIES))
+		    khoser_block_set_grow(&bs, entries))
 			abort();
 		/* Touch every block once so both sides write to warm pages. */
 		khoser_block_set_it_init(&it, &bs);
-		for (i = 0; i < ENTRIES; i++)
+		for (i = 0; i < entries; i++)
 			memset(khoser_block_set_it_reserve_entry(&it), 0, esz);
-		memset(flat, 0, esz * ENTRIES);
+		memset(flat, 0, esz * entries);
 
 		khoser_block_set_it_init(&it, &bs);
 		t = now_ns();
-		for (i = 0; i < ENTRIES; i++)
+		for (i = 0; i < entries; i++)
 			memcpy(khoser_block_set_it_reserve_entry(&it),
 			       src + (i & 4095) * esz, esz);
-		app[r] = (now_ns() - t) / ENTRIES;
+		app[r] = (now_ns() - t) / entries;
 
 		t = now_ns();
-		for (i = 0; i < ENTRIES; i++)
+		for (i = 0; i < entries; i++)
 			memcpy(flat + i * esz, src + (i & 4095) * esz, esz);
-		flat_app[r] = (now_ns() - t) / ENTRIES;
+		flat_app[r] = (now_ns() - t) / entries;
 
 		khoser_block_set_it_init(&it, &bs);
 		sum = 0;
 		t = now_ns();
 		while ((e = khoser_block_set_it_read_entry(&it)))
 			sum += *(u64 *)e + *(u64 *)(e + esz - 8);
-		rd[r] = (now_ns() - t) / ENTRIES;
+		rd[r] = (now_ns() - t) / entries;
 		sink = sum;
 
 		/* The same through the batch calls: one call per block. */
 		khoser_block_set_clear(&bs);
 		khoser_block_set_it_init(&it, &bs);
 		t = now_ns();
-		for (i = 0; i < ENTRIES; i += got) {
-			e = khoser_block_set_it_reserve_batch(&it, ENTRIES - i,
+		for (i = 0; i < entries; i += got) {
+			e = khoser_block_set_it_reserve_batch(&it, entries - i,
 							      &got);
 			for (k = 0; k < got; k++)
 				memcpy(e + k * esz, src + ((i + k) & 4095) * esz,
 				       esz);
 		}
-		bapp[r] = (now_ns() - t) / ENTRIES;
+		bapp[r] = (now_ns() - t) / entries;
 		khoser_block_set_it_init(&it, &bs);
 		sum = 0;
 		t = now_ns();
-		while ((e = khoser_block_set_it_read_batch(&it, ENTRIES, &got)))
+		while ((e = khoser_block_set_it_read_batch(&it, entries, &got)))
 			for (k = 0; k < got; k++, e += esz)
 				sum += *(u64 *)e + *(u64 *)(e + esz - 8);
-		brd[r] = (now_ns() - t) / ENTRIES;
+		brd[r] = (now_ns() - t) / entries;
 		sink += sum;
 
 		sum = 0;
 		t = now_ns();
-		for (i = 0; i < ENTRIES; i++) {
+		for (i = 0; i < entries; i++) {
 			e = flat + i * esz;
 			sum += *(u64 *)e + *(u64 *)(e + esz - 8);
 		}
-		flat_rd[r] = (now_ns() - t) / ENTRIES;
+		flat_rd[r] = (now_ns() - t) / entries;
 		sink += sum;
 		khoser_block_set_destroy(&bs);
 		khoser_core_exit();
 	}
 	snprintf(name, sizeof(name), "block_append_%ub", esz);
-	line(name, median(app, REPS), "ns/entry", "flat_memcpy",
-	     median(flat_app, REPS));
+	line(name, median(app, reps), "ns/entry", "flat_memcpy",
+	     median(flat_app, reps));
 	snprintf(name, sizeof(name), "block_read_%ub", esz);
-	line(name, median(rd, REPS), "ns/entry", "flat_read",
-	     median(flat_rd, REPS));
+	line(name, median(rd, reps), "ns/entry", "flat_read",
+	     median(flat_rd, reps));
 	snprintf(name, sizeof(name), "block_append_batch_%ub", esz);
-	line(name, median(bapp, REPS), "ns/entry", "flat_memcpy",
-	     median(flat_app, REPS));
+	line(name, median(bapp, reps), "ns/entry", "flat_memcpy",
+	     median(flat_app, reps));
 	snprintf(name, sizeof(name), "block_read_batch_%ub", esz);
-	line(name, median(brd, REPS), "ns/entry", "flat_read",
-	     median(flat_rd, REPS));
+	line(name, median(brd, reps), "ns/entry", "flat_read",
+	     median(flat_rd, reps));
 	free(src);
 	free(flat);
 }
 
-/* A published chain of @CHAIN_BLOCKS blocks after kexec; returns its head. */
+/* A published chain of @chain_blocks blocks after kexec; returns its head. */
 static u64 chain_after_kexec(void)
 {
 	struct khoser_block_set bs;
 	struct khoser_block_set_it it;
-	u64 i, n = CHAIN_BLOCKS * KHOSER_BLOCK_CAPACITY(4080);
+	u64 i, n = chain_blocks * KHOSER_BLOCK_CAPACITY(4080);
 
 	boot();
 	if (khoser_block_set_init(&bs, 4080) || khoser_block_set_grow(&bs, n))
@@ -202,11 +208,12 @@ static u64 bare_walk(u64 pa)
 static void bench_restore(bool icount)
 {
 	struct khoser_block_set bs;
-	double v[REPS], t;
+	double v[MAX_REPS], t;
+	char name[64];
 	u64 head;
 	int r;
 
-	for (r = 0; r < (icount ? 1 : REPS); r++) {
+	for (r = 0; r < (icount ? 1 : reps); r++) {
 		head = chain_after_kexec();
 		khoser_block_set_init(&bs, 4080);
 		CALLGRIND_ZERO_STATS;
@@ -214,15 +221,16 @@ static void bench_restore(bool icount)
 		t = now_ns();
 		if (khoser_block_set_restore(&bs, head))
 			abort();
-		v[r] = (now_ns() - t) / CHAIN_BLOCKS;
+		v[r] = (now_ns() - t) / chain_blocks;
 		CALLGRIND_STOP_INSTRUMENTATION;
 		CALLGRIND_DUMP_STATS_AT("restore");
 		khoser_block_set_destroy(&bs);
 		khoser_core_exit();
 	}
+	snprintf(name, sizeof(name), "block_restore_%llu",
+		 (unsigned long long)chain_blocks);
 	if (!icount)
-		line("block_restore_10000", median(v, REPS), "ns/block",
-		     "target", 50);
+		line(name, median(v, reps), "ns/block", "target", 50);
 }
 
 enum { SA_DENSE, SA_RANDOM1, SA_STRIDE20, SA_EXTREMES };
@@ -250,19 +258,21 @@ static void bench_sarray_bytes(void)
 {
 	static const char * const names[] = { "dense", "random_1pct",
 					      "stride_2^20", "range_extremes" };
-	static const u64 counts[] = { 1000000, 1000000, 100000, 2000 };
+	static const u64 full[] = { 1000000, 1000000, 100000, 2000 };
 	struct khoser_sarray sa;
 	u64 st, i, idx, windows, last;
 	char name[64];
 	int p;
 
 	for (p = SA_DENSE; p <= SA_EXTREMES; p++) {
+		u64 count = full[p] / sa_scale;
+
 		boot();
 		khoser_sarray_init(&sa);
 		st = 0x9e3779b97f4a7c15ULL;
 		windows = 0;
 		last = ~0ULL;
-		for (i = 0; i < counts[p]; i++) {
+		for (i = 0; i < count; i++) {
 			idx = sa_pattern(p, i, &st);
 			if (khoser_sarray_add(&sa, idx, i))
 				abort();
@@ -274,12 +284,12 @@ static void bench_sarray_bytes(void)
 			abort();
 		snprintf(name, sizeof(name), "sarray_bytes_%s", names[p]);
 		line(name, (double)khoser_sarray_pages(&sa) * PAGE_SIZE /
-		     counts[p], "B/entry", "rfc_kho_array",
-		     (double)windows * 4096 / counts[p]);
+		     count, "B/entry", "rfc_kho_array",
+		     (double)windows * 4096 / count);
 		if (p == SA_DENSE)
 			line("sarray_bytes_dense_floor",
 			     (double)khoser_sarray_pages(&sa) * PAGE_SIZE /
-			     counts[p], "B/entry", "u64_floor", 8);
+			     count, "B/entry", "u64_floor", 8);
 		khoser_sarray_destroy(&sa);
 		khoser_core_exit();
 	}
@@ -287,9 +297,24 @@ static void bench_sarray_bytes(void)
 
 int main(int argc, char **argv)
 {
-	bool icount = argc > 1 && !strcmp(argv[1], "--icount");
 	static const u32 sizes[] = { 8, 64, 512 };
+	bool icount = false;
 	unsigned int s;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--icount")) {
+			icount = true;
+		} else if (!strcmp(argv[a], "--quick")) {
+			reps = 3;
+			entries = 20000;
+			chain_blocks = 500;
+			sa_scale = 50;
+		} else {
+			fprintf(stderr, "usage: bench [--quick] [--icount]\n");
+			return 2;
+		}
+	}
 
 	if (icount) {
 		/* Under callgrind: two dumps, "restore" then "bare_walk". */

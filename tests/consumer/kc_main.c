@@ -20,6 +20,7 @@
 
 #include <linux/errno.h>
 #include <linux/init.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/random.h>
@@ -31,6 +32,8 @@
 #define KC_HDR_NAME	"kc-hdr"
 #define KC_RECS_NAME	"kc-recs"
 #define KC_MAGIC	0x6b637461626c6531ULL	/* "kctable1" */
+/* Entries to grow a set of @e for @n: two blocks more than needed. */
+#define KC_AHEAD(e, n)	((n) + 2 * KHOSER_BLOCK_CAPACITY(sizeof(e)))
 
 /* The serialized layouts are this driver's ABI: fixed width, packed. */
 struct kc_hdr {
@@ -95,7 +98,13 @@ static void kc_unpublish(void)
 	khoser_block_set_destroy(&hdr_set);
 }
 
-/* Hand the live table to the next kernel. */
+/*
+ * Hand the live table to the next kernel. As a driver whose state changes
+ * until kexec would, it publishes both sets first, then grows them ahead
+ * (more blocks than the table needs) and fills them: the seal at kexec
+ * releases the blocks left empty, and the next boot checks that none was
+ * handed over.
+ */
 static int kc_preserve(void)
 {
 	struct khoser_block_set_it it;
@@ -107,9 +116,18 @@ static int kc_preserve(void)
 
 	khoser_block_set_init(&hdr_set, sizeof(*h));
 	khoser_block_set_init(&rec_set, sizeof(*r));
-	err = khoser_block_set_grow(&hdr_set, 1);
+	err = khoser_block_set_publish(&rec_set, KC_RECS_NAME, kc_compat);
+	if (err)
+		goto out;
+	err = khoser_block_set_publish(&hdr_set, KC_HDR_NAME, kc_compat);
+	if (err) {
+		khoser_unpublish(KC_RECS_NAME);
+		goto out;
+	}
+	published = true;
+	err = khoser_block_set_grow(&hdr_set, KC_AHEAD(*h, 1));
 	if (!err)
-		err = khoser_block_set_grow(&rec_set, count);
+		err = khoser_block_set_grow(&rec_set, KC_AHEAD(*r, count));
 	if (err)
 		goto out;
 
@@ -136,22 +154,22 @@ static int kc_preserve(void)
 	h->generation = cpu_to_le64(generation);
 	h->nrecs = cpu_to_le64(count);
 	h->csum = cpu_to_le64(csum);
-
-	err = khoser_block_set_publish(&rec_set, KC_RECS_NAME, kc_compat);
-	if (err)
-		goto out;
-	err = khoser_block_set_publish(&hdr_set, KC_HDR_NAME, kc_compat);
-	if (err) {
-		khoser_unpublish(KC_RECS_NAME);
-		goto out;
-	}
-	published = true;
 	pr_info("preserved %u records, generation %llu\n", count, generation);
 	return 0;
 out:
-	khoser_block_set_destroy(&rec_set);
-	khoser_block_set_destroy(&hdr_set);
+	kc_unpublish();
 	return err;
+}
+
+/* Blocks in the chain behind @bs, through the block headers (the ABI). */
+static u64 kc_chain_blocks(const struct khoser_block_set *bs)
+{
+	const struct khoser_block_hdr *b;
+	u64 pa = khoser_block_set_head_pa(bs), n = 0;
+
+	for (; pa; pa = b->next, n++)
+		b = phys_to_virt(pa);
+	return n;
 }
 
 /* Look up and verify what the previous kernel handed over; adopt it. */
@@ -190,6 +208,15 @@ static int kc_restore(char *why, size_t len)
 	if (n != khoser_block_set_entries(&in_recs) || n > UINT_MAX) {
 		snprintf(why, len, "header says %llu records, set has %llu", n,
 			 khoser_block_set_entries(&in_recs));
+		goto out;
+	}
+	checks++;
+	/* Grown ahead, sealed at kexec: no empty block was handed over. */
+	if (kc_chain_blocks(&in_hdr) != 1 ||
+	    kc_chain_blocks(&in_recs) !=
+	    DIV_ROUND_UP(n, KHOSER_BLOCK_CAPACITY(sizeof(*r)))) {
+		snprintf(why, len, "chains of %llu and %llu blocks for 1 and %llu entries",
+			 kc_chain_blocks(&in_hdr), kc_chain_blocks(&in_recs), n);
 		goto out;
 	}
 	checks++;

@@ -2,12 +2,17 @@
 /*
  * khoser_test: the companion module that preserves deterministic data before
  * kexec and verifies every byte after it. Shared declarations.
+ *
+ * It uses khoser's public API (include/khoser/) and the kernel's own; where
+ * it calls KHO directly (raw subtrees, benchmark baselines), its own probe
+ * of the target tree (probe.sh, KT_KHO_API) decides whether that API exists.
  */
 #ifndef _KHOSER_TEST_KT_H
 #define _KHOSER_TEST_KT_H
 
 #include <linux/types.h>
 #include <khoser/khoser.h>
+#include <kt_probe.h>
 
 #define KT_OWNER	"khoser_test"
 #define KT_MAX_OBJS	48
@@ -19,11 +24,11 @@ enum kt_mode { KT_NORMAL, KT_CORRUPT, KT_OFF, KT_MISMATCH };
 
 /**
  * struct kt_obj - one block set this boot publishes
- * @name:  object name
- * @tag:   content tag: entry bytes derive from seed, tag and index
- * @esz:   entry size
- * @count: number of entries
- * @bs:    the outgoing set
+ * @name:   object name
+ * @tag:    content tag: entry bytes derive from seed, tag and index
+ * @esz:    entry size
+ * @count:  number of entries
+ * @bs:     the outgoing set
  * @damage: corruption to apply at reboot (corrupt mode), 0 for none
  */
 struct kt_obj {
@@ -39,7 +44,6 @@ struct kt_obj {
 extern ulong kt_seed;
 extern int kt_hop, kt_hops, kt_ver;
 extern enum kt_mode kt_mode;
-extern u64 kt_checks;
 extern char kt_fail[160];
 
 void kt_failf(const char *fmt, ...) __printf(1, 2);
@@ -50,12 +54,72 @@ u64 kt_word(u64 tag, u64 idx, u32 w);
 void kt_fill(void *entry, u32 esz, u64 tag, u64 idx);
 bool kt_verify(const void *entry, u32 esz, u64 tag, u64 idx);
 
+/**
+ * struct kt_digest - running 64-bit digest of an object's logical content
+ * @h:    FNV-1a state, one step per 64-bit little-endian word
+ * @len:  bytes added
+ * @word: bytes of an incomplete word, little-endian
+ * @nbuf: bytes in @word
+ */
+struct kt_digest {
+	u64 h;
+	u64 len;
+	u64 word;
+	unsigned int nbuf;
+};
+
+/**
+ * struct kt_inv - one object of an inventory line
+ * @kind:    "block", "sarray", "vbuf" or "raw"
+ * @entries: block-set or sparse-array entries, vbuf pages, 0 for raw
+ * @bytes:   logical bytes: entries times entry size (block), 16 per entry
+ *           (sarray: index and value), the buffer length (vbuf), the blob
+ *           length (raw)
+ * @blocks:  blocks of the chain handed over (block), pages (sarray),
+ *           physically contiguous chunks (vbuf), pages (raw)
+ * @digest:  kt_digest_final() of the logical content, in order
+ */
+struct kt_inv {
+	const char *kind;
+	u64 entries;
+	u64 bytes;
+	u64 blocks;
+	u64 digest;
+};
+
+#define KT_FNV_OFFSET	0xcbf29ce484222325ULL
+#define KT_FNV_PRIME	0x100000001b3ULL
+
+/**
+ * kt_digest_word - add one 64-bit word at a word boundary of the stream
+ * @d: the digest, with no incomplete word pending
+ * @w: the word's value (its bytes taken little-endian)
+ *
+ * The same as kt_digest_u64(), for loops over aligned buffers.
+ */
+static inline void kt_digest_word(struct kt_digest *d, u64 w)
+{
+	d->h = (d->h ^ w) * KT_FNV_PRIME;
+	d->len += 8;
+}
+
+/* Digests and inventory lines (kt_inv.c). */
+void kt_digest_init(struct kt_digest *d);
+void kt_digest_add(struct kt_digest *d, const void *p, size_t len);
+void kt_digest_u64(struct kt_digest *d, u64 v);
+u64 kt_digest_final(struct kt_digest *d);
+void kt_preserved(const char *name, const struct kt_inv *inv);
+void kt_verified(const char *name, const struct kt_inv *inv);
+void kt_refused(const char *name, int err);
+void kt_api_result(void);
+void kt_inv_totals(u64 *objs, u64 *entries, u64 *bytes);
+bool kt_say_verdict(char *buf, size_t len);
+
 /* Block-set objects (kt_block.c). */
 int kt_block_preserve(void);
 int kt_block_verify(void);
 int kt_block_damage(void);
 void kt_block_cleanup(void);
-int kt_block_unavailable(void);
 int kt_block_mismatch(void);
 
 /* Sparse arrays and vbufs (kt_struct.c). */
@@ -64,13 +128,12 @@ int kt_struct_verify(void);
 int kt_struct_mismatch(void);
 int kt_struct_damage(void);
 void kt_struct_cleanup(void);
-void kt_struct_summary(u64 *objs, u64 *entries, u64 *bytes);
+
+/* Every export with KHO unavailable (kt_api.c). */
+int kt_api_unavailable(void);
 
 /* Benchmarks (kt_bench.c). */
 int kt_bench(void);
 void kt_bench_cleanup(void);
-void kt_bench_line(const char *metric, u64 value_x100, const char *unit,
-		   const char *base, u64 base_x100);
-void kt_block_summary(u64 *objs, u64 *entries, u64 *bytes);
 
 #endif /* _KHOSER_TEST_KT_H */

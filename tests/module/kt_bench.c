@@ -6,19 +6,33 @@
  *	khoser_test: bench <metric> <value> <unit> <baseline> <value>
  *
  * Boot 1 measures the preserving side and hands data over; boot 2 measures
- * the restoring side.
+ * the restoring side. The sizes are parameters (tests/bench/run.sh passes
+ * small ones for its quick run); the metric names carry them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
-#include "compat/kho.h"
+#include <linux/moduleparam.h>
 #include "kt.h"
+
+static ulong bench_blocks = 10000;
+module_param(bench_blocks, ulong, 0444);
+MODULE_PARM_DESC(bench_blocks, "bench=1: blocks grown, handed over and restored");
+
+static unsigned int bench_vbuf_mb[2] = { 64, 256 };
+static int n_bench_vbuf_mb = 2;
+module_param_array(bench_vbuf_mb, uint, &n_bench_vbuf_mb, 0444);
+MODULE_PARM_DESC(bench_vbuf_mb, "bench=1: vbuf sizes in MiB (two)");
+
+static ulong bench_sa = 1000000;
+module_param(bench_sa, ulong, 0444);
+MODULE_PARM_DESC(bench_sa, "bench=1: sparse-array entries and lookups");
 
 /*
  * The baselines are the kernel's own KHO calls, so the benchmarks need the
- * KHO API; trees without it (unavailable mode) build a stub.
+ * KHO API (kt_probe.h); trees without it build a stub.
  */
-#if KHOSER_KHO_API
+#if KT_KHO_API
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
@@ -30,30 +44,23 @@
 #include <khoser/sarray.h>
 #include <khoser/vbuf.h>
 
-#define BENCH_BLOCKS	10000UL
 #define BENCH_REPS	5
 
 static struct khoser_block_set chain, raw;
+static bool chain_used, raw_used;
 
 #define NVB 2
-static const unsigned int vb_mb[NVB] = { 64, 256 };
 static struct khoser_vbuf bvb[NVB];
+static bool bvb_used[NVB];
 static void *bvb_mem[NVB], *bkv_mem[NVB];
 static struct kho_vmalloc *bkv[NVB];
 
-#define SA_N		1000000UL
-#define SA_LOOKUPS	1000000UL
-
-/**
- * kt_bench_line - log one figure (values in hundredths)
- * @metric:    name
- * @value_x100: value times 100
- * @unit:      unit
- * @base:      baseline name
- * @base_x100: baseline value times 100
+/*
+ * Log one figure (values in hundredths): metric, value, unit, baseline
+ * name, baseline value.
  */
-void kt_bench_line(const char *metric, u64 value_x100, const char *unit,
-		   const char *base, u64 base_x100)
+static void bench_line(const char *metric, u64 value_x100, const char *unit,
+		       const char *base, u64 base_x100)
 {
 	pr_info("bench %s %llu.%02llu %s %s %llu.%02llu\n", metric,
 		value_x100 / 100, value_x100 % 100, unit, base,
@@ -83,13 +90,14 @@ static int bench_grow(void)
 	unsigned long i;
 	int r, err;
 
-	pages = kvcalloc(BENCH_BLOCKS, sizeof(*pages), GFP_KERNEL);
+	pages = kvcalloc(bench_blocks, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
+	chain_used = true;
 	for (r = 0; r < BENCH_REPS; r++) {
 		khoser_block_set_init(&chain, 4080);
 		t = ktime_get_ns();
-		err = khoser_block_set_grow(&chain, BENCH_BLOCKS);
+		err = khoser_block_set_grow(&chain, bench_blocks);
 		grow[r] = ktime_get_ns() - t;
 		if (err)
 			goto out;
@@ -97,7 +105,7 @@ static int bench_grow(void)
 			khoser_block_set_destroy(&chain);
 
 		t = ktime_get_ns();
-		for (i = 0; i < BENCH_BLOCKS; i++) {
+		for (i = 0; i < bench_blocks; i++) {
 			pages[i] = kho_alloc_preserve(PAGE_SIZE);
 			if (IS_ERR(pages[i]))
 				break;
@@ -106,24 +114,25 @@ static int bench_grow(void)
 		while (i--)
 			kho_unpreserve_free(pages[i]);
 	}
-	kt_bench_line("block_grow", median(grow, BENCH_REPS) / (BENCH_BLOCKS * 10),
-		      "us/block", "kho_alloc_preserve",
-		      median(alloc, BENCH_REPS) / (BENCH_BLOCKS * 10));
+	bench_line("block_grow", median(grow, BENCH_REPS) / (bench_blocks * 10),
+		   "us/block", "kho_alloc_preserve",
+		   median(alloc, BENCH_REPS) / (bench_blocks * 10));
 
 	/* Hand over the last grown chain, full, and raw pages for boot 2. */
 	khoser_block_set_it_init(&it, &chain);
-	for (i = 0; i < BENCH_BLOCKS; i++)
+	for (i = 0; i < bench_blocks; i++)
 		*(u64 *)khoser_block_set_it_reserve_entry(&it) = i;
 	kt_compat(compat, sizeof(compat), kt_ver);
 	err = khoser_block_set_publish(&chain, "bench-chain", compat);
 	if (err)
 		goto out;
 	khoser_block_set_init(&raw, sizeof(u64));
-	err = khoser_block_set_grow(&raw, BENCH_BLOCKS);
+	raw_used = true;
+	err = khoser_block_set_grow(&raw, bench_blocks);
 	if (err)
 		goto out;
 	khoser_block_set_it_init(&it, &raw);
-	for (i = 0; i < BENCH_BLOCKS; i++) {
+	for (i = 0; i < bench_blocks; i++) {
 		pages[i] = kho_alloc_preserve(PAGE_SIZE);
 		if (IS_ERR(pages[i])) {
 			err = PTR_ERR(pages[i]);
@@ -150,6 +159,7 @@ static int bench_restore(void)
 	u64 t, chain_ns, raw_ns, *pa;
 	struct folio *folio;
 	unsigned long n = 0;
+	char name[40];
 	int err;
 
 	kt_compat(compat, sizeof(compat), kt_ver);
@@ -174,11 +184,14 @@ static int bench_restore(void)
 	chain_ns = ktime_get_ns() - t;
 	if (err)
 		return err;
-	if (n != BENCH_BLOCKS || chain.nblocks != BENCH_BLOCKS)
+	if (n != bench_blocks ||
+	    khoser_block_set_entries(&chain) != bench_blocks)
 		return -EBADMSG;
-	kt_bench_line("block_restore_10000", chain_ns * 100 / BENCH_BLOCKS,
-		      "ns/block", "kho_restore_folio", raw_ns * 100 / n);
-	kt_checks += 2;
+	snprintf(name, sizeof(name), "block_restore_%lu", bench_blocks);
+	bench_line(name, chain_ns * 100 / bench_blocks, "ns/block",
+		   "kho_restore_folio", raw_ns * 100 / n);
+	kt_api_result();
+	kt_api_result();
 	khoser_block_set_destroy(&chain);
 	khoser_block_set_destroy(&raw);
 	khoser_release("bench-chain");
@@ -206,7 +219,7 @@ static int bench_vbuf_preserve(void)
 
 	kt_compat(compat, sizeof(compat), kt_ver);
 	for (s = 0; s < NVB; s++) {
-		len = (u64)vb_mb[s] << 20;
+		len = (u64)bench_vbuf_mb[s] << 20;
 		bvb_mem[s] = vmalloc(len);
 		bkv_mem[s] = vmalloc(len);
 		bkv[s] = kho_alloc_preserve(PAGE_SIZE);
@@ -219,6 +232,7 @@ static int bench_vbuf_preserve(void)
 		memset(bkv_mem[s], 0x5a, len);
 		*(u64 *)bvb_mem[s] = kt_word(500, s, 0);
 		*(u64 *)bkv_mem[s] = kt_word(501, s, 0);
+		bvb_used[s] = true;
 		for (r = 0; r < BENCH_REPS; r++) {
 			khoser_vbuf_init(&bvb[s]);
 			t = ktime_get_ns();
@@ -236,20 +250,20 @@ static int bench_vbuf_preserve(void)
 			khoser_vbuf_destroy(&bvb[s]);
 			kho_unpreserve_vmalloc(bkv[s]);
 		}
-		snprintf(name, sizeof(name), "vbuf_preserve_%um", vb_mb[s]);
-		kt_bench_line(name, median(ours, BENCH_REPS) / 10, "us",
-			      "kho_preserve_vmalloc",
-			      median(theirs, BENCH_REPS) / 10);
+		snprintf(name, sizeof(name), "vbuf_preserve_%um", bench_vbuf_mb[s]);
+		bench_line(name, median(ours, BENCH_REPS) / 10, "us",
+			   "kho_preserve_vmalloc",
+			   median(theirs, BENCH_REPS) / 10);
 		mine = khoser_vbuf_meta_bytes(&bvb[s]);
 		kmeta = kv_meta_bytes(bkv[s]);
-		snprintf(name, sizeof(name), "vbuf_meta_%um", vb_mb[s]);
-		kt_bench_line(name, (mine << 10) * 100 / vb_mb[s], "B/GiB",
-			      "kho_vmalloc", (kmeta << 10) * 100 / vb_mb[s]);
-		snprintf(name, sizeof(name), "bench-vb%u", vb_mb[s]);
+		snprintf(name, sizeof(name), "vbuf_meta_%um", bench_vbuf_mb[s]);
+		bench_line(name, (mine << 10) * 100 / bench_vbuf_mb[s], "B/GiB",
+			   "kho_vmalloc", (kmeta << 10) * 100 / bench_vbuf_mb[s]);
+		snprintf(name, sizeof(name), "bench-vb%u", bench_vbuf_mb[s]);
 		err = khoser_vbuf_publish(&bvb[s], name, compat);
 		if (err)
 			return err;
-		snprintf(name, sizeof(name), "bench-kv%u", vb_mb[s]);
+		snprintf(name, sizeof(name), "bench-kv%u", bench_vbuf_mb[s]);
 		err = khoser_publish(name, compat, virt_to_phys(bkv[s]),
 				     sizeof(*bkv[s]));
 		if (err)
@@ -271,7 +285,7 @@ static int bench_vbuf_restore(void)
 
 	kt_compat(compat, sizeof(compat), kt_ver);
 	for (s = 0; s < NVB; s++) {
-		snprintf(name, sizeof(name), "bench-vb%u", vb_mb[s]);
+		snprintf(name, sizeof(name), "bench-vb%u", bench_vbuf_mb[s]);
 		khoser_vbuf_init(&vb);
 		t = ktime_get_ns();
 		err = khoser_vbuf_lookup(&vb, name, compat);
@@ -283,7 +297,7 @@ static int bench_vbuf_restore(void)
 		khoser_vbuf_destroy(&vb);
 		khoser_release(name);
 
-		snprintf(name, sizeof(name), "bench-kv%u", vb_mb[s]);
+		snprintf(name, sizeof(name), "bench-kv%u", bench_vbuf_mb[s]);
 		err = khoser_lookup(name, compat, &phys, &size);
 		if (err)
 			return err;
@@ -300,10 +314,11 @@ static int bench_vbuf_restore(void)
 		if (*(u64 *)p != kt_word(501, s, 0))
 			return -EBADMSG;
 		vfree(p);
-		snprintf(name, sizeof(name), "vbuf_restore_%um", vb_mb[s]);
-		kt_bench_line(name, ours / 10, "us", "kho_restore_vmalloc",
-			      theirs / 10);
-		kt_checks += 2;
+		snprintf(name, sizeof(name), "vbuf_restore_%um", bench_vbuf_mb[s]);
+		bench_line(name, ours / 10, "us", "kho_restore_vmalloc",
+			   theirs / 10);
+		kt_api_result();
+		kt_api_result();
 	}
 	return 0;
 }
@@ -326,13 +341,13 @@ static int bench_sarray(void)
 	khoser_sarray_init(&sa);
 	xa_init(&xa);
 	t = ktime_get_ns();
-	for (i = 0; i < SA_N && !err; i++)
+	for (i = 0; i < bench_sa && !err; i++)
 		err = khoser_sarray_add(&sa, sa_idx(i), i);
 	sa_store = ktime_get_ns() - t;
 	if (!err)
 		err = khoser_sarray_seal(&sa);
 	t = ktime_get_ns();
-	for (i = 0; i < SA_N && !err; i++)
+	for (i = 0; i < bench_sa && !err; i++)
 		err = xa_err(xa_store(&xa, sa_idx(i), xa_mk_value(i),
 				      GFP_KERNEL));
 	xa_store_ns = ktime_get_ns() - t;
@@ -340,8 +355,8 @@ static int bench_sarray(void)
 		goto out;
 
 	t = ktime_get_ns();
-	for (i = 0; i < SA_LOOKUPS; i++) {
-		if (khoser_sarray_get(&sa, sa_idx(kt_word(601, i, 0) % SA_N),
+	for (i = 0; i < bench_sa; i++) {
+		if (khoser_sarray_get(&sa, sa_idx(kt_word(601, i, 0) % bench_sa),
 				      &v)) {
 			err = -EBADMSG;
 			goto out;
@@ -350,8 +365,8 @@ static int bench_sarray(void)
 	}
 	sa_get = ktime_get_ns() - t;
 	t = ktime_get_ns();
-	for (i = 0; i < SA_LOOKUPS; i++) {
-		e = xa_load(&xa, sa_idx(kt_word(601, i, 0) % SA_N));
+	for (i = 0; i < bench_sa; i++) {
+		e = xa_load(&xa, sa_idx(kt_word(601, i, 0) % bench_sa));
 		if (!xa_is_value(e)) {
 			err = -EBADMSG;
 			goto out;
@@ -363,14 +378,13 @@ static int bench_sarray(void)
 		err = -EBADMSG;		/* the two disagreed */
 		goto out;
 	}
-	kt_bench_line("sarray_store", sa_store * 100 / SA_N, "ns/entry",
-		      "xa_store", xa_store_ns * 100 / SA_N);
-	kt_bench_line("sarray_lookup", sa_get * 100 / SA_LOOKUPS, "ns/op",
-		      "xa_load", xa_get * 100 / SA_LOOKUPS);
-	kt_bench_line("sarray_bytes", khoser_sarray_pages(&sa) * PAGE_SIZE *
-		      100 / SA_N, "B/entry", "rfc_kho_array_isolated",
-		      PAGE_SIZE * 100);
-	kt_checks += 3;
+	bench_line("sarray_store", sa_store * 100 / bench_sa, "ns/entry",
+		   "xa_store", xa_store_ns * 100 / bench_sa);
+	bench_line("sarray_lookup", sa_get * 100 / bench_sa, "ns/op",
+		   "xa_load", xa_get * 100 / bench_sa);
+	bench_line("sarray_bytes", khoser_sarray_pages(&sa) * PAGE_SIZE *
+		   100 / bench_sa, "B/entry", "rfc_kho_array_isolated",
+		   PAGE_SIZE * 100);
 out:
 	xa_destroy(&xa);
 	khoser_sarray_destroy(&sa);
@@ -386,6 +400,10 @@ int kt_bench(void)
 {
 	int err;
 
+	if (n_bench_vbuf_mb != NVB || !bench_blocks || !bench_sa) {
+		kt_failf("bench: give two vbuf sizes and non-zero counts");
+		return -EINVAL;
+	}
 	if (khoser_is_kho_boot()) {
 		err = bench_restore();
 		if (!err)
@@ -416,11 +434,11 @@ void kt_bench_cleanup(void)
 	khoser_unpublish("bench-chain");
 	khoser_unpublish("bench-raw");
 	for (s = 0; s < NVB; s++) {
-		snprintf(name, sizeof(name), "bench-vb%u", vb_mb[s]);
+		snprintf(name, sizeof(name), "bench-vb%u", bench_vbuf_mb[s]);
 		khoser_unpublish(name);
-		snprintf(name, sizeof(name), "bench-kv%u", vb_mb[s]);
+		snprintf(name, sizeof(name), "bench-kv%u", bench_vbuf_mb[s]);
 		khoser_unpublish(name);
-		if (bvb[s].life.state)
+		if (bvb_used[s])
 			khoser_vbuf_destroy(&bvb[s]);
 		if (bkv[s]) {
 			if (bkv[s]->total_pages)
@@ -430,13 +448,13 @@ void kt_bench_cleanup(void)
 		vfree(bvb_mem[s]);
 		vfree(bkv_mem[s]);
 	}
-	if (chain.life.state)
+	if (chain_used)
 		khoser_block_set_destroy(&chain);
-	if (raw.life.state)
+	if (raw_used)
 		khoser_block_set_destroy(&raw);
 }
 
-#else /* !KHOSER_KHO_API */
+#else /* !KT_KHO_API */
 
 int kt_bench(void)
 {
@@ -448,4 +466,4 @@ void kt_bench_cleanup(void)
 {
 }
 
-#endif /* KHOSER_KHO_API */
+#endif /* KT_KHO_API */

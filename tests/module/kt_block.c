@@ -3,16 +3,21 @@
  * khoser_test block-set objects: base sets written in boot 1 and carried
  * through every hop, one new set per later hop, and (corrupt mode) sets
  * damaged at reboot that the next kernel must refuse.
+ *
+ * Every set is grown ahead of what it will hold, half filled, published
+ * (which seals it), grown ahead again and filled to its count: the blocks
+ * grown too many are left for the seal at kexec to release. The next boot
+ * checks that the chain it got has exactly as many blocks as its entries
+ * need, so an empty block handed over fails the run.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
-#include "compat/kho.h"
-#include "compat/slab.h"
 #include "kt.h"
 
 static unsigned int esizes[8] = { 1, 24, 64, 4080 };
@@ -50,23 +55,28 @@ static const struct {
 	{ "c-trunc", D_TRUNC, -EINVAL },
 };
 
-static struct kt_obj *objs[KT_MAX_OBJS];
+static struct kt_obj objs[KT_MAX_OBJS];
 static unsigned int nobjs;
 static struct page *stray;		/* never preserved */
 
 /*
  * The truncated-descriptor case talks to KHO directly. Trees without the
- * KHO API khoser needs (unavailable mode) build without it: there, every
- * khoser call already fails with -EOPNOTSUPP and corrupt mode cannot run.
+ * KHO API (kt_probe.h) build without it: there, every khoser call already
+ * fails with -EOPNOTSUPP and corrupt mode cannot run.
  */
-#if KHOSER_KHO_API
+#if KT_KHO_API
 #include <linux/kexec_handover.h>
+
+#define TRUNC_LEN	100
 
 static void *trunc_blob;		/* raw subtree with a short descriptor */
 
 /* Publish a descriptor that is too short, bypassing khoser. */
 static int trunc_publish(void)
 {
+	struct kt_digest d;
+	struct kt_inv inv = { .kind = "raw", .bytes = TRUNC_LEN, .blocks = 1 };
+
 	trunc_blob = kho_alloc_preserve(PAGE_SIZE);
 	if (IS_ERR(trunc_blob)) {
 		int err = PTR_ERR(trunc_blob);
@@ -75,7 +85,12 @@ static int trunc_publish(void)
 		return err;
 	}
 	memcpy(trunc_blob, KHOSER_ROOT_COMPAT, sizeof(KHOSER_ROOT_COMPAT));
-	return kho_add_subtree(KHOSER_NODE_PREFIX "c-trunc", trunc_blob, 100);
+	kt_digest_init(&d);
+	kt_digest_add(&d, trunc_blob, TRUNC_LEN);
+	inv.digest = kt_digest_final(&d);
+	kt_preserved("c-trunc", &inv);
+	return kho_add_subtree(KHOSER_NODE_PREFIX "c-trunc", trunc_blob,
+			       TRUNC_LEN);
 }
 
 /* Take back the page behind the short descriptor khoser refused. */
@@ -116,59 +131,131 @@ static struct kt_obj *new_obj(const char *name, u64 tag, u32 esz, u64 count)
 
 	if (nobjs == KT_MAX_OBJS)
 		return NULL;
-	o = kzalloc_obj(*o);
-	if (!o)
-		return NULL;
+	o = &objs[nobjs];
+	memset(o, 0, sizeof(*o));
 	strscpy(o->name, name, sizeof(o->name));
 	o->tag = tag;
 	o->esz = esz;
 	o->count = count;
-	if (khoser_block_set_init(&o->bs, esz)) {
-		kfree(o);
+	if (khoser_block_set_init(&o->bs, esz))
 		return NULL;
-	}
-	objs[nobjs++] = o;
+	nobjs++;
 	return o;
 }
 
-/* Grow @o, fill it from @src (an incoming set) or the seed, publish it. */
-static int publish(struct kt_obj *o, struct khoser_block_set *src, int ver)
+/*
+ * Blocks of the chain behind @bs, walked through the block headers (the
+ * ABI), not khoser's bookkeeping; U64_MAX when a block holds no entry.
+ */
+static u64 chain_blocks(const struct khoser_block_set *bs)
 {
-	struct khoser_block_set_it w, r;
-	char compat[KHOSER_COMPAT_LEN];
+	const struct khoser_block_hdr *h;
+	u64 pa = khoser_block_set_head_pa(bs), n = 0;
+
+	for (; pa; pa = h->next, n++) {
+		h = phys_to_virt(pa);
+		if (!h->count)
+			return U64_MAX;
+	}
+	return n;
+}
+
+/* Entries [@from, @to) of @o, from @r (an incoming set) or the seed. */
+static int fill(struct kt_obj *o, struct khoser_block_set_it *w,
+		struct khoser_block_set_it *r, u64 from, u64 to)
+{
 	void *e, *s = NULL;
 	u64 i;
-	int err;
 
-	err = khoser_block_set_set_max_blocks(&o->bs, 1UL << 20);
-	if (!err)
-		err = khoser_block_set_grow(&o->bs, o->count);
-	if (err)
-		return err;
-	khoser_block_set_it_init(&w, &o->bs);
-	if (src)
-		khoser_block_set_it_init(&r, src);
-	for (i = 0; i < o->count; i++) {
-		e = khoser_block_set_it_reserve_entry(&w);
-		if (src)
-			s = khoser_block_set_it_read_entry(&r);
-		if (!e || (src && !s))
+	for (i = from; i < to; i++) {
+		e = khoser_block_set_it_reserve_entry(w);
+		if (r)
+			s = khoser_block_set_it_read_entry(r);
+		if (!e || (r && !s))
 			return -ENOSPC;
-		if (src)
+		if (r)
 			memcpy(e, s, o->esz);
 		else
 			kt_fill(e, o->esz, o->tag, i);
 	}
-	kt_compat(compat, sizeof(compat), ver);
-	return khoser_block_set_publish(&o->bs, o->name, compat);
+	return 0;
 }
 
-/* Restore @name into @in and check every entry against @tag. */
+/* Log what @o hands over, read back from the outgoing set. */
+static void inventory(struct kt_obj *o)
+{
+	struct kt_inv inv = { .kind = "block" };
+	struct khoser_block_set_it it;
+	struct kt_digest d;
+	void *e;
+
+	kt_digest_init(&d);
+	khoser_block_set_it_init(&it, &o->bs);
+	while ((e = khoser_block_set_it_read_entry(&it))) {
+		kt_digest_add(&d, e, o->esz);
+		inv.entries++;
+	}
+	inv.bytes = inv.entries * o->esz;
+	/* What the seal at kexec must leave: no empty block. */
+	inv.blocks = DIV_ROUND_UP(inv.entries, KHOSER_BLOCK_CAPACITY(o->esz));
+	inv.digest = kt_digest_final(&d);
+	kt_preserved(o->name, &inv);
+}
+
+/*
+ * Grow @o ahead, fill half, publish, grow ahead again, fill the rest: the
+ * blocks grown too many stay for the seal at kexec. Entries come from @src
+ * (an incoming set) or the seed.
+ */
+static int publish(struct kt_obj *o, struct khoser_block_set *src, int ver)
+{
+	u64 slack = 2 * KHOSER_BLOCK_CAPACITY(o->esz) + 1, half = o->count / 2;
+	struct khoser_block_set_it w, r, *rp = NULL;
+	char compat[KHOSER_COMPAT_LEN];
+	u64 n = 0;
+	int err;
+
+	err = khoser_block_set_set_max_blocks(&o->bs, 1UL << 20);
+	if (!err)
+		err = khoser_block_set_grow(&o->bs, o->count + slack);
+	if (err)
+		return err;
+	khoser_block_set_it_init(&w, &o->bs);
+	if (src) {
+		khoser_block_set_it_init(&r, src);
+		rp = &r;
+	}
+	err = fill(o, &w, rp, 0, half);
+	if (err)
+		return err;
+	kt_compat(compat, sizeof(compat), ver);
+	/* Publishing seals: the empty blocks grown so far are released. */
+	err = khoser_block_set_publish(&o->bs, o->name, compat);
+	if (!err)
+		err = khoser_block_set_grow(&o->bs, o->count + slack);
+	if (err)
+		return err;
+	/* Append: an iterator that read to the end reserves after it. */
+	khoser_block_set_it_init(&w, &o->bs);
+	while (khoser_block_set_it_read_entry(&w))
+		n++;
+	if (n != half)
+		return -EBADMSG;
+	err = fill(o, &w, rp, half, o->count);
+	if (!err)
+		inventory(o);
+	return err;
+}
+
+/* Restore @name into @in, check every entry against @tag, log it. */
 static int check_set(const char *name, struct khoser_block_set *in, u32 esz,
 		     u64 count, u64 tag)
 {
+	struct kt_inv inv = { .kind = "block" };
 	struct khoser_block_set_it it;
 	char compat[KHOSER_COMPAT_LEN];
+	struct kt_digest d;
+	u64 blocks;
 	void *e;
 	u64 i;
 	int err;
@@ -181,6 +268,7 @@ static int check_set(const char *name, struct khoser_block_set *in, u32 esz,
 		kt_failf("%s: lookup error %d", name, err);
 		return err;
 	}
+	kt_digest_init(&d);
 	khoser_block_set_it_init(&it, in);
 	for (i = 0; (e = khoser_block_set_it_read_entry(&it)); i++) {
 		if (i >= count || !kt_verify(e, esz, tag, i)) {
@@ -188,13 +276,23 @@ static int check_set(const char *name, struct khoser_block_set *in, u32 esz,
 				 count);
 			return -EBADMSG;
 		}
-		kt_checks++;
+		kt_digest_add(&d, e, esz);
 	}
-	if (i != count) {
+	if (i != count || khoser_block_set_entries(in) != count) {
 		kt_failf("%s: %llu entries, expected %llu", name, i, count);
 		return -EBADMSG;
 	}
-	kt_checks++;
+	blocks = chain_blocks(in);
+	if (blocks != DIV_ROUND_UP(count, KHOSER_BLOCK_CAPACITY(esz))) {
+		kt_failf("%s: chain of %lld blocks for %llu entries (-1: an empty block)",
+			 name, (s64)blocks, count);
+		return -EBADMSG;
+	}
+	inv.entries = i;
+	inv.bytes = i * esz;
+	inv.blocks = blocks;
+	inv.digest = kt_digest_final(&d);
+	kt_verified(name, &inv);
 	return 0;
 }
 
@@ -261,6 +359,7 @@ int kt_block_preserve(void)
 			if (!err)
 				err = publish(o, &in, kt_ver);
 			khoser_block_set_destroy(&in);
+			khoser_release(name);
 		}
 		if (err)
 			return err;
@@ -278,6 +377,7 @@ int kt_block_preserve(void)
 			if (!err)
 				err = publish(o, &in, kt_ver);
 			khoser_block_set_destroy(&in);
+			khoser_release(name);
 		}
 		if (err)
 			return err;
@@ -312,7 +412,7 @@ static int verify_bad(void)
 			return -EBADMSG;
 		}
 		khoser_release(bad[k].name);
-		kt_checks++;
+		kt_refused(bad[k].name, err);
 	}
 	/* Take back the page behind the short descriptor khoser refused. */
 	trunc_reclaim();
@@ -382,19 +482,24 @@ int kt_block_mismatch(void)
 			return -EBADMSG;
 		}
 		khoser_release(name);
-		kt_checks++;
+		kt_refused(name, err);
 	}
 	pr_info("data of another version refused: %u objects\n", k);
 	return 0;
 }
 
+/* Header of block @n of @o's chain, found through the headers (the ABI). */
 static struct khoser_block_hdr *nth_block(struct kt_obj *o, unsigned int n)
 {
-	struct khoser_block *blk;
+	u64 pa = khoser_block_set_head_pa(&o->bs);
+	struct khoser_block_hdr *h = NULL;
 
-	list_for_each_entry(blk, &o->bs.blocks, list)
+	while (pa) {
+		h = phys_to_virt(pa);
 		if (!n--)
-			return blk->hdr;
+			return h;
+		pa = h->next;
+	}
 	return NULL;
 }
 
@@ -409,7 +514,7 @@ int kt_block_damage(void)
 	unsigned int k;
 
 	for (k = 0; k < nobjs; k++) {
-		struct kt_obj *o = objs[k];
+		struct kt_obj *o = &objs[k];
 
 		if (o->damage == D_NONE || o->damage == D_COMPAT)
 			continue;
@@ -426,7 +531,7 @@ int kt_block_damage(void)
 			h2->count = 0;
 			break;
 		case D_OVER:
-			h1->count = o->bs.per_block + 1;
+			h1->count = KHOSER_BLOCK_CAPACITY(o->esz) + 1;
 			break;
 		case D_MISALIGN:
 			h1->next += 8;
@@ -451,68 +556,12 @@ void kt_block_cleanup(void)
 	unsigned int k;
 
 	for (k = 0; k < nobjs; k++) {
-		khoser_unpublish(objs[k]->name);
-		khoser_block_set_destroy(&objs[k]->bs);
-		kfree(objs[k]);
+		khoser_unpublish(objs[k].name);
+		khoser_block_set_destroy(&objs[k].bs);
 	}
 	nobjs = 0;
 	trunc_drop();
 	if (stray)
 		__free_page(stray);
 	stray = NULL;
-}
-
-/**
- * kt_block_unavailable - every KHO-touching call must say -EOPNOTSUPP
- *
- * Return: 0 or -EBADMSG with kt_fail set.
- */
-int kt_block_unavailable(void)
-{
-	struct khoser_block_set bs;
-	char compat[KHOSER_COMPAT_LEN];
-	phys_addr_t phys;
-	u64 size;
-	int r[6];
-	unsigned int k;
-
-	kt_compat(compat, sizeof(compat), kt_ver);
-	khoser_block_set_init(&bs, 64);
-	r[0] = khoser_block_set_grow(&bs, 10);
-	r[1] = khoser_block_set_restore(&bs, PAGE_SIZE);
-	r[2] = khoser_block_set_publish(&bs, "x", compat);
-	r[3] = khoser_block_set_lookup(&bs, "x", compat);
-	r[4] = khoser_publish("x", compat, 0, 0);
-	r[5] = khoser_lookup("x", compat, &phys, &size);
-	for (k = 0; k < ARRAY_SIZE(r); k++) {
-		if (r[k] != -EOPNOTSUPP) {
-			kt_failf("unavailable: call %u returned %d", k, r[k]);
-			return -EBADMSG;
-		}
-		kt_checks++;
-	}
-	if (khoser_is_kho_boot()) {
-		kt_failf("unavailable: KHO boot reported");
-		return -EBADMSG;
-	}
-	kt_checks++;
-	pr_info("KHO unavailable: every call refused with -EOPNOTSUPP\n");
-	return 0;
-}
-
-/**
- * kt_block_summary - what this boot preserved
- * @objs_out: objects
- * @entries: entries
- * @bytes:   bytes in preserved blocks
- */
-void kt_block_summary(u64 *objs_out, u64 *entries, u64 *bytes)
-{
-	unsigned int k;
-
-	for (k = 0; k < nobjs; k++) {
-		(*objs_out)++;
-		*entries += khoser_block_set_entries(&objs[k]->bs);
-		*bytes += (u64)objs[k]->bs.nblocks * PAGE_SIZE;
-	}
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * khoser_test: preserve deterministic data in a normal boot, verify every
- * byte in a KHO boot, re-preserve for the next hop, and say one verdict:
+ * byte in a KHO boot, re-preserve for the next hop, log an inventory of both
+ * (kt_inv.c) and say one verdict:
  *
- *	khoser_test: PASS <n> checks
+ *	khoser_test: PASS <n> objects verified (<b> bytes), <r> refused as
+ *		     expected, <a> API results checked
  *	khoser_test: FAIL <what, where>
  *
- * also readable from /sys/kernel/debug/khoser_test/verdict.
+ * (one line), also readable from /sys/kernel/debug/khoser_test/verdict.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,9 +47,8 @@ module_param(bench, bool, 0444);
 MODULE_PARM_DESC(bench, "run the benchmarks instead of the checks");
 
 enum kt_mode kt_mode;
-u64 kt_checks;
 char kt_fail[160];
-static char verdict[200];
+static char verdict[224];
 static struct dentry *dir;
 
 void kt_failf(const char *fmt, ...)
@@ -133,11 +134,7 @@ static struct notifier_block reboot_nb = {
 
 static void say(void)
 {
-	if (kt_fail[0])
-		snprintf(verdict, sizeof(verdict), "FAIL %s", kt_fail);
-	else
-		snprintf(verdict, sizeof(verdict), "PASS %llu checks",
-			 kt_checks);
+	kt_say_verdict(verdict, sizeof(verdict));
 	pr_info("%s\n", verdict);
 }
 
@@ -163,7 +160,7 @@ static int __init kt_init(void)
 		if (kt_mode != KT_OFF)
 			kt_failf("KHO unavailable but mode %s", mode);
 		else
-			kt_block_unavailable();
+			kt_api_unavailable();
 		say();
 		return 0;
 	}
@@ -191,10 +188,9 @@ static int __init kt_init(void)
 			err = kt_struct_preserve();
 		if (err && !kt_fail[0])
 			kt_failf("preserve: error %d", err);
-		kt_block_summary(&objs, &entries, &bytes);
-		kt_struct_summary(&objs, &entries, &bytes);
+		kt_inv_totals(&objs, &entries, &bytes);
 		if (!kt_fail[0])
-			pr_info("preserved %llu objects, %llu entries, %llu bytes for hop %d of %d\n",
+			pr_info("handing over %llu objects, %llu entries, %llu bytes for hop %d of %d\n",
 				objs, entries, bytes, kt_hop + 1, kt_hops);
 	}
 	if (kho_boot || kt_fail[0])

@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/io.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/vmalloc.h>
@@ -33,8 +34,20 @@ static const char * const sa_names[NSA] = {
 };
 
 static struct khoser_sarray sa_out[NSA];
-static struct khoser_vbuf vb_out, vb_bad_order, vb_bad_len;
-static void *vb_mem, *vb_bad_mem[2];
+static bool sa_used[NSA];
+enum { VB_BUF, VB_BAD_ORDER, VB_BAD_LEN, NVB };
+
+/* The outgoing vbufs and the buffers behind them. */
+static struct {
+	const char *name;
+	struct khoser_vbuf vb;
+	void *mem;
+	bool used;
+} vbs[NVB] = {
+	[VB_BUF] = { .name = "v-buf" },
+	[VB_BAD_ORDER] = { .name = "cv-order" },
+	[VB_BAD_LEN] = { .name = "cv-len" },
+};
 
 static unsigned int sa_count(int k)
 {
@@ -75,6 +88,26 @@ static size_t vbuf_len(void)
 	return (size_t)vbuf_mb << 20 | VBUF_TAIL;
 }
 
+/* Log what sparse array @k hands over, read back from it. */
+static void sa_inventory(int k)
+{
+	struct kt_inv inv = { .kind = "sarray" };
+	struct khoser_sarray_it it;
+	struct kt_digest d;
+	u64 idx, val;
+
+	kt_digest_init(&d);
+	khoser_sarray_for_each(&sa_out[k], &it, idx, val) {
+		kt_digest_u64(&d, idx);
+		kt_digest_u64(&d, val);
+		inv.entries++;
+	}
+	inv.bytes = inv.entries * 16;
+	inv.blocks = khoser_sarray_pages(&sa_out[k]);
+	inv.digest = kt_digest_final(&d);
+	kt_preserved(sa_names[k], &inv);
+}
+
 static int sa_publish(int k, struct khoser_sarray *src)
 {
 	char compat[KHOSER_COMPAT_LEN];
@@ -83,6 +116,7 @@ static int sa_publish(int k, struct khoser_sarray *src)
 	int err = 0;
 
 	khoser_sarray_init(&sa_out[k]);
+	sa_used[k] = true;
 	if (src) {
 		khoser_sarray_it_init(&it, src);
 		while (!err && khoser_sarray_it_next(&it, &idx, &val))
@@ -95,15 +129,20 @@ static int sa_publish(int k, struct khoser_sarray *src)
 	if (err)
 		return err;
 	kt_compat(compat, sizeof(compat), kt_ver);
-	return khoser_sarray_publish(&sa_out[k], sa_names[k], compat);
+	err = khoser_sarray_publish(&sa_out[k], sa_names[k], compat);
+	if (!err)
+		sa_inventory(k);
+	return err;
 }
 
 /* Look up sparse array @k and check every index and value, and misses. */
 static int sa_check(int k, struct khoser_sarray *in)
 {
+	struct kt_inv inv = { .kind = "sarray" };
 	char compat[KHOSER_COMPAT_LEN];
 	struct khoser_sarray_it it;
 	u64 idx, val, n = 0;
+	struct kt_digest d;
 	int err;
 
 	kt_compat(compat, sizeof(compat), kt_ver);
@@ -113,6 +152,7 @@ static int sa_check(int k, struct khoser_sarray *in)
 		kt_failf("%s: lookup error %d", sa_names[k], err);
 		return err;
 	}
+	kt_digest_init(&d);
 	khoser_sarray_it_init(&it, in);
 	while (khoser_sarray_it_next(&it, &idx, &val)) {
 		if (n >= sa_count(k) || idx != sa_index(k, n) ||
@@ -127,8 +167,9 @@ static int sa_check(int k, struct khoser_sarray *in)
 			kt_failf("%s: get(%llu) differs", sa_names[k], idx);
 			return -EBADMSG;
 		}
+		kt_digest_u64(&d, idx);
+		kt_digest_u64(&d, val);
 		n++;
-		kt_checks++;
 	}
 	if (n != sa_count(k) || khoser_sarray_entries(in) != n) {
 		kt_failf("%s: %llu entries, expected %u", sa_names[k], n,
@@ -140,7 +181,11 @@ static int sa_check(int k, struct khoser_sarray *in)
 		kt_failf("%s: index 3 found", sa_names[k]);
 		return -EBADMSG;
 	}
-	kt_checks++;
+	inv.entries = n;
+	inv.bytes = n * 16;
+	inv.blocks = khoser_sarray_pages(in);
+	inv.digest = kt_digest_final(&d);
+	kt_verified(sa_names[k], &inv);
 	return 0;
 }
 
@@ -153,43 +198,74 @@ static void vbuf_fill(u64 *p, size_t len)
 	kt_fill((u8 *)p + len / 8 * 8, len % 8, 401, 0);
 }
 
-static int vbuf_check(const u64 *p, size_t len)
+/* Check every byte of the restored v-buf @vin, log what was checked. */
+static int vbuf_check(const struct khoser_vbuf *vin)
 {
-	size_t i;
+	struct kt_inv inv = { .kind = "vbuf" };
+	const u64 *p = khoser_vbuf_addr(vin);
+	size_t i, len = vbuf_len();
+	struct kt_digest d;
 
+	if (!p || khoser_vbuf_length(vin) != len) {
+		kt_failf("v-buf: %zu bytes mapped, expected %zu",
+			 p ? khoser_vbuf_length(vin) : 0, len);
+		return -EBADMSG;
+	}
+	kt_digest_init(&d);
 	for (i = 0; i < len / 8; i++) {
 		if (p[i] != kt_word(400, i, 0)) {
 			kt_failf("v-buf: byte %zu differs", i * 8);
 			return -EBADMSG;
 		}
+		kt_digest_word(&d, p[i]);
 	}
 	if (!kt_verify((const u8 *)p + len / 8 * 8, len % 8, 401, 0)) {
 		kt_failf("v-buf: tail differs");
 		return -EBADMSG;
 	}
-	kt_checks += len / 8 + 1;
+	kt_digest_add(&d, (const u8 *)p + len / 8 * 8, len % 8);
+	inv.entries = DIV_ROUND_UP(len, PAGE_SIZE);
+	inv.bytes = len;
+	inv.blocks = khoser_vbuf_nchunks(vin);
+	inv.digest = kt_digest_final(&d);
+	kt_verified("v-buf", &inv);
 	return 0;
 }
 
-static int vbuf_publish(struct khoser_vbuf *vb, void **mem, const char *name,
-			const void *src)
+/* Preserve and publish vbuf @v, filled from @src or the seed. */
+static int vbuf_publish(int v, const void *src)
 {
+	struct kt_inv inv = { .kind = "vbuf" };
+	struct khoser_vbuf *vb = &vbs[v].vb;
 	char compat[KHOSER_COMPAT_LEN];
+	size_t len = vbuf_len();
+	struct kt_digest d;
 	int err;
 
-	*mem = vmalloc(vbuf_len());
-	if (!*mem)
+	vbs[v].mem = vmalloc(len);
+	if (!vbs[v].mem)
 		return -ENOMEM;
 	if (src)
-		memcpy(*mem, src, vbuf_len());
+		memcpy(vbs[v].mem, src, len);
 	else
-		vbuf_fill(*mem, vbuf_len());
+		vbuf_fill(vbs[v].mem, len);
 	khoser_vbuf_init(vb);
-	err = khoser_vbuf_preserve(vb, *mem, vbuf_len());
+	vbs[v].used = true;
+	err = khoser_vbuf_preserve(vb, vbs[v].mem, len);
 	if (err)
 		return err;
 	kt_compat(compat, sizeof(compat), kt_ver);
-	return khoser_vbuf_publish(vb, name, compat);
+	err = khoser_vbuf_publish(vb, vbs[v].name, compat);
+	if (err)
+		return err;
+	kt_digest_init(&d);
+	kt_digest_add(&d, vbs[v].mem, len);
+	inv.entries = DIV_ROUND_UP(len, PAGE_SIZE);
+	inv.bytes = len;
+	inv.blocks = khoser_vbuf_nchunks(vb);
+	inv.digest = kt_digest_final(&d);
+	kt_preserved(vbs[v].name, &inv);
+	return 0;
 }
 
 static int vbuf_lookup(struct khoser_vbuf *in, const char *name)
@@ -228,14 +304,15 @@ int kt_struct_preserve(void)
 			return err;
 	}
 	if (kt_hop == 1) {
-		err = vbuf_publish(&vb_out, &vb_mem, "v-buf", NULL);
+		err = vbuf_publish(VB_BUF, NULL);
 	} else {
 		err = vbuf_lookup(&vin, "v-buf");
+		if (err)
+			kt_failf("v-buf: lookup error %d", err);
+		else
+			err = vbuf_check(&vin);
 		if (!err)
-			err = vbuf_check(khoser_vbuf_addr(&vin), vbuf_len());
-		if (!err)
-			err = vbuf_publish(&vb_out, &vb_mem, "v-buf",
-					   khoser_vbuf_addr(&vin));
+			err = vbuf_publish(VB_BUF, khoser_vbuf_addr(&vin));
 		khoser_vbuf_destroy(&vin);
 		khoser_release("v-buf");
 	}
@@ -245,10 +322,9 @@ int kt_struct_preserve(void)
 	for (k = SA_BAD_CYCLE; k < NSA && !err; k++)
 		err = sa_publish(k, NULL);
 	if (!err)
-		err = vbuf_publish(&vb_bad_order, &vb_bad_mem[0], "cv-order",
-				   NULL);
+		err = vbuf_publish(VB_BAD_ORDER, NULL);
 	if (!err)
-		err = vbuf_publish(&vb_bad_len, &vb_bad_mem[1], "cv-len", NULL);
+		err = vbuf_publish(VB_BAD_LEN, NULL);
 	return err;
 }
 
@@ -260,7 +336,7 @@ static int expect_refused(int err, const char *name)
 		return -EBADMSG;
 	}
 	khoser_release(name);
-	kt_checks++;
+	kt_refused(name, err);
 	return 0;
 }
 
@@ -280,8 +356,8 @@ int kt_struct_verify(void)
 		kt_compat(compat, sizeof(compat), kt_ver);
 		for (k = SA_BAD_CYCLE; k < NSA && !err; k++) {
 			khoser_sarray_init(&in);
-			err = expect_refused(khoser_sarray_lookup(&in,
-					sa_names[k], compat), sa_names[k]);
+			err = khoser_sarray_lookup(&in, sa_names[k], compat);
+			err = expect_refused(err, sa_names[k]);
 		}
 		if (!err)
 			err = expect_refused(vbuf_lookup(&vin, "cv-order"),
@@ -304,7 +380,7 @@ int kt_struct_verify(void)
 		kt_failf("v-buf: lookup error %d", err);
 		return err;
 	}
-	err = vbuf_check(khoser_vbuf_addr(&vin), vbuf_len());
+	err = vbuf_check(&vin);
 	khoser_vbuf_destroy(&vin);
 	khoser_release("v-buf");
 	return err;
@@ -332,7 +408,7 @@ int kt_struct_mismatch(void)
 			return -EBADMSG;
 		}
 		khoser_release(sa_names[k]);
-		kt_checks++;
+		kt_refused(sa_names[k], err);
 	}
 	khoser_vbuf_init(&vin);
 	err = khoser_vbuf_lookup(&vin, "v-buf", compat);
@@ -341,35 +417,59 @@ int kt_struct_mismatch(void)
 		return -EBADMSG;
 	}
 	khoser_release("v-buf");
-	kt_checks++;
+	kt_refused("v-buf", err);
 	return 0;
+}
+
+/* Page @n of @sa's chain, found through the page headers (the ABI). */
+static struct khoser_sarray_page_hdr *sa_page(const struct khoser_sarray *sa,
+					      unsigned int n)
+{
+	u64 pa = khoser_sarray_head_pa(sa);
+	struct khoser_sarray_page_hdr *h;
+
+	while (pa) {
+		h = phys_to_virt(pa);
+		if (!n--)
+			return h;
+		pa = h->next;
+	}
+	return NULL;
 }
 
 /**
  * kt_struct_damage - corrupt the chosen objects (reboot notifier)
  *
+ * Works on the preserved bytes through the ABI layouts only.
+ *
  * Return: 0, or -ENOENT when an object is too small to damage.
  */
 int kt_struct_damage(void)
 {
-	struct khoser_sarray *c = &sa_out[SA_BAD_CYCLE];
-	struct khoser_sarray *o = &sa_out[SA_BAD_ORDER];
-	struct khoser_block *blk;
+	struct khoser_sarray_page_hdr *c0 = sa_page(&sa_out[SA_BAD_CYCLE], 0);
+	struct khoser_sarray_page_hdr *c2 = sa_page(&sa_out[SA_BAD_CYCLE], 2);
+	struct khoser_sarray_page_hdr *o1 = sa_page(&sa_out[SA_BAD_ORDER], 1);
+	u64 order_pa = khoser_vbuf_hdr_pa(&vbs[VB_BAD_ORDER].vb);
+	u64 len_pa = khoser_vbuf_hdr_pa(&vbs[VB_BAD_LEN].vb);
+	struct khoser_vbuf_hdr *vh;
+	struct khoser_block_hdr *chunks;
 
-	if (c->npages < 3 || o->npages < 2 || !vb_bad_order.hdr ||
-	    !vb_bad_len.hdr)
+	if (!c0 || !c2 || !o1 || !order_pa || !len_pa)
 		return -ENOENT;
 	/* Page 2 links back to page 0. */
-	c->pages[2].hdr->next = virt_to_phys(c->pages[0].hdr);
+	c2->next = virt_to_phys(c0);
 	/* Page 1's first run starts before page 0's. */
-	((struct khoser_sarray_run *)((u8 *)o->pages[1].hdr +
+	((struct khoser_sarray_run *)((u8 *)o1 +
 		KHOSER_SARRAY_RUN_OFFSET(0)))->first = 0;
 	/* A chunk with an order past the limit. */
-	blk = list_first_entry(&vb_bad_order.chunks.blocks,
-			       struct khoser_block, list);
-	*(u64 *)(blk->hdr + 1) |= KHOSER_VBUF_MAX_ORDER + 1;
+	vh = phys_to_virt(order_pa);
+	if (!vh->chunks)
+		return -ENOENT;
+	chunks = phys_to_virt(vh->chunks);
+	*(u64 *)(chunks + 1) |= KHOSER_VBUF_MAX_ORDER + 1;
 	/* A length the pages cannot hold. */
-	vb_bad_len.hdr->length = vb_bad_len.hdr->nr_pages * PAGE_SIZE + 1;
+	vh = phys_to_virt(len_pa);
+	vh->length = vh->nr_pages * PAGE_SIZE + 1;
 	return 0;
 }
 
@@ -378,46 +478,22 @@ int kt_struct_damage(void)
  */
 void kt_struct_cleanup(void)
 {
-	struct khoser_vbuf *vbs[] = { &vb_out, &vb_bad_order, &vb_bad_len };
-	void **mems[] = { &vb_mem, &vb_bad_mem[0], &vb_bad_mem[1] };
 	unsigned int k;
 
 	for (k = 0; k < NSA; k++) {
-		if (!sa_out[k].life.state)
+		if (!sa_used[k])
 			continue;
 		khoser_unpublish(sa_names[k]);
 		khoser_sarray_destroy(&sa_out[k]);
+		sa_used[k] = false;
 	}
-	khoser_unpublish("v-buf");
-	khoser_unpublish("cv-order");
-	khoser_unpublish("cv-len");
-	for (k = 0; k < ARRAY_SIZE(vbs); k++) {
-		if (vbs[k]->life.state)
-			khoser_vbuf_destroy(vbs[k]);
-		vfree(*mems[k]);
-		*mems[k] = NULL;
-	}
-}
-
-/**
- * kt_struct_summary - what this boot preserved
- * @objs:    objects
- * @entries: entries (sparse-array entries, vbuf bytes / 8)
- * @bytes:   payload bytes
- */
-void kt_struct_summary(u64 *objs, u64 *entries, u64 *bytes)
-{
-	unsigned int k;
-
-	for (k = 0; k < NSA; k++) {
-		if (!sa_out[k].life.state || !khoser_sarray_entries(&sa_out[k]))
+	for (k = 0; k < NVB; k++) {
+		if (!vbs[k].used)
 			continue;
-		(*objs)++;
-		*entries += khoser_sarray_entries(&sa_out[k]);
-		*bytes += (u64)khoser_sarray_pages(&sa_out[k]) * PAGE_SIZE;
-	}
-	if (vb_mem) {
-		(*objs)++;
-		*bytes += vbuf_len();
+		khoser_unpublish(vbs[k].name);
+		khoser_vbuf_destroy(&vbs[k].vb);
+		vbs[k].used = false;
+		vfree(vbs[k].mem);
+		vbs[k].mem = NULL;
 	}
 }

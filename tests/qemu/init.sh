@@ -42,24 +42,55 @@ load() {
 		insmod "$m/$x.ko" || { say "FAIL load $x"; return 1; }
 	done
 }
-unload() {
-	for x in $EXTRA_MODULES; do
-		rmmod "$x" || return 1
-	done
-	rmmod khoser_test && rmmod khoser
-}
 
 load || say "FAIL module load"
 say "kho_enabled=$(cat /sys/module/khoser/parameters/kho_enabled 2>/dev/null)" \
 	"kho_boot=$(cat /sys/module/khoser/parameters/kho_boot 2>/dev/null)"
 
-if [ "$RELOAD" = 1 ] && [ "$hop" = 1 ]; then
-	# The same binaries again: unloading must leave nothing behind.
-	unload || say "FAIL unload"
-	[ -d /sys/kernel/debug/khoser ] && say "FAIL debugfs left after unload"
-	for f in /sys/kernel/debug/kho/out/sub_fdts/*khoser*; do
-		[ -e "$f" ] && say "FAIL KHO subtree left after unload: $f"
+# khoser subtrees in KHO's out-tree, one name a line.
+kho_out=/sys/kernel/debug/kho/out/sub_fdts
+khoser_subtrees() {
+	for f in "$kho_out"/*khoser*; do
+		[ -e "$f" ] && echo "${f##*/}"
 	done
+}
+# Pages khoser says it holds preserved itself (debugfs khoser/status).
+preserved_pages() {
+	awk -F '\t' '$1 == "preserved_pages" { print $2 }' \
+		/sys/kernel/debug/khoser/status 2>/dev/null
+}
+
+if [ "$RELOAD" = 1 ] && [ "$hop" = 1 ]; then
+	# The same binaries again: unloading must leave nothing behind. The
+	# directory looked at must exist and show khoser's subtrees first, or
+	# "none left" would prove nothing.
+	[ -d "$kho_out" ] || say "FAIL reload: $kho_out does not exist"
+	n=$(khoser_subtrees | wc -l)
+	say "reload: $n khoser subtrees in $kho_out before unload"
+	[ "$n" -gt 0 ] || say "FAIL reload: no khoser subtree in $kho_out before unload"
+	for x in $EXTRA_MODULES; do
+		rmmod "$x" || say "FAIL unload $x"
+	done
+	# Every object is unpublished and destroyed now; khoser is still there.
+	rmmod khoser_test || say "FAIL unload khoser_test"
+	pp=$(preserved_pages)
+	if [ -z "$pp" ]; then
+		say "reload: note: khoser/status has no preserved_pages line; khoser's own preserved pages not counted"
+	elif [ "$pp" = 0 ]; then
+		say "reload: preserved_pages 0 with every object destroyed"
+	else
+		say "FAIL reload: khoser holds $pp preserved pages with every object destroyed"
+	fi
+	rmmod khoser || say "FAIL unload khoser"
+	[ -d /sys/kernel/debug/khoser ] && say "FAIL reload: debugfs khoser/ left after unload"
+	[ -d "$kho_out" ] || say "FAIL reload: $kho_out does not exist"
+	left=$(khoser_subtrees | tr '\n' ' ')
+	if [ -z "$left" ]; then
+		say "reload: no khoser subtree in $kho_out after unload"
+	else
+		say "FAIL reload: khoser subtrees left in $kho_out after unload: $left"
+	fi
+	say "reload: loading again"
 	load || say "FAIL reload"
 	say "reloaded"
 fi

@@ -15,6 +15,8 @@
 #               -EOPNOTSUPP
 #   mismatch    7.2 -> 7.3, the 7.3 companion built as version 2: its
 #               lookups must be refused with -EPROTO naming the component
+#   bench       2 boots of khoser_test bench=1 (tests/bench/run.sh reads the
+#               figures from the log); no inventories
 #   custom      set everything with the options below
 # options:
 #   --variant fast|debug   kernel config (debug: KASAN, kmemleak, lockdep)
@@ -36,7 +38,13 @@
 #                          it loads khoser; "status --json" and "doctor" are
 #                          checked in every boot
 #   --log NAME             serial log name (default: the scenario)
-# Exit 0 only when every boot's verdict is PASS and the log is clean.
+#   --copy-log FILE        also copy the serial log to FILE
+# Exit 0 only when every boot's verdict is PASS, the log is clean and the
+# inventories agree: each object that boot N logs as "khoser_test:
+# preserved NAME ..." must come back in boot N+1 as "verified NAME ..." with
+# the same kind, entries, bytes, blocks and digest, or (corrupt: the damaged
+# c* objects; mismatch: all) as "refused NAME"; nothing else may be
+# verified or refused, and boot 1's objects must arrive intact in the last.
 # The serial log is kept in $KHOSER_CACHE/qemu/logs/SCENARIO.log.
 set -euo pipefail
 
@@ -44,6 +52,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 variant=fast kernels='' hops='' mode='' ver='' kho=1 reload=0 extra='' timeout=''
 mem_opt='' summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
+copylog=''
 declare -A build_ver=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -63,6 +72,7 @@ while [ $# -gt 0 ]; do
 	--consumer) consumers=$2; shift ;;
 	--khoserctl) khoserctl=$2; shift ;;
 	--log) logname=$2; shift ;;
+	--copy-log) copylog=$2; shift ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) scenario=$1 ;;
 	esac
@@ -81,6 +91,7 @@ cross) : "${mode:=normal}"
 mismatch) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.2,7.3}"
 	[ ${#build_ver[@]} -gt 0 ] || build_ver[${kernels##*,}]=2 ;;
 stock) : "${hops:=1}" "${mode:=off}" "${kernels:=stock}" ;;
+bench) : "${hops:=2}" "${mode:=normal}"; extra="bench=1 $extra" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
@@ -156,7 +167,7 @@ prebuilt() {
 	return 1
 }
 build_for() {
-	local v=$1 kdir krel out
+	local v=$1 kdir krel out key mcache
 	[ "$v" = stock ] && { build_stock; return; }
 	kdir=$("$top/tests/qemu/kernel.sh" --version "$v" --variant "$variant" | tail -1)
 	krel=$(cat "$kdir/include/config/kernel.release")
@@ -180,6 +191,21 @@ build_for() {
 			find Kbuild src include tests/module -type f
 		fi
 	) | (cd "$top" && xargs cp --parents -t "$out")
+	# Built before from the same sources, for the same tree and version?
+	# (The key covers every source file, the tree's build stamp, which
+	# names its config hash and compiler, and the companion's version.)
+	key=$( {
+		(cd "$out" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+		echo "$kdir ${build_ver[$v]:-1}"
+		cat "$kdir/.khoser-build-complete"
+	} | sha256sum | cut -c1-16)
+	mcache=$work/modules/$krel-$variant-$key
+	if [ -f "$mcache/khoser_test.ko" ]; then
+		log "$v: khoser.ko and khoser_test.ko built before from these sources ($mcache)"
+		cp "$mcache/khoser.ko" "$mcache/khoser_test.ko" \
+			"$stage/root/lib/modules/$krel/"
+		return 0
+	fi
 	if ! { make -s -C "$kdir" M="$out" W=1 modules &&
 		make -s -C "$kdir" M="$out/tests/module" \
 			KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" W=1 \
@@ -195,6 +221,14 @@ build_for() {
 	fi
 	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" \
 		"$stage/root/lib/modules/$krel/"
+	mkdir -p "$work/modules"
+	rm -rf "$mcache.tmp.$$"
+	mkdir "$mcache.tmp.$$"
+	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" "$mcache.tmp.$$/"
+	mv -T "$mcache.tmp.$$" "$mcache" 2>/dev/null || rm -rf "$mcache.tmp.$$"
+	# Keep the 32 newest builds.
+	find "$work/modules" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
+		sort -rn | tail -n +33 | cut -d' ' -f2- | xargs -r rm -rf
 }
 for v in $(printf '%s\n' "${seq[@]}" | sort -u); do
 	build_for "$v"
@@ -280,6 +314,13 @@ if [ "$variant" = debug ]; then
 	append="$append kho_scratch=64M,1024M,64M"
 fi
 mem=${mem_opt:-$mem}
+# Benchmarks need a fine clock: without a PIT or HPET reference the guest
+# cannot calibrate its TSC and falls back to jiffies (4 ms steps). Under TCG
+# the guest TSC is the host's, so give it the host's rate.
+if [ "$scenario" = bench ] && grep -qw constant_tsc /proc/cpuinfo; then
+	khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+	[ -z "$khz" ] || append="$append tsc_early_khz=$khz tsc=reliable"
+fi
 qemu() {
 	timeout "$1" qemu-system-x86_64 -accel "$2" -m "$mem" -smp 1 \
 		-nographic -no-reboot -kernel "$r/boot/bzImage-$first" \
@@ -307,67 +348,142 @@ out=$work/logs/${logname:-$name}.log
 log "$scenario: $hops boots ($krels), mode $mode, $variant kernel, $accel"
 start=$(date +%s)
 rc=0
-qemu "$timeout" "$accel" >"$out" 2>&1 || rc=$?
+# Judged from a private copy: runs of the same scenario elsewhere write the
+# same log name.
+serial=$stage/serial.log
+qemu "$timeout" "$accel" >"$serial" 2>&1 || rc=$?
 secs=$(($(date +%s) - start))
+cp "$serial" "$out.$$" && mv -f "$out.$$" "$out"
+[ -z "$copylog" ] || cp "$serial" "$copylog"
 
 # --- verdict ----------------------------------------------------------------
 fail=()
 [ "$rc" -eq 124 ] && fail+=("timeout after ${timeout}s")
-grep -q 'khoser-run: END' "$out" || fail+=("run did not reach its end")
-boots=$(grep -c 'khoser-run: hop [0-9]* of' "$out" || true)
+grep -q 'khoser-run: END' "$serial" || fail+=("run did not reach its end")
+boots=$(grep -c 'khoser-run: hop [0-9]* of' "$serial" || true)
 [ "$boots" -eq "$hops" ] || fail+=("$boots boots seen, expected $hops")
-verdicts=$(grep -c 'khoser_test: PASS' "$out" || true)
+verdicts=$(grep -c 'khoser_test: PASS' "$serial" || true)
 want=$((hops - 1))
 [ "$mode" = off ] && want=1
 [ "$verdicts" -eq "$want" ] || fail+=("$verdicts PASS verdicts, expected $want")
-if grep -nE 'khoser_test: FAIL|khoser-run: FAIL' "$out" >&2; then
+if grep -nE 'khoser_test: FAIL|khoser-run: FAIL' "$serial" >&2; then
 	fail+=("failure reported in the guest")
 fi
 if grep -nE 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ new|UBSAN|general protection' \
-	"$out" >&2; then
+	"$serial" >&2; then
 	fail+=("kernel complained")
 fi
 if [ "$mode" = mismatch ] &&
-	! grep -q 'khoser: .*: khoser_test: expected v[0-9]*, found v[0-9]*' "$out"; then
+	! grep -q 'khoser: .*: khoser_test: expected v[0-9]*, found v[0-9]*' "$serial"; then
 	fail+=("no log line naming the mismatched component")
 fi
 # Consumers: a PASS in every KHO boot (none without KHO).
 cwant=$((hops - 1))
 [ "$kho" = 1 ] && [ "$mode" != off ] || cwant=0
 for x in $extra_mods; do
-	n=$(grep -c "$x: PASS" "$out" || true)
+	n=$(grep -c "$x: PASS" "$serial" || true)
 	[ "$n" -eq "$cwant" ] || fail+=("$x: $n PASS verdicts, expected $cwant")
-	! grep -q "$x: FAIL" "$out" || fail+=("$x reported FAIL")
+	! grep -q "$x: FAIL" "$serial" || fail+=("$x reported FAIL")
 done
 if [ -n "$khoserctl" ]; then
 	# doctor: 0 in every boot with KHO on, 1 (a problem found) without.
 	dwant=0
 	[ "$kho" = 1 ] || dwant=1
-	n=$(grep -c "khoser-run: khoserctl doctor exit $dwant\b" "$out" || true)
+	n=$(grep -c "khoser-run: khoserctl doctor exit $dwant\b" "$serial" || true)
 	[ "$n" -eq "$hops" ] ||
 		fail+=("khoserctl doctor: exit $dwant in $n of $hops boots")
 	# doctor sees each consumer as built for the running kernel.
 	for x in $extra_mods; do
-		n=$(grep -cE "khoser-run: doctor: ok +consumer +$x built for" "$out" || true)
+		n=$(grep -cE "khoser-run: doctor: ok +consumer +$x built for" "$serial" || true)
 		[ "$n" -eq "$hops" ] ||
 			fail+=("khoserctl doctor: consumer $x seen in $n of $hops boots")
 	done
 	# status --json: valid, and true to what each boot is.
-	if ! bad=$(sed -n 's/^.*khoser-run: khoserctl-json: //p' "$out" |
+	if ! bad=$(sed -n 's/^.*khoser-run: khoserctl-json: //p' "$serial" |
 		python3 "$top/tests/qemu/check-status.py" "$hops" "$kho" "$mode" 2>&1); then
 		fail+=("khoserctl status --json: $bad")
 	fi
 fi
 for k in $(seq 2 "$hops"); do
 	[ "$kho" = 1 ] || break
-	grep -q "KHO: exec from: .*(count $((k - 1)))" "$out" ||
+	grep -q "KHO: exec from: .*(count $((k - 1)))" "$serial" ||
 		fail+=("boot $k was not a KHO boot")
 done
 
-grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (preserved|data of)|khoser-run: (hop|reloaded|khoserctl doctor)|khoser: .*expected v' "$out" |
+# --- inventories: what boot N preserved, boot N+1 verified or refused -----
+# One file per boot and verb, "NAME fields..." sorted; a reload in boot 1
+# starts its lists again (the objects loaded first were destroyed).
+inv=$stage/inv
+mkdir -p "$inv"
+tr -d '\r' <"$serial" | awk -v dir="$inv" '
+	/khoser-run: hop [0-9]+ of/ {
+		sub(/.*khoser-run: hop /, ""); boot = $1 + 0; next }
+	/khoser-run: reload: loading again/ {
+		for (v in seen) if (seen[v] == boot) {
+			printf "" > (dir "/" boot "." v); close(dir "/" boot "." v) }
+		next }
+	/khoser_test: (preserved|verified|refused) [^ ]/ {
+		sub(/.*khoser_test: /, ""); v = $1; sub(/^[a-z]+ /, "")
+		f = dir "/" boot "." v
+		if (seen[v] != boot) { printf "" > f; seen[v] = boot }
+		print >> f; close(f) }'
+for k in $(seq 1 "$hops"); do
+	for v in preserved verified refused; do
+		touch "$inv/$k.$v"
+		sort -o "$inv/$k.$v" "$inv/$k.$v"
+	done
+done
+names() { cut -d' ' -f1 "$@" | sort; }
+invfail() { fail+=("inventory: $*"); }
+check_inventory() {
+	local k p v r dup damaged line n lost
+	for k in $(seq 2 "$hops"); do
+		p=$inv/$((k - 1)).preserved v=$inv/$k.verified r=$inv/$k.refused
+		[ -s "$p" ] || { invfail "boot $((k - 1)) preserved nothing"; continue; }
+		dup=$(names "$v" "$r" | uniq -d)
+		[ -z "$dup" ] || invfail "boot $k logged $(tr '\n' ' ' <<<"$dup")more than once"
+		# Verified exactly as preserved.
+		while read -r line; do
+			grep -qxF "$line" "$p" && continue
+			n=${line%% *}
+			invfail "boot $k verified $n as '${line#* }', boot $((k - 1)) preserved '$(grep "^$n " "$p" | cut -d' ' -f2-)'"
+		done <"$v"
+		# Every object accounted for, nothing more.
+		for n in $(names "$p" | comm -23 - <(names "$v" "$r")); do
+			invfail "boot $k neither verified nor refused $n (preserved in boot $((k - 1)))"
+		done
+		for n in $(names "$v" "$r" | comm -13 <(names "$p") -); do
+			invfail "boot $k verified or refused $n, which boot $((k - 1)) did not preserve"
+		done
+		# Refused: only the damaged objects (corrupt), all (mismatch).
+		case $mode in
+		corrupt) damaged=$(names "$p" | grep '^c' || true) ;;
+		mismatch) damaged=$(names "$p") ;;
+		*) damaged= ;;
+		esac
+		[ "$(names "$r")" = "$damaged" ] ||
+			invfail "boot $k refused '$(names "$r" | tr '\n' ' ')', expected '$(tr '\n' ' ' <<<"$damaged")'"
+		echo "  inventory: boot $k: $(wc -l <"$v") verified as boot $((k - 1)) preserved them ($(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' "$v" | awk '{s += $1} END {print s + 0}') bytes), $(wc -l <"$r") refused, of $(wc -l <"$p")"
+	done
+	# Boot 1's data reaches the last boot intact, however many hops it took
+	# (chunk layout, "blocks" of a vbuf, may change when a hop copies it).
+	if [ "$mode" = normal ] && [ "$hops" -gt 2 ]; then
+		strip() { sed 's/ blocks=[0-9]*//' "$1" | sort; }
+		lost=$(comm -23 <(strip "$inv/1.preserved") <(strip "$inv/$hops.verified") | cut -d' ' -f1)
+		for n in $lost; do
+			invfail "boot 1's $n did not arrive intact in boot $hops"
+		done
+		echo "  inventory: $(comm -12 <(strip "$inv/1.preserved") <(strip "$inv/$hops.verified") | wc -l) of boot 1's $(wc -l <"$inv/1.preserved") objects verified intact in boot $hops"
+	fi
+}
+if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
+	check_inventory
+fi
+
+grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of)|khoser-run: (hop|reload|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
 	sed 's/^/  /' || true
 if [ "$summary" = 1 ]; then
-	pres=$(grep -m1 'khoser_test: preserved' "$out" | sed 's/.*preserved //')
+	pres=$(grep -m1 'khoser_test: handing over' "$serial" | sed 's/.*handing over //')
 	echo "summary: ${pres%% for hop*}; hops $((hops - 1)) ($krels); verdict" \
 		"$( [ ${#fail[@]} -eq 0 ] && echo PASS || echo FAIL ); ${secs}s"
 fi
