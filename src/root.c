@@ -476,7 +476,7 @@ static int lookup(const struct khoser_kind *kind, void *payload,
 		  const char *name, const char *compat)
 {
 	struct khoser_life *life = life_of(kind, payload);
-	struct khoser_object *obj;
+	struct khoser_object *obj = NULL;
 	int err;
 
 	if (life) {

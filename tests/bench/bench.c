@@ -15,6 +15,7 @@
 #include <valgrind/callgrind.h>
 #include "../unit/shim/kshim.h"
 #include <linux/kexec_handover.h>
+#include <khoser/khoser.h>
 #include "../../src/internal.h"
 #include <khoser/sarray.h>
 
