@@ -66,6 +66,19 @@ static int check_state(const struct khoser_block_set *bs, const char *op,
 	return err;
 }
 
+/* Take @bs's lock for @op: 0 with it held, or the errno (unlocked). */
+static int lock_set(struct khoser_block_set *bs, const char *op, bool write)
+{
+	int err = khoser_life_lock(&bs->life, WHAT, op, write);
+
+	if (err)
+		return err;
+	err = check_state(bs, op, write);
+	if (err)
+		mutex_unlock(&bs->life.lock);
+	return err;
+}
+
 /* Link @block at the tail of the chain. */
 static void link_block(struct khoser_block_set *bs, struct khoser_block *block)
 {
@@ -159,18 +172,8 @@ EXPORT_SYMBOL_GPL(khoser_block_set_init);
 int khoser_block_set_set_max_blocks(struct khoser_block_set *bs,
 				    unsigned long max_blocks)
 {
-	int err = check_state(bs, "set_max_blocks", true);
-
-	if (err)
-		return err;
-	mutex_lock(&bs->life.lock);
-	err = check_state(bs, "set_max_blocks", true);
-	if (!err && (!max_blocks || max_blocks < bs->nblocks))
-		err = -EINVAL;
-	if (!err)
-		bs->max_blocks = max_blocks;
-	mutex_unlock(&bs->life.lock);
-	return err;
+	return khoser_life_set_bound(&bs->life, WHAT, "set_max_blocks",
+				     &bs->max_blocks, &bs->nblocks, max_blocks);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_set_max_blocks);
 
@@ -227,16 +230,11 @@ rollback:
  */
 int khoser_block_set_grow(struct khoser_block_set *bs, u64 count)
 {
-	int err = check_state(bs, "grow", true);
+	int err = lock_set(bs, "grow", true);
 
 	if (err)
 		return err;
-	if (!khoser_kho_usable())
-		return -EOPNOTSUPP;
-	mutex_lock(&bs->life.lock);
-	err = check_state(bs, "grow", true);
-	if (!err)
-		err = grow_locked(bs, count);
+	err = khoser_kho_usable() ? grow_locked(bs, count) : -EOPNOTSUPP;
 	mutex_unlock(&bs->life.lock);
 	return err;
 }
@@ -262,13 +260,9 @@ int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count)
 	u64 keep;
 	int err;
 
-	err = check_state(bs, "shrink", true);
+	err = lock_set(bs, "shrink", true);
 	if (err)
 		return err;
-	mutex_lock(&bs->life.lock);
-	err = check_state(bs, "shrink", true);
-	if (err)
-		goto unlock;
 	while (bs->nblocks && count <= (u64)(bs->nblocks - 1) * bs->per_block)
 		drop_last(bs);
 	last = list_last_entry_or_null(&bs->blocks, struct khoser_block, list);
@@ -277,9 +271,8 @@ int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count)
 		if (last->hdr->count > keep)
 			last->hdr->count = keep;
 	}
-unlock:
 	mutex_unlock(&bs->life.lock);
-	return err;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_shrink);
 
@@ -340,14 +333,11 @@ static int seal_locked(struct khoser_block_set *bs)
  */
 int khoser_block_set_seal(struct khoser_block_set *bs)
 {
-	int err = check_state(bs, "seal", true);
+	int err = lock_set(bs, "seal", true);
 
 	if (err)
 		return err;
-	mutex_lock(&bs->life.lock);
-	err = check_state(bs, "seal", true);
-	if (!err)
-		err = seal_locked(bs);
+	err = seal_locked(bs);
 	mutex_unlock(&bs->life.lock);
 	return err;
 }
@@ -370,20 +360,15 @@ int khoser_block_set_clear(struct khoser_block_set *bs)
 	struct khoser_block *block;
 	int err;
 
-	err = check_state(bs, "clear", true);
+	err = lock_set(bs, "clear", true);
 	if (err)
 		return err;
-	mutex_lock(&bs->life.lock);
-	err = check_state(bs, "clear", true);
-	if (!err) {
-		list_for_each_entry(block, &bs->blocks, list) {
-			block->hdr->count = 0;
-			memset(block->hdr + 1, 0,
-			       KHOSER_BLOCK_SIZE - sizeof(*block->hdr));
-		}
+	list_for_each_entry(block, &bs->blocks, list) {
+		block->hdr->count = 0;
+		memset(block->hdr + 1, 0, KHOSER_BLOCK_SIZE - sizeof(*block->hdr));
 	}
 	mutex_unlock(&bs->life.lock);
-	return err;
+	return 0;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_clear);
 
@@ -402,11 +387,10 @@ EXPORT_SYMBOL_GPL(khoser_block_set_clear);
  */
 int khoser_block_set_destroy(struct khoser_block_set *bs)
 {
-	int err = check_state(bs, "destroy", false);
+	int err = khoser_life_lock(&bs->life, WHAT, "destroy", false);
 
 	if (err)
 		return err;
-	mutex_lock(&bs->life.lock);
 	if (bs->life.published) {
 		pr_err("destroy: block set is published; unpublish it first\n");
 		err = -EBUSY;
@@ -474,17 +458,15 @@ static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
 int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
 				const char *label)
 {
-	int err = check_state(bs, "restore", false);
+	int err = khoser_life_lock_idle(&bs->life, WHAT, "restore");
 
 	if (err)
 		return err;
-	mutex_lock(&bs->life.lock);
-	err = khoser_life_check_idle(&bs->life, WHAT, "restore",
-				     list_empty(&bs->blocks));
-	if (!err && !khoser_kho_usable())
-		err = -EOPNOTSUPP;
+	err = check_state(bs, "restore", false);
 	if (!err)
-		err = restore_locked(bs, head_pa, bs->max_blocks, label);
+		err = list_empty(&bs->blocks) ?
+		      restore_locked(bs, head_pa, bs->max_blocks, label) :
+		      -EBUSY;
 	mutex_unlock(&bs->life.lock);
 	return err;
 }
@@ -539,11 +521,6 @@ u64 khoser_block_set_entries(const struct khoser_block_set *bs)
 EXPORT_SYMBOL_GPL(khoser_block_set_entries);
 
 /* --- the named root's view (khoser_block_kind) ------------------------- */
-
-static struct khoser_life *kind_life(void *obj)
-{
-	return &((struct khoser_block_set *)obj)->life;
-}
 
 static void kind_describe(void *obj, struct khoser_root_ser *desc)
 {
@@ -676,7 +653,7 @@ const struct khoser_kind khoser_block_kind = {
 	.id = KHOSER_KIND_BLOCK,
 	.name = "block",
 	.once = true,
-	.life = kind_life,
+	.life = offsetof(struct khoser_block_set, life),
 	.publish = kind_publish,
 	.kexec_seal = kind_kexec_seal,
 	.describe = kind_describe,

@@ -6,6 +6,7 @@
 #ifndef _KHOSER_KIND_H
 #define _KHOSER_KIND_H
 
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <khoser/abi/root.h>
 #include <khoser/state.h>
@@ -15,8 +16,9 @@
  * @id:         KHOSER_KIND_* recorded in the descriptor
  * @name:       for debugfs and log lines
  * @once:       an incoming object of this kind is restored at most once
- * @life:       the structure's lifecycle (its lock, state, published flag);
- *              NULL for a kind without a structure (raw)
+ * @life:       offset of the structure's &struct khoser_life (its lock,
+ *              state, published flag); %KHOSER_KIND_NO_LIFE for a kind
+ *              without a structure (raw)
  * @publish:    structure locked and unpublished: make it ready to hand
  *              over and fill the payload fields of @desc (kind to
  *              max_blocks); an errno refuses the publish
@@ -31,11 +33,13 @@
  *              what was found; on failure one line naming @label, nothing
  *              left claimed, the structure as before
  */
+#define KHOSER_KIND_NO_LIFE	((size_t)-1)
+
 struct khoser_kind {
 	u64 id;
 	const char *name;
 	bool once;
-	struct khoser_life *(*life)(void *obj);
+	size_t life;
 	int (*publish)(void *obj, struct khoser_root_ser *desc);
 	void (*kexec_seal)(void *obj, struct khoser_root_ser *desc,
 			   const char *label);

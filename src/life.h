@@ -27,6 +27,13 @@ int khoser_life_check(const struct khoser_life *life, const char *what,
 		      const char *op, bool write);
 int khoser_life_check_idle(const struct khoser_life *life, const char *what,
 			   const char *op, bool empty);
+int khoser_life_lock(struct khoser_life *life, const char *what,
+		     const char *op, bool write);
+int khoser_life_lock_idle(struct khoser_life *life, const char *what,
+			  const char *op);
+int khoser_life_set_bound(struct khoser_life *life, const char *what,
+			  const char *op, unsigned long *bound,
+			  const unsigned long *size, unsigned long max);
 
 /*
  * Log why restoring @label was refused: @why is "reason-word: text" (the

@@ -122,6 +122,7 @@ static int raw_restore(void *obj, const struct khoser_root_ser *desc,
 static const struct khoser_kind raw_kind = {
 	.id = KHOSER_KIND_RAW,
 	.name = "raw",
+	.life = KHOSER_KIND_NO_LIFE,
 	.publish = raw_publish,
 	.describe = raw_describe,
 	.check_desc = raw_check_desc,
@@ -206,7 +207,9 @@ static int check_args(const char *name, const char *compat)
 static struct khoser_life *life_of(const struct khoser_kind *kind,
 				   void *payload)
 {
-	return kind->life ? kind->life(payload) : NULL;
+	if (kind->life == KHOSER_KIND_NO_LIFE)
+		return NULL;
+	return (struct khoser_life *)((u8 *)payload + kind->life);
 }
 
 /* --- publish and unpublish --------------------------------------------------- */
@@ -310,7 +313,7 @@ static void drop_object(struct khoser_object *obj)
 	} else {
 		khoser_kho_remove_subtree(obj->desc);
 		if (obj->payload) {
-			life = obj->kind->life(obj->payload);
+			life = life_of(obj->kind, obj->payload);
 			mutex_lock(&life->lock);
 			life->published = false;
 			mutex_unlock(&life->lock);
@@ -710,7 +713,7 @@ void khoser_root_kexec_seal(void)
 	list_for_each_entry(obj, &reg->out, node) {
 		if (!obj->payload || !obj->kind->kexec_seal)
 			continue;
-		life = obj->kind->life(obj->payload);
+		life = life_of(obj->kind, obj->payload);
 		mutex_lock(&life->lock);
 		obj->kind->kexec_seal(obj->payload, obj->desc, obj->name);
 		mutex_unlock(&life->lock);
@@ -736,7 +739,7 @@ static void info_of(struct khoser_object *obj, struct khoser_obj_info *info)
 	info->compat = d->compat;
 	live = *d;
 	if (obj->payload) {
-		life = obj->kind->life(obj->payload);
+		life = life_of(obj->kind, obj->payload);
 		mutex_lock(&life->lock);
 		obj->kind->describe(obj->payload, &live);
 		info->state = life->state == KHOSER_STATE_OUT ? "published" :

@@ -140,18 +140,8 @@ EXPORT_SYMBOL_GPL(khoser_sarray_init);
 int khoser_sarray_set_max_pages(struct khoser_sarray *sa,
 				unsigned long max_pages)
 {
-	int err = check_state(sa, "set_max_pages", true);
-
-	if (err)
-		return err;
-	mutex_lock(&sa->life.lock);
-	err = check_state(sa, "set_max_pages", true);
-	if (!err && (!max_pages || max_pages < sa->npages))
-		err = -EINVAL;
-	if (!err)
-		sa->max_pages = max_pages;
-	mutex_unlock(&sa->life.lock);
-	return err;
+	return khoser_life_set_bound(&sa->life, WHAT, "set_max_pages",
+				     &sa->max_pages, &sa->npages, max_pages);
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_set_max_pages);
 
@@ -263,11 +253,10 @@ EXPORT_SYMBOL_GPL(khoser_sarray_add);
  */
 int khoser_sarray_seal(struct khoser_sarray *sa)
 {
-	int err = check_state(sa, "seal", false);
+	int err = khoser_life_lock(&sa->life, WHAT, "seal", false);
 
 	if (err)
 		return err;
-	mutex_lock(&sa->life.lock);
 	if (sa->life.state == KHOSER_STATE_OUT)
 		sa->life.state = KHOSER_STATE_SEALED;
 	else if (sa->life.state == KHOSER_STATE_IN)
@@ -299,11 +288,10 @@ static void reset(struct khoser_sarray *sa)
  */
 int khoser_sarray_destroy(struct khoser_sarray *sa)
 {
-	int err = check_state(sa, "destroy", false);
+	int err = khoser_life_lock(&sa->life, WHAT, "destroy", false);
 
 	if (err)
 		return err;
-	mutex_lock(&sa->life.lock);
 	if (sa->life.published) {
 		pr_err("destroy: sparse array is published; unpublish it first\n");
 		err = -EBUSY;
@@ -446,29 +434,19 @@ static int restore_locked(struct khoser_sarray *sa, u64 head_pa,
  */
 int khoser_sarray_restore(struct khoser_sarray *sa, u64 head_pa)
 {
-	int err = check_state(sa, "restore", false);
+	int err = khoser_life_lock_idle(&sa->life, WHAT, "restore");
 
 	if (err)
 		return err;
-	mutex_lock(&sa->life.lock);
-	err = khoser_life_check_idle(&sa->life, WHAT, "restore",
-				     !sa->npages && !sa->entries);
-	if (!err && !khoser_kho_usable())
-		err = -EOPNOTSUPP;
-	if (!err)
-		err = restore_locked(sa, head_pa, sa->max_pages,
-				     "sparse array restore");
+	err = !sa->npages && !sa->entries ?
+	      restore_locked(sa, head_pa, sa->max_pages,
+			     "sparse array restore") : -EBUSY;
 	mutex_unlock(&sa->life.lock);
 	return err;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_restore);
 
 /* --- the named root's view (khoser_sarray_kind) ------------------------ */
-
-static struct khoser_life *kind_life(void *obj)
-{
-	return &((struct khoser_sarray *)obj)->life;
-}
 
 static void kind_describe(void *obj, struct khoser_root_ser *desc)
 {
@@ -544,7 +522,7 @@ const struct khoser_kind khoser_sarray_kind = {
 	.id = KHOSER_KIND_SARRAY,
 	.name = "sarray",
 	.once = true,
-	.life = kind_life,
+	.life = offsetof(struct khoser_sarray, life),
 	.publish = kind_publish,
 	.describe = kind_describe,
 	.check_desc = kind_check_desc,

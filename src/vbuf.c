@@ -48,26 +48,22 @@ static_assert(sizeof(KHOSER_VBUF_COMPAT) <= KHOSER_VBUF_MAGIC_LEN);
 /* kvmalloc() refuses (and WARNs on) arrays above INT_MAX bytes. */
 #define ARRAY_MAX_PAGES ((u64)INT_MAX / sizeof(struct page *))
 
-static int check_state(const struct khoser_vbuf *vb, const char *op)
+/* Record the buffer @vb now preserves (sealed) or maps (incoming). */
+static void set_buffer(struct khoser_vbuf *vb, void *addr, size_t length,
+		       unsigned long nr, u64 nchunks, u32 state)
 {
-	return khoser_life_check(&vb->life, WHAT, op, false);
-}
-
-/* Idle: outgoing, nothing preserved, unpublished. */
-static int check_idle(const struct khoser_vbuf *vb, const char *op)
-{
-	return khoser_life_check_idle(&vb->life, WHAT, op, true);
+	vb->addr = addr;
+	vb->length = length;
+	vb->nr_pages = nr;
+	vb->nchunks = nchunks;
+	vb->life.state = state;
 }
 
 /* Back to idle, keeping the lock. */
 static void reset(struct khoser_vbuf *vb)
 {
-	vb->addr = NULL;
-	vb->length = 0;
-	vb->nr_pages = 0;
-	vb->nchunks = 0;
+	set_buffer(vb, NULL, 0, 0, 0, KHOSER_STATE_OUT);
 	vb->hdr = NULL;
-	vb->life.state = KHOSER_STATE_OUT;
 }
 
 /**
@@ -278,11 +274,7 @@ static int preserve_locked(struct khoser_vbuf *vb, void *addr, size_t length)
 	hdr->chunks = khoser_block_set_head_pa(&vb->chunks);
 	hdr->nblocks = vb->chunks.nblocks;
 	vb->hdr = hdr;
-	vb->addr = addr;
-	vb->length = length;
-	vb->nr_pages = nr;
-	vb->nchunks = nchunks;
-	vb->life.state = KHOSER_STATE_SEALED;
+	set_buffer(vb, addr, length, nr, nchunks, KHOSER_STATE_SEALED);
 	return 0;
 
 destroy:
@@ -313,16 +305,11 @@ free_list:
  */
 int khoser_vbuf_preserve(struct khoser_vbuf *vb, void *addr, size_t length)
 {
-	int err = check_state(vb, "preserve");
+	int err = khoser_life_lock_idle(&vb->life, WHAT, "preserve");
 
 	if (err)
 		return err;
-	mutex_lock(&vb->life.lock);
-	err = check_idle(vb, "preserve");
-	if (!err && !khoser_kho_usable())
-		err = -EOPNOTSUPP;
-	if (!err && (!addr || !length || !PAGE_ALIGNED(addr) ||
-		     !is_vmalloc_addr(addr))) {
+	if (!addr || !length || !PAGE_ALIGNED(addr) || !is_vmalloc_addr(addr)) {
 		pr_err("preserve: not a page-aligned vmalloc buffer of 1 byte or more\n");
 		err = -EINVAL;
 	}
@@ -582,11 +569,7 @@ release_hdr:
 	khoser_kho_release_page(hdr);
 	if (err)
 		return err;
-	vb->addr = addr;
-	vb->length = length;
-	vb->nr_pages = nr;
-	vb->nchunks = nchunks;
-	vb->life.state = KHOSER_STATE_IN;
+	set_buffer(vb, addr, length, nr, nchunks, KHOSER_STATE_IN);
 	return 0;
 }
 
@@ -608,16 +591,11 @@ release_hdr:
  */
 int khoser_vbuf_restore(struct khoser_vbuf *vb, u64 hdr_pa)
 {
-	int err = check_state(vb, "restore");
+	int err = khoser_life_lock_idle(&vb->life, WHAT, "restore");
 
 	if (err)
 		return err;
-	mutex_lock(&vb->life.lock);
-	err = check_idle(vb, "restore");
-	if (!err && !khoser_kho_usable())
-		err = -EOPNOTSUPP;
-	if (!err)
-		err = map_handover(vb, hdr_pa, NULL, "vbuf restore");
+	err = map_handover(vb, hdr_pa, NULL, "vbuf restore");
 	mutex_unlock(&vb->life.lock);
 	return err;
 }
@@ -637,9 +615,8 @@ void *khoser_vbuf_take(struct khoser_vbuf *vb)
 {
 	void *addr = NULL;
 
-	if (check_state(vb, "take"))
+	if (khoser_life_lock(&vb->life, WHAT, "take", false))
 		return NULL;
-	mutex_lock(&vb->life.lock);
 	if (vb->life.state == KHOSER_STATE_IN) {
 		addr = vb->addr;
 		vb->addr = NULL;
@@ -663,11 +640,10 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_take);
  */
 int khoser_vbuf_destroy(struct khoser_vbuf *vb)
 {
-	int err = check_state(vb, "destroy");
+	int err = khoser_life_lock(&vb->life, WHAT, "destroy", false);
 
 	if (err)
 		return err;
-	mutex_lock(&vb->life.lock);
 	if (vb->life.published) {
 		pr_err("destroy: vbuf is published; unpublish it first\n");
 		err = -EBUSY;
@@ -686,11 +662,6 @@ int khoser_vbuf_destroy(struct khoser_vbuf *vb)
 EXPORT_SYMBOL_GPL(khoser_vbuf_destroy);
 
 /* --- the named root's view (khoser_vbuf_kind) ---------------------------- */
-
-static struct khoser_life *kind_life(void *obj)
-{
-	return &((struct khoser_vbuf *)obj)->life;
-}
 
 static void kind_describe(void *obj, struct khoser_root_ser *desc)
 {
@@ -741,7 +712,7 @@ const struct khoser_kind khoser_vbuf_kind = {
 	.id = KHOSER_KIND_VBUF,
 	.name = "vbuf",
 	.once = true,
-	.life = kind_life,
+	.life = offsetof(struct khoser_vbuf, life),
 	.publish = kind_publish,
 	.describe = kind_describe,
 	.check_desc = kind_check_desc,
