@@ -11,6 +11,9 @@
 #include <khoser/abi/root.h>
 #include <khoser/state.h>
 
+/* &khoser_kind.life of a kind without a structure. */
+#define KHOSER_KIND_NO_LIFE	((size_t)-1)
+
 /**
  * struct khoser_kind - one kind of published object
  * @id:         KHOSER_KIND_* recorded in the descriptor
@@ -33,8 +36,6 @@
  *              what was found; on failure one line naming @label, nothing
  *              left claimed, the structure as before
  */
-#define KHOSER_KIND_NO_LIFE	((size_t)-1)
-
 struct khoser_kind {
 	u64 id;
 	const char *name;

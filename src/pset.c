@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Address set for cycle detection on restore.
+ *
+ * DOC: page-address set
+ *
+ * An open-addressing hash set of page addresses, grown by doubling, used by
+ * the chain walker (src/chain.c) to name a cycle as such. No locking: one
+ * set belongs to one walk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

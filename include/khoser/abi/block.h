@@ -17,6 +17,22 @@
 #include <linux/types.h>
 #include <asm/page.h>
 
+/**
+ * DOC: block-set format contract
+ *
+ * Writer: every block is one preserved order-0 page; @count is 1 to
+ * KHOSER_BLOCK_CAPACITY(entry size) in every block handed over (no empty
+ * block: upstream's reader refuses one); @next links the blocks in order
+ * and is 0 in the last. The entry size is not in the chain: both sides
+ * agree on it (khoser's named root records it in the descriptor).
+ *
+ * Reader: follows @next from the head, claiming each page through KHO
+ * before reading it; refuses a misaligned or never-preserved page, a cycle,
+ * more blocks than its bound (upstream: 10000), a count of 0 or above the
+ * capacity. Upstream's kho_block.c and khoser read and write these bytes
+ * alike; tests/unit/test_block.c checks both directions byte for byte.
+ */
+
 #define KHOSER_BLOCK_COMPAT		"khoser-block-v1"
 
 /* One block is one page, as upstream: KHO never crosses page sizes. */

@@ -15,6 +15,22 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 
+/**
+ * DOC: descriptor contract
+ *
+ * Writer: one descriptor page per published object, preserved, registered
+ * as KHO subtree "khoser-<name>" with its exact size; every string field
+ * NUL-terminated and NUL-padded; reserved fields zero; the payload fields
+ * describe the payload as handed over (a block set's are refreshed when the
+ * kernel reboots into kexec).
+ *
+ * Reader: claims the page KHO names, refuses a wrong size, magic, name,
+ * an unterminated or unpadded string, an unknown kind, non-zero reserved
+ * fields, payload fields impossible for the kind; compares the composite
+ * compatible string before touching the payload; after restoring the
+ * payload, cross-checks every payload field with what it found.
+ */
+
 #define KHOSER_ROOT_COMPAT	"khoser-root-v1"
 
 /* Prefix of the KHO subtree name of every khoser object. */

@@ -32,6 +32,17 @@
 #include <linux/types.h>
 #include <asm/page.h>
 
+/**
+ * DOC: sparse-array format contract
+ *
+ * Writer: pages in ascending index order, each with at least one run and
+ * one value, runs packed as described above; @next links the pages, 0 in
+ * the last. Reader: claims each page before reading it, checks the magic,
+ * counts, every run (length, value offset, inside the page, ascending and
+ * not overlapping along the whole chain, not wrapping past U64_MAX), and
+ * then the descriptor's page and entry counts against the chain.
+ */
+
 #define KHOSER_SARRAY_COMPAT		"khoser-sarray-v1"
 
 /* "KSA1" in the first bytes of every page header (little-endian view). */

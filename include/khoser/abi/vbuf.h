@@ -18,6 +18,17 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 
+/**
+ * DOC: vbuf format contract
+ *
+ * Writer: the header page and the chunk-list blocks are preserved order-0
+ * pages; each chunk is preserved as one range of exactly its order, lies
+ * inside RAM, overlaps no other chunk, the header or the list, and the
+ * chunks' pages add up to @nr_pages. Reader: checks the header, restores
+ * the list (a block set), then checks every chunk and the chunks as a whole
+ * before claiming any data page; maps them in list order.
+ */
+
 #define KHOSER_VBUF_COMPAT		"khoser-vbuf-v1"
 #define KHOSER_VBUF_MAGIC_LEN		16
 
