@@ -513,11 +513,11 @@ damage_says() {
 	esac
 }
 check_refusals() {
-	local k r kr kv n rest f reason damage target got nv at tat nr
+	local k r kr kv n rest f reason damage target got nv at tat nr ok
 	local -A by=()
 	for k in $(seq 1 "$hops"); do
 		r=$inv/$k.refused kr=$inv/$k.krefused kv=$inv/$k.kversion
-		by=()
+		by=() ok=0
 		while read -r n rest; do
 			reason='' damage='' target=''
 			for f in $rest; do
@@ -537,9 +537,13 @@ check_refusals() {
 			if [ "$reason" = version ]; then
 				if [ "$nv" -ne 1 ] || [ -n "$got" ]; then
 					reffail "boot $k: $n: expected one 'khoser: $n: ...: expected vN, found vM' line and no refused line; found $nv such lines, refused '$got'"
+				else
+					ok=$((ok + 1))
 				fi
 			elif [ "$got" != "$reason" ] || [ "$nv" -ne 0 ]; then
 				reffail "boot $k: $n: expected exactly one 'khoser: $n: refused: $reason:' line; found refused '${got:-none}' and $nv version lines"
+			else
+				ok=$((ok + 1))
 			fi
 			if [ -n "$target" ]; then
 				at=$(awk -v n="$n" '$1 == "refused" && $2 == n { print $3 }' "$inv/$k.order")
@@ -556,7 +560,7 @@ check_refusals() {
 		done
 		[ -s "$r" ] || continue
 		nr=$(wc -l <"$r")
-		echo "  refusals: boot $k: $nr objects refused for the expected reason, one log line each ($(for f in reboot boot2 written none; do [ -z "${by[$f]:-}" ] || printf '%s %s; ' "${by[$f]}" "$f"; done | sed 's/; $//'))"
+		echo "  refusals: boot $k: $ok of $nr refused objects with one log line each, for the expected reason (damage: $(for f in reboot boot2 written none; do [ -z "${by[$f]:-}" ] || printf '%s %s, ' "${by[$f]}" "$f"; done | sed 's/, $//'))"
 		# Boot 1 says how many it damaged at reboot.
 		if [ "$mode" = corrupt ]; then
 			n=$(sed -n 's/.*khoser_test: damaged \([0-9]*\) objects at reboot.*/\1/p' "$serial" | head -1)
