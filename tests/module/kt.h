@@ -127,7 +127,7 @@ u64 kt_digest_final(struct kt_digest *d);
 void kt_preserved(const char *name, const struct kt_inv *inv);
 void kt_verified(const char *name, const struct kt_inv *inv);
 void kt_refused(const char *name, int err, const char *reason,
-		const char *damage, const char *target);
+		const char *damage, const char *target, const char *says);
 void kt_api_result(void);
 void kt_inv_totals(u64 *objs, u64 *entries, u64 *bytes);
 bool kt_say_verdict(char *buf, size_t len);

@@ -521,7 +521,7 @@ static int verify_bad(void)
 		}
 		khoser_release(bad[k].name);
 		kt_refused(bad[k].name, err, bad[k].reason, bad[k].how,
-			   bad[k].damage == D_CHUNK ? "v-buf" : NULL);
+			   bad[k].damage == D_CHUNK ? "v-buf" : NULL, NULL);
 	}
 	/* Take back the page behind the short descriptor khoser refused. */
 	trunc_reclaim();
@@ -591,7 +591,7 @@ int kt_block_mismatch(void)
 			return -EBADMSG;
 		}
 		khoser_release(name);
-		kt_refused(name, err, KT_VERSION_REASON, KT_INTACT, NULL);
+		kt_refused(name, err, KT_VERSION_REASON, KT_INTACT, NULL, NULL);
 	}
 	pr_info("data of another version refused: %u objects\n", k);
 	return 0;

@@ -61,6 +61,7 @@ enum { VB_BUF, VB_BAD_ORDER, VB_BAD_LEN, VB_OVERLAP, VB_HDR, NVB };
 static struct {
 	const char *name;
 	const char *reason;
+	const char *says;
 	const char *how;
 	unsigned int nblk;
 	size_t len;
@@ -78,13 +79,15 @@ static struct {
 			 .how = KT_AT_REBOOT, .nblk = 2 },
 	/* Chunk 1 made a copy of chunk 0: both preserved with that order. */
 	[VB_OVERLAP] = { .name = "cv-overlap", .reason = "overlap",
-			 .how = KT_AT_REBOOT, .nblk = 2 },
+			 .says = "two chunks overlap", .how = KT_AT_REBOOT,
+			 .nblk = 2 },
 	/*
 	 * Its one chunk (order 1) covers its header: the chunk's second page
 	 * is also preserved on its own, gets a copy of the header at reboot,
 	 * and the descriptor is pointed at it in boot 2.
 	 */
 	[VB_HDR] = { .name = "cv-hdr", .reason = "overlap",
+		     .says = "a chunk covers the header page",
 		     .how = KT_IN_BOOT2, .nblk = 1 },
 };
 
@@ -444,7 +447,7 @@ int kt_struct_preserve(void)
 }
 
 static int expect_refused(int err, const char *name, const char *reason,
-			  const char *how)
+			  const char *how, const char *says)
 {
 	if (err != -EINVAL) {
 		kt_failf("%s: lookup returned %d, expected %d", name, err,
@@ -452,7 +455,7 @@ static int expect_refused(int err, const char *name, const char *reason,
 		return -EBADMSG;
 	}
 	khoser_release(name);
-	kt_refused(name, err, reason, how, NULL);
+	kt_refused(name, err, reason, how, NULL, says);
 	return 0;
 }
 
@@ -500,13 +503,14 @@ static int verify_bad(void)
 		khoser_sarray_init(&in);
 		err = khoser_sarray_lookup(&in, sa_names[k], compat);
 		err = expect_refused(err, sa_names[k], sa_reasons[k],
-				     KT_AT_REBOOT);
+				     KT_AT_REBOOT, NULL);
 	}
 	for (k = VB_BAD_ORDER; k < NVB && !err; k++) {
 		if (k == VB_HDR && edit_desc_hdr(vbs[k].name))
 			return -EBADMSG;
 		err = expect_refused(vbuf_lookup(&vin, vbs[k].name),
-				     vbs[k].name, vbs[k].reason, vbs[k].how);
+				     vbs[k].name, vbs[k].reason, vbs[k].how,
+				     vbs[k].says);
 	}
 	return err;
 }
@@ -566,7 +570,8 @@ int kt_struct_mismatch(void)
 			return -EBADMSG;
 		}
 		khoser_release(sa_names[k]);
-		kt_refused(sa_names[k], err, KT_VERSION_REASON, KT_INTACT, NULL);
+		kt_refused(sa_names[k], err, KT_VERSION_REASON, KT_INTACT, NULL,
+			   NULL);
 	}
 	khoser_vbuf_init(&vin);
 	err = khoser_vbuf_lookup(&vin, "v-buf", compat);
@@ -575,7 +580,7 @@ int kt_struct_mismatch(void)
 		return -EBADMSG;
 	}
 	khoser_release("v-buf");
-	kt_refused("v-buf", err, KT_VERSION_REASON, KT_INTACT, NULL);
+	kt_refused("v-buf", err, KT_VERSION_REASON, KT_INTACT, NULL, NULL);
 	return 0;
 }
 

@@ -417,8 +417,8 @@ done
 # --- inventories: what boot N preserved, boot N+1 verified or refused -----
 # One file per boot and verb, "NAME fields..." sorted; a reload in boot 1
 # starts its lists again (the objects loaded first were destroyed). Besides
-# khoser_test's lines, khoser's own refusal lines: "NAME WORD" for each
-# "khoser: NAME: refused: WORD: ..." (krefused), "NAME" for each
+# khoser_test's lines, khoser's own refusal lines: "NAME WORD TEXT" for each
+# "khoser: NAME: refused: WORD: TEXT (where)" (krefused), "NAME" for each
 # "khoser: NAME: COMPONENT: expected vN, found vM" (kversion); and the serial
 # line of each verified or refused object ("verb NAME LINE", order).
 inv=$stage/inv
@@ -441,7 +441,8 @@ tr -d '\r' <"$serial" | awk -v dir="$inv" '
 		next }
 	match($0, /khoser: [^ :]+: refused: [a-z-]+: /) {
 		split(substr($0, RSTART + 8, RLENGTH - 8), w, ": ")
-		out("krefused", w[1] " " w[3]); next }
+		text = substr($0, RSTART + RLENGTH); sub(/ \([^()]*\)$/, "", text)
+		out("krefused", w[1] " " w[3] " " text); next }
 	match($0, /khoser: [^ :]+: [^ ]+: expected v[0-9]+, found v[0-9]+$/) {
 		split(substr($0, RSTART + 8), w, ": ")
 		out("kversion", w[1]) }'
@@ -495,9 +496,10 @@ check_inventory() {
 	fi
 }
 # --- refusals: each refused object, the one log line it must have caused ---
-# khoser_test logs "refused NAME err=E reason=WORD damage=HOW [target=T]"
-# (it has checked the errno). khoser must have logged exactly one line for
-# NAME in that boot: "khoser: NAME: refused: WORD: ..." with that WORD, or,
+# khoser_test logs "refused NAME err=E reason=WORD damage=HOW [target=T]
+# [says=TEXT]" (it has checked the errno). khoser must have logged exactly
+# one line for NAME in that boot: "khoser: NAME: refused: WORD: TEXT (where)"
+# with that WORD (and that TEXT, where the word names several checks), or,
 # for reason=version, one "khoser: NAME: COMPONENT: expected vN, found vM"
 # and no refused line. No object may be refused that khoser_test did not
 # expect to be refused, and a target (the object the damage pointed into)
@@ -513,13 +515,16 @@ damage_says() {
 	esac
 }
 check_refusals() {
-	local k r kr kv n rest f reason damage target got nv at tat nr ok
+	local k r kr kv n rest f reason damage target says text got nv at tat nr ok
 	local -A by=()
 	for k in $(seq 1 "$hops"); do
 		r=$inv/$k.refused kr=$inv/$k.krefused kv=$inv/$k.kversion
 		by=() ok=0
 		while read -r n rest; do
-			reason='' damage='' target=''
+			reason='' damage='' target='' says=''
+			case $rest in
+			*' says='*) says=${rest#* says=} rest=${rest%% says=*} ;;
+			esac
 			for f in $rest; do
 				case $f in
 				reason=*) reason=${f#reason=} ;;
@@ -542,6 +547,9 @@ check_refusals() {
 				fi
 			elif [ "$got" != "$reason" ] || [ "$nv" -ne 0 ]; then
 				reffail "boot $k: $n: expected exactly one 'khoser: $n: refused: $reason:' line; found refused '${got:-none}' and $nv version lines"
+			elif text=$(awk -v n="$n" '$1 == n { $1 = $2 = ""; print substr($0, 3) }' "$kr") &&
+				[ -n "$says" ] && [ "$text" != "$says" ]; then
+				reffail "boot $k: $n: refused for '$reason: $text', expected '$reason: $says'"
 			else
 				ok=$((ok + 1))
 			fi
@@ -553,7 +561,7 @@ check_refusals() {
 				fi
 			fi
 			by[$damage]=$((${by[$damage]:-0} + 1))
-			echo "  refused: boot $k: $n ${rest%% target=*}$([ -z "$target" ] || echo ", $target verified intact after it") ($(damage_says "$damage"))"
+			echo "  refused: boot $k: $n ${rest%% target=*}${says:+ ($says)}$([ -z "$target" ] || echo ", $target verified intact after it") ($(damage_says "$damage"))"
 		done <"$r"
 		for n in $( (cut -d' ' -f1 "$kr"; cat "$kv") | sort -u | comm -23 - <(names "$r")); do
 			reffail "boot $k: khoser refused $n, which khoser_test did not expect to be refused"
