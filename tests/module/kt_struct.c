@@ -64,7 +64,6 @@ static struct {
 	const char *says;
 	const char *how;
 	unsigned int nblk;
-	size_t len;
 	struct khoser_vbuf vb;
 	void *mem;
 	struct page *blk[BAD_BLOCKS];
