@@ -4,8 +4,9 @@
  * kexec and verifies every byte after it. Shared declarations.
  *
  * It uses khoser's public API (include/khoser/) and the kernel's own; where
- * it calls KHO directly (raw subtrees, benchmark baselines), its own probe
- * of the target tree (probe.sh, KT_KHO_API) decides whether that API exists.
+ * it calls KHO directly (raw subtrees, descriptors edited and pages preserved
+ * by hand in corrupt mode, benchmark baselines), its own probe of the target
+ * tree (probe.sh, KT_KHO_API) decides whether that API exists.
  */
 #ifndef _KHOSER_TEST_KT_H
 #define _KHOSER_TEST_KT_H
@@ -21,6 +22,21 @@
  * KHO to be unavailable.
  */
 enum kt_mode { KT_NORMAL, KT_CORRUPT, KT_OFF, KT_MISMATCH };
+
+/*
+ * How a refused object came to be refused ("damage=" of its inventory line):
+ * damaged in boot 1 at reboot, after khoser's seal (preserved memory damaged
+ * across kexec); written wrong in boot 1, past khoser; its descriptor edited
+ * in boot 2 before the lookup; not damaged at all (looked up as another
+ * version).
+ */
+#define KT_AT_REBOOT	"reboot"
+#define KT_WRITTEN	"written"
+#define KT_IN_BOOT2	"boot2"
+#define KT_INTACT	"none"
+
+/* Reason word of a refusal that is a version mismatch, not a "refused" line. */
+#define KT_VERSION_REASON	"version"
 
 /**
  * struct kt_obj - one block set this boot publishes
@@ -110,7 +126,8 @@ void kt_digest_u64(struct kt_digest *d, u64 v);
 u64 kt_digest_final(struct kt_digest *d);
 void kt_preserved(const char *name, const struct kt_inv *inv);
 void kt_verified(const char *name, const struct kt_inv *inv);
-void kt_refused(const char *name, int err);
+void kt_refused(const char *name, int err, const char *reason,
+		const char *damage, const char *target, const char *says);
 void kt_api_result(void);
 void kt_inv_totals(u64 *objs, u64 *entries, u64 *bytes);
 bool kt_say_verdict(char *buf, size_t len);
@@ -119,6 +136,7 @@ bool kt_say_verdict(char *buf, size_t len);
 int kt_block_preserve(void);
 int kt_block_verify(void);
 int kt_block_damage(void);
+struct khoser_root_ser *kt_incoming_desc(const char *name);
 void kt_block_cleanup(void);
 int kt_block_mismatch(void);
 
@@ -127,6 +145,7 @@ int kt_struct_preserve(void);
 int kt_struct_verify(void);
 int kt_struct_mismatch(void);
 int kt_struct_damage(void);
+u64 kt_struct_vbuf_chunk(void);
 void kt_struct_cleanup(void);
 
 /* Every export with KHO unavailable (kt_api.c). */

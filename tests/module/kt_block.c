@@ -2,7 +2,8 @@
 /*
  * khoser_test block-set objects: base sets written in boot 1 and carried
  * through every hop, one new set per later hop, and (corrupt mode) sets
- * damaged at reboot that the next kernel must refuse.
+ * damaged at reboot that the next kernel must refuse, each for one expected
+ * errno and reason word (the bad[] table).
  *
  * Every set is grown ahead of what it will hold, half filled, published
  * (which seals it), grown ahead again and filled to its count: the blocks
@@ -37,27 +38,63 @@ MODULE_PARM_DESC(counts, "entries of each base block set");
 
 enum {
 	D_NONE, D_CYCLE, D_ZERO, D_OVER, D_MISALIGN, D_OUTRAM, D_UNPRESERVED,
-	D_COMPAT, D_TRUNC,
+	D_SHORT, D_ENTRIES, D_LONG, D_CHUNK, D_DESC_BLOCKS, D_COMPAT, D_TRUNC,
 };
 
+/*
+ * The damaged sets of corrupt mode: how each is damaged, and the errno and
+ * the reason word of khoser's one "refused" line that its lookup in the
+ * next boot must give. Unless said otherwise the damage is done to the
+ * preserved blocks at reboot, after khoser's seal (five blocks of 63
+ * entries: blocks 0 to 4).
+ */
 static const struct {
 	const char *name;
 	int damage;
 	int err;
+	const char *reason;
+	const char *how;
 } bad[] = {
-	{ "c-cycle", D_CYCLE, -EINVAL },
-	{ "c-zero", D_ZERO, -EINVAL },
-	{ "c-over", D_OVER, -EINVAL },
-	{ "c-misalign", D_MISALIGN, -EINVAL },
-	{ "c-outram", D_OUTRAM, -EINVAL },
-	{ "c-unpres", D_UNPRESERVED, -EINVAL },
-	{ "c-compat", D_COMPAT, -EPROTO },
-	{ "c-trunc", D_TRUNC, -EINVAL },
+	/* Block 3 links back to block 1. */
+	{ "c-cycle", D_CYCLE, -EINVAL, "cycle", KT_AT_REBOOT },
+	/* Block 2 holds no entry. */
+	{ "c-zero", D_ZERO, -EINVAL, "empty-block", KT_AT_REBOOT },
+	/* Block 1 holds one entry more than a block can. */
+	{ "c-over", D_OVER, -EINVAL, "count-over-capacity", KT_AT_REBOOT },
+	/* Block 1's next is 8 bytes past block 2. */
+	{ "c-misalign", D_MISALIGN, -EINVAL, "misaligned", KT_AT_REBOOT },
+	/* Block 1's next is past the end of RAM. */
+	{ "c-outram", D_OUTRAM, -EINVAL, "outside-ram", KT_AT_REBOOT },
+	/* Block 1's next is a page that was never preserved. */
+	{ "c-unpres", D_UNPRESERVED, -EINVAL, "not-preserved", KT_AT_REBOOT },
+	/* Block 2's next is 0: the chain ends after 3 of 5 blocks. */
+	{ "c-short", D_SHORT, -EINVAL, "chain-short", KT_AT_REBOOT },
+	/* Block 4 holds one entry less than the descriptor counts. */
+	{ "c-entries", D_ENTRIES, -EINVAL, "count-mismatch", KT_AT_REBOOT },
+	/*
+	 * Block 4 links on to a sixth, well-formed preserved block: the chain
+	 * is longer than the descriptor's block count.
+	 */
+	{ "c-long", D_LONG, -EINVAL, "chain-too-long", KT_AT_REBOOT },
+	/*
+	 * Block 1's next is the first page of an order>0 chunk of v-buf,
+	 * which the same boot must still verify intact.
+	 */
+	{ "c-chunk", D_CHUNK, -EINVAL, "wrong-order", KT_AT_REBOOT },
+	/* Intact chain; the descriptor's block count raised in boot 2. */
+	{ "c-blocks", D_DESC_BLOCKS, -EINVAL, "chain-short", KT_IN_BOOT2 },
+	/* Not damaged: looked up as the next version of this driver. */
+	{ "c-compat", D_COMPAT, -EPROTO, KT_VERSION_REASON, KT_INTACT },
+	/* A descriptor written short in boot 1, past khoser. */
+	{ "c-trunc", D_TRUNC, -EINVAL, "desc-size", KT_WRITTEN },
 };
 
 static struct kt_obj objs[KT_MAX_OBJS];
 static unsigned int nobjs;
 static struct page *stray;		/* never preserved */
+/* One preserved, well-formed block (never published) c-long links to. */
+static struct khoser_block_set tail;
+static bool tail_used;
 
 /*
  * The truncated-descriptor case talks to KHO directly. Trees without the
@@ -110,6 +147,29 @@ static void trunc_drop(void)
 		trunc_blob = NULL;
 	}
 }
+
+/**
+ * kt_incoming_desc - the descriptor the previous kernel published for @name
+ * @name: object name
+ *
+ * Found as khoser finds it (the KHO subtree "khoser-@name"), before khoser
+ * has claimed it, so that a test can edit it as a faulty previous kernel
+ * would have left it.
+ *
+ * Return: the descriptor, or NULL when there is none of the expected size.
+ */
+struct khoser_root_ser *kt_incoming_desc(const char *name)
+{
+	char node[sizeof(KHOSER_NODE_PREFIX) + KHOSER_NAME_LEN];
+	phys_addr_t phys;
+	size_t size;
+
+	snprintf(node, sizeof(node), KHOSER_NODE_PREFIX "%s", name);
+	if (kho_retrieve_subtree(node, &phys, &size) ||
+	    size != sizeof(struct khoser_root_ser))
+		return NULL;
+	return phys_to_virt(phys);
+}
 #else
 static int trunc_publish(void)
 {
@@ -122,6 +182,11 @@ static void trunc_reclaim(void)
 
 static void trunc_drop(void)
 {
+}
+
+struct khoser_root_ser *kt_incoming_desc(const char *name)
+{
+	return NULL;
 }
 #endif
 
@@ -306,6 +371,31 @@ static void gen_name(char *buf, int hop)
 	snprintf(buf, KHOSER_NAME_LEN, "g%d-e%u", hop, GEN_ESZ);
 }
 
+/*
+ * One block of one entry, preserved by khoser but never published: a block
+ * a chain may link to that KHO hands over and that is well formed.
+ */
+static int tail_preserve(void)
+{
+	struct khoser_block_set_it it;
+	void *e;
+	int err;
+
+	err = khoser_block_set_init(&tail, BAD_ESZ);
+	if (err)
+		return err;
+	tail_used = true;
+	err = khoser_block_set_grow(&tail, 1);
+	if (err)
+		return err;
+	khoser_block_set_it_init(&it, &tail);
+	e = khoser_block_set_it_reserve_entry(&it);
+	if (!e)
+		return -ENOSPC;
+	kt_fill(e, BAD_ESZ, 99, 0);
+	return khoser_block_set_seal(&tail);
+}
+
 static int preserve_bad(void)
 {
 	unsigned int k;
@@ -328,7 +418,9 @@ static int preserve_bad(void)
 			return err;
 	}
 	stray = alloc_page(GFP_KERNEL);
-	return stray ? 0 : -ENOMEM;
+	if (!stray)
+		return -ENOMEM;
+	return tail_preserve();
 }
 
 /**
@@ -387,6 +479,19 @@ int kt_block_preserve(void)
 	return 0;
 }
 
+/* c-blocks: one block more in the descriptor than in the chain. */
+static int edit_desc_blocks(const char *name)
+{
+	struct khoser_root_ser *d = kt_incoming_desc(name);
+
+	if (!d || d->kind != KHOSER_KIND_BLOCK || !d->nblocks) {
+		kt_failf("%s: no block-set descriptor to edit", name);
+		return -ENOENT;
+	}
+	d->nblocks++;
+	return 0;
+}
+
 static int verify_bad(void)
 {
 	struct khoser_block_set in;
@@ -395,6 +500,9 @@ static int verify_bad(void)
 	int err;
 
 	for (k = 0; k < ARRAY_SIZE(bad); k++) {
+		if (bad[k].damage == D_DESC_BLOCKS &&
+		    edit_desc_blocks(bad[k].name))
+			return -EBADMSG;
 		/* c-compat is looked up as the next version of this driver. */
 		kt_compat(compat, sizeof(compat),
 			  kt_ver + (bad[k].damage == D_COMPAT));
@@ -412,7 +520,8 @@ static int verify_bad(void)
 			return -EBADMSG;
 		}
 		khoser_release(bad[k].name);
-		kt_refused(bad[k].name, err);
+		kt_refused(bad[k].name, err, bad[k].reason, bad[k].how,
+			   bad[k].damage == D_CHUNK ? "v-buf" : NULL, NULL);
 	}
 	/* Take back the page behind the short descriptor khoser refused. */
 	trunc_reclaim();
@@ -482,7 +591,7 @@ int kt_block_mismatch(void)
 			return -EBADMSG;
 		}
 		khoser_release(name);
-		kt_refused(name, err);
+		kt_refused(name, err, KT_VERSION_REASON, KT_INTACT, NULL, NULL);
 	}
 	pr_info("data of another version refused: %u objects\n", k);
 	return 0;
@@ -506,22 +615,27 @@ static struct khoser_block_hdr *nth_block(struct kt_obj *o, unsigned int n)
 /**
  * kt_block_damage - corrupt the chosen sets (reboot notifier, after sealing)
  *
- * Return: 0, or -ENOENT when a set is shorter than expected.
+ * Return: the number of sets damaged, or -ENOENT when a set is shorter than
+ * expected or v-buf has no chunk of order 1 or more.
  */
 int kt_block_damage(void)
 {
-	struct khoser_block_hdr *h1, *h2, *h3;
+	struct khoser_block_hdr *h1, *h2, *h3, *h4;
 	unsigned int k;
+	int n = 0;
+	u64 pa;
 
 	for (k = 0; k < nobjs; k++) {
 		struct kt_obj *o = &objs[k];
 
-		if (o->damage == D_NONE || o->damage == D_COMPAT)
+		if (o->damage == D_NONE || o->damage == D_COMPAT ||
+		    o->damage == D_DESC_BLOCKS)
 			continue;
 		h1 = nth_block(o, 1);
 		h2 = nth_block(o, 2);
 		h3 = nth_block(o, 3);
-		if (!h1 || !h2 || !h3)
+		h4 = nth_block(o, 4);
+		if (!h1 || !h2 || !h3 || !h4 || h4->next)
 			return -ENOENT;
 		switch (o->damage) {
 		case D_CYCLE:
@@ -542,10 +656,28 @@ int kt_block_damage(void)
 		case D_UNPRESERVED:
 			h1->next = page_to_phys(stray);
 			break;
+		case D_SHORT:
+			h2->next = 0;
+			break;
+		case D_ENTRIES:
+			h4->count--;
+			break;
+		case D_LONG:
+			pa = khoser_block_set_head_pa(&tail);
+			if (!pa)
+				return -ENOENT;
+			h4->next = pa;
+			break;
+		case D_CHUNK:
+			pa = kt_struct_vbuf_chunk();
+			if (!pa)
+				return -ENOENT;
+			h1->next = pa;
+			break;
 		}
+		n++;
 	}
-	pr_info("damaged %zu objects for the next kernel\n", ARRAY_SIZE(bad));
-	return 0;
+	return n;
 }
 
 /**
@@ -560,6 +692,9 @@ void kt_block_cleanup(void)
 		khoser_block_set_destroy(&objs[k].bs);
 	}
 	nobjs = 0;
+	if (tail_used)
+		khoser_block_set_destroy(&tail);
+	tail_used = false;
 	trunc_drop();
 	if (stray)
 		__free_page(stray);

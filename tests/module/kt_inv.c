@@ -6,11 +6,19 @@
  *
  *	khoser_test: preserved NAME kind=K entries=N bytes=N blocks=N digest=X
  *	khoser_test: verified NAME kind=K entries=N bytes=N blocks=N digest=X
- *	khoser_test: refused NAME err=E
+ *	khoser_test: refused NAME err=E reason=WORD damage=HOW [target=NAME]
+ *		     [says=TEXT]
  *
  * tests/qemu/run.sh compares boot N's "preserved" lines with boot N+1's
  * "verified" lines exactly, so a verify path that checks less than was
- * handed over fails there even when it fails nothing here. The verdict
+ * handed over fails there even when it fails nothing here. A refused line
+ * names the errno the lookup returned (checked here), the reason word of
+ * the one "khoser: NAME: refused: WORD: ..." line khoser must have logged
+ * for it (checked by run.sh; "version": a compatible-string mismatch line
+ * instead), how the object was damaged (KT_AT_REBOOT and friends, kt.h),
+ * the object whose memory it pointed into, which must still be verified
+ * intact in the same boot, and, where the word names several checks, the
+ * text of the one expected (the rest of the line). The verdict
  * counts objects and bytes verified, refusals and API results, never words.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -139,12 +147,19 @@ void kt_verified(const char *name, const struct kt_inv *inv)
 
 /**
  * kt_refused - log one object refused as this run expects
- * @name: object name
- * @err:  the errno the lookup returned
+ * @name:   object name
+ * @err:    the errno the lookup returned (the one expected)
+ * @reason: the reason word khoser's log line must carry
+ * @damage: how the object was damaged (KT_AT_REBOOT, ...)
+ * @target: the object its damage points into, or NULL
+ * @says:   the text after the reason word, or NULL for any
  */
-void kt_refused(const char *name, int err)
+void kt_refused(const char *name, int err, const char *reason,
+		const char *damage, const char *target, const char *says)
 {
-	pr_info("refused %s err=%d\n", name, err);
+	pr_info("refused %s err=%d reason=%s damage=%s%s%s%s%s\n", name, err,
+		reason, damage, target ? " target=" : "", target ? target : "",
+		says ? " says=" : "", says ? says : "");
 	refused++;
 }
 

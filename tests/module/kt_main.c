@@ -120,9 +120,17 @@ DEFINE_SHOW_ATTRIBUTE(verdict);
 static int kt_reboot(struct notifier_block *nb, unsigned long action,
 		     void *data)
 {
-	if (kt_mode == KT_CORRUPT && kt_hop == 1 &&
-	    (kt_block_damage() || kt_struct_damage()))
+	int nb_blk, nb_struct;
+
+	if (kt_mode != KT_CORRUPT || kt_hop != 1)
+		return NOTIFY_DONE;
+	nb_blk = kt_block_damage();
+	nb_struct = nb_blk < 0 ? nb_blk : kt_struct_damage();
+	if (nb_blk < 0 || nb_struct < 0)
 		pr_err("damage: could not apply\n");
+	else
+		pr_info("damaged %d objects at reboot for the next kernel\n",
+			nb_blk + nb_struct);
 	return NOTIFY_DONE;
 }
 

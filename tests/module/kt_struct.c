@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * khoser_test sparse arrays and vmalloc-style buffers: written in boot 1,
- * verified (every index, value and byte) and copied forward in later boots,
- * damaged at reboot in corrupt mode.
+ * verified (every index, value and byte) and copied forward in later boots;
+ * in corrupt mode more of them are damaged and must be refused, each for one
+ * expected reason word. The damaged vbufs are small buffers vmap()ed from
+ * pages allocated here in order-1 blocks, so that their chunks (and the
+ * order KHO records for each) are known.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -23,9 +27,14 @@ static unsigned int dense = 100000;
 module_param(dense, uint, 0444);
 MODULE_PARM_DESC(dense, "entries of the dense sparse array");
 
+#if KT_KHO_API
+#include <linux/kexec_handover.h>
+#endif
+
 #define VBUF_TAIL	123	/* a length that is not a page multiple */
 #define TOP_COUNT	5000
 #define BAD_SA_COUNT	2000	/* isolated entries: about ten pages */
+#define BAD_BLOCKS	2	/* order-1 blocks behind a damaged vbuf, at most */
 
 enum { SA_DENSE, SA_POW2, SA_TOP, SA_BAD_CYCLE, SA_BAD_ORDER, NSA };
 
@@ -33,21 +42,56 @@ static const char * const sa_names[NSA] = {
 	"s-dense", "s-pow2", "s-top", "cs-cycle", "cs-order",
 };
 
+/* Reason word of each damaged sparse array's refusal (all at reboot). */
+static const char * const sa_reasons[NSA] = {
+	[SA_BAD_CYCLE] = "cycle",	/* page 2 links back to page 0 */
+	[SA_BAD_ORDER] = "run-order",	/* page 1's first run starts at 0 */
+};
+
 static struct khoser_sarray sa_out[NSA];
 static bool sa_used[NSA];
-enum { VB_BUF, VB_BAD_ORDER, VB_BAD_LEN, NVB };
+enum { VB_BUF, VB_BAD_ORDER, VB_BAD_LEN, VB_OVERLAP, VB_HDR, NVB };
 
-/* The outgoing vbufs and the buffers behind them. */
+/*
+ * The outgoing vbufs and the buffers behind them: v-buf is vmalloc()ed,
+ * a damaged one (@reason set) vmap()s @nblk order-1 blocks, in descending
+ * physical order so that no two merge into one chunk: its chunks are
+ * @nblk chunks of order 1.
+ */
 static struct {
 	const char *name;
+	const char *reason;
+	const char *says;
+	const char *how;
+	unsigned int nblk;
 	struct khoser_vbuf vb;
 	void *mem;
+	struct page *blk[BAD_BLOCKS];
 	bool used;
 } vbs[NVB] = {
 	[VB_BUF] = { .name = "v-buf" },
-	[VB_BAD_ORDER] = { .name = "cv-order" },
-	[VB_BAD_LEN] = { .name = "cv-len" },
+	/* Chunk 0's order raised past the limit. */
+	[VB_BAD_ORDER] = { .name = "cv-order", .reason = "bad-order",
+			   .how = KT_AT_REBOOT, .nblk = 2 },
+	/* A length one byte past the header's pages. */
+	[VB_BAD_LEN] = { .name = "cv-len", .reason = "bad-length",
+			 .how = KT_AT_REBOOT, .nblk = 2 },
+	/* Chunk 1 made a copy of chunk 0: both preserved with that order. */
+	[VB_OVERLAP] = { .name = "cv-overlap", .reason = "overlap",
+			 .says = "two chunks overlap", .how = KT_AT_REBOOT,
+			 .nblk = 2 },
+	/*
+	 * Its one chunk (order 1) covers its header: the chunk's second page
+	 * is also preserved on its own, gets a copy of the header at reboot,
+	 * and the descriptor is pointed at it in boot 2.
+	 */
+	[VB_HDR] = { .name = "cv-hdr", .reason = "overlap",
+		     .says = "a chunk covers the header page",
+		     .how = KT_IN_BOOT2, .nblk = 1 },
 };
+
+/* cv-hdr's second page, preserved on its own (order 0) as well. */
+static struct page *hdr_page;
 
 static unsigned int sa_count(int k)
 {
@@ -83,8 +127,10 @@ static u64 sa_value(int k, u64 n)
 	return n % 1000 == 7 ? 0 : kt_word(300 + k, n, 0);
 }
 
-static size_t vbuf_len(void)
+static size_t vbuf_len(int v)
 {
+	if (vbs[v].nblk)	/* the last page partly used */
+		return (2 * vbs[v].nblk - 1) * PAGE_SIZE + VBUF_TAIL;
 	return (size_t)vbuf_mb << 20 | VBUF_TAIL;
 }
 
@@ -203,7 +249,7 @@ static int vbuf_check(const struct khoser_vbuf *vin)
 {
 	struct kt_inv inv = { .kind = "vbuf" };
 	const u64 *p = khoser_vbuf_addr(vin);
-	size_t i, len = vbuf_len();
+	size_t i, len = vbuf_len(VB_BUF);
 	struct kt_digest d;
 
 	if (!p || khoser_vbuf_length(vin) != len) {
@@ -232,25 +278,67 @@ static int vbuf_check(const struct khoser_vbuf *vin)
 	return 0;
 }
 
+/* Map @v's buffer: order-1 blocks for a damaged one, else vmalloc(). */
+static int vbuf_alloc(int v)
+{
+	struct page *pages[2 * BAD_BLOCKS];
+	unsigned int i, n = vbs[v].nblk;
+
+	if (!n) {
+		vbs[v].mem = vmalloc(vbuf_len(v));
+		return vbs[v].mem ? 0 : -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		/* Not compound: each page is its own, as vmalloc()'s are. */
+		vbs[v].blk[i] = alloc_pages(GFP_KERNEL, 1);
+		if (!vbs[v].blk[i])
+			return -ENOMEM;
+	}
+	if (n == 2 && page_to_pfn(vbs[v].blk[0]) < page_to_pfn(vbs[v].blk[1]))
+		swap(vbs[v].blk[0], vbs[v].blk[1]);
+	for (i = 0; i < 2 * n; i++)
+		pages[i] = vbs[v].blk[i / 2] + i % 2;
+	vbs[v].mem = vmap(pages, 2 * n, VM_MAP, PAGE_KERNEL);
+	return vbs[v].mem ? 0 : -ENOMEM;
+}
+
+static void vbuf_free(int v)
+{
+	unsigned int i;
+
+	if (!vbs[v].nblk) {
+		vfree(vbs[v].mem);
+	} else {
+		if (vbs[v].mem)
+			vunmap(vbs[v].mem);
+		for (i = 0; i < vbs[v].nblk; i++) {
+			if (vbs[v].blk[i])
+				__free_pages(vbs[v].blk[i], 1);
+			vbs[v].blk[i] = NULL;
+		}
+	}
+	vbs[v].mem = NULL;
+}
+
 /* Preserve and publish vbuf @v, filled from @src or the seed. */
 static int vbuf_publish(int v, const void *src)
 {
 	struct kt_inv inv = { .kind = "vbuf" };
 	struct khoser_vbuf *vb = &vbs[v].vb;
 	char compat[KHOSER_COMPAT_LEN];
-	size_t len = vbuf_len();
+	size_t len = vbuf_len(v);
 	struct kt_digest d;
 	int err;
 
-	vbs[v].mem = vmalloc(len);
-	if (!vbs[v].mem)
-		return -ENOMEM;
+	vbs[v].used = true;
+	khoser_vbuf_init(vb);
+	err = vbuf_alloc(v);
+	if (err)
+		return err;
 	if (src)
 		memcpy(vbs[v].mem, src, len);
 	else
 		vbuf_fill(vbs[v].mem, len);
-	khoser_vbuf_init(vb);
-	vbs[v].used = true;
 	err = khoser_vbuf_preserve(vb, vbs[v].mem, len);
 	if (err)
 		return err;
@@ -267,6 +355,35 @@ static int vbuf_publish(int v, const void *src)
 	kt_preserved(vbs[v].name, &inv);
 	return 0;
 }
+
+#if KT_KHO_API
+/* Preserve cv-hdr's second page on its own too (its chunk is order 1). */
+static int hdr_page_preserve(void)
+{
+	struct page *page = vbs[VB_HDR].blk[0] + 1;
+	int err = kho_preserve_pages(page, 1);
+
+	if (!err)
+		hdr_page = page;
+	return err;
+}
+
+static void hdr_page_drop(void)
+{
+	if (hdr_page)
+		kho_unpreserve_pages(hdr_page, 1);
+	hdr_page = NULL;
+}
+#else
+static int hdr_page_preserve(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void hdr_page_drop(void)
+{
+}
+#endif
 
 static int vbuf_lookup(struct khoser_vbuf *in, const char *name)
 {
@@ -321,14 +438,15 @@ int kt_struct_preserve(void)
 
 	for (k = SA_BAD_CYCLE; k < NSA && !err; k++)
 		err = sa_publish(k, NULL);
+	for (k = VB_BAD_ORDER; k < NVB && !err; k++)
+		err = vbuf_publish(k, NULL);
 	if (!err)
-		err = vbuf_publish(VB_BAD_ORDER, NULL);
-	if (!err)
-		err = vbuf_publish(VB_BAD_LEN, NULL);
+		err = hdr_page_preserve();
 	return err;
 }
 
-static int expect_refused(int err, const char *name)
+static int expect_refused(int err, const char *name, const char *reason,
+			  const char *how, const char *says)
 {
 	if (err != -EINVAL) {
 		kt_failf("%s: lookup returned %d, expected %d", name, err,
@@ -336,8 +454,64 @@ static int expect_refused(int err, const char *name)
 		return -EBADMSG;
 	}
 	khoser_release(name);
-	kt_refused(name, err);
+	kt_refused(name, err, reason, how, NULL, says);
 	return 0;
+}
+
+/*
+ * cv-hdr, in boot 2: point the descriptor at the second page of the one
+ * chunk (order 1) the real header lists, where boot 1 left a copy of that
+ * header and preserved the page on its own.
+ */
+static int edit_desc_hdr(const char *name)
+{
+	struct khoser_root_ser *d = kt_incoming_desc(name);
+	const struct khoser_vbuf_hdr *h;
+	const struct khoser_block_hdr *list;
+	u64 chunk;
+
+	if (!d || d->kind != KHOSER_KIND_VBUF || !d->phys ||
+	    !PAGE_ALIGNED(d->phys))
+		goto bad;
+	h = phys_to_virt(d->phys);
+	if (h->nchunks != 1 || !h->chunks || !PAGE_ALIGNED(h->chunks))
+		goto bad;
+	list = phys_to_virt(h->chunks);
+	if (list->count != 1)
+		goto bad;
+	chunk = *(const u64 *)(list + 1);
+	if (KHOSER_VBUF_CHUNK_ORDER(chunk) != 1)
+		goto bad;
+	d->phys = KHOSER_VBUF_CHUNK_PHYS(chunk) + PAGE_SIZE;
+	return 0;
+bad:
+	kt_failf("%s: no vbuf of one order-1 chunk to edit", name);
+	return -ENOENT;
+}
+
+/* Look up every damaged object: each must be refused. */
+static int verify_bad(void)
+{
+	char compat[KHOSER_COMPAT_LEN];
+	struct khoser_sarray in;
+	struct khoser_vbuf vin;
+	int k, err = 0;
+
+	kt_compat(compat, sizeof(compat), kt_ver);
+	for (k = SA_BAD_CYCLE; k < NSA && !err; k++) {
+		khoser_sarray_init(&in);
+		err = khoser_sarray_lookup(&in, sa_names[k], compat);
+		err = expect_refused(err, sa_names[k], sa_reasons[k],
+				     KT_AT_REBOOT, NULL);
+	}
+	for (k = VB_BAD_ORDER; k < NVB && !err; k++) {
+		if (k == VB_HDR && edit_desc_hdr(vbs[k].name))
+			return -EBADMSG;
+		err = expect_refused(vbuf_lookup(&vin, vbs[k].name),
+				     vbs[k].name, vbs[k].reason, vbs[k].how,
+				     vbs[k].says);
+	}
+	return err;
 }
 
 /**
@@ -347,25 +521,12 @@ static int expect_refused(int err, const char *name)
  */
 int kt_struct_verify(void)
 {
-	char compat[KHOSER_COMPAT_LEN];
 	struct khoser_sarray in;
 	struct khoser_vbuf vin;
 	int k, err = 0;
 
-	if (kt_mode == KT_CORRUPT && kt_hop == 2) {
-		kt_compat(compat, sizeof(compat), kt_ver);
-		for (k = SA_BAD_CYCLE; k < NSA && !err; k++) {
-			khoser_sarray_init(&in);
-			err = khoser_sarray_lookup(&in, sa_names[k], compat);
-			err = expect_refused(err, sa_names[k]);
-		}
-		if (!err)
-			err = expect_refused(vbuf_lookup(&vin, "cv-order"),
-					     "cv-order");
-		if (!err)
-			err = expect_refused(vbuf_lookup(&vin, "cv-len"),
-					     "cv-len");
-	}
+	if (kt_mode == KT_CORRUPT && kt_hop == 2)
+		err = verify_bad();
 	if (err || kt_hop < kt_hops)
 		return err;
 	for (k = SA_DENSE; k <= SA_TOP && !err; k++) {
@@ -408,7 +569,8 @@ int kt_struct_mismatch(void)
 			return -EBADMSG;
 		}
 		khoser_release(sa_names[k]);
-		kt_refused(sa_names[k], err);
+		kt_refused(sa_names[k], err, KT_VERSION_REASON, KT_INTACT, NULL,
+			   NULL);
 	}
 	khoser_vbuf_init(&vin);
 	err = khoser_vbuf_lookup(&vin, "v-buf", compat);
@@ -417,7 +579,7 @@ int kt_struct_mismatch(void)
 		return -EBADMSG;
 	}
 	khoser_release("v-buf");
-	kt_refused("v-buf", err);
+	kt_refused("v-buf", err, KT_VERSION_REASON, KT_INTACT, NULL, NULL);
 	return 0;
 }
 
@@ -437,40 +599,105 @@ static struct khoser_sarray_page_hdr *sa_page(const struct khoser_sarray *sa,
 	return NULL;
 }
 
+/* First block of @v's chunk list, through the ABI; NULL when it has none. */
+static struct khoser_block_hdr *chunk_list(int v)
+{
+	u64 pa = khoser_vbuf_hdr_pa(&vbs[v].vb);
+	struct khoser_vbuf_hdr *vh;
+
+	if (!pa)
+		return NULL;
+	vh = phys_to_virt(pa);
+	return vh->chunks ? phys_to_virt(vh->chunks) : NULL;
+}
+
+/* Chunk-list entry @i of the block at @list. */
+static u64 *chunk_entry(struct khoser_block_hdr *list, unsigned int i)
+{
+	return (u64 *)(list + 1) + i;
+}
+
+/**
+ * kt_struct_vbuf_chunk - an order>0 chunk of v-buf, for a chain to point at
+ *
+ * Found through v-buf's header and chunk list (the ABI).
+ *
+ * Return: the chunk's physical address, or 0 when v-buf has no chunk of
+ * order 1 or more.
+ */
+u64 kt_struct_vbuf_chunk(void)
+{
+	u64 pa = khoser_vbuf_hdr_pa(&vbs[VB_BUF].vb), i, *e;
+	struct khoser_block_hdr *list;
+	struct khoser_vbuf_hdr *vh;
+
+	if (!pa)
+		return 0;
+	vh = phys_to_virt(pa);
+	for (pa = vh->chunks; pa; pa = list->next) {
+		list = phys_to_virt(pa);
+		e = (u64 *)(list + 1);
+		for (i = 0; i < list->count; i++)
+			if (KHOSER_VBUF_CHUNK_ORDER(e[i]))
+				return KHOSER_VBUF_CHUNK_PHYS(e[i]);
+	}
+	return 0;
+}
+
 /**
  * kt_struct_damage - corrupt the chosen objects (reboot notifier)
  *
  * Works on the preserved bytes through the ABI layouts only.
  *
- * Return: 0, or -ENOENT when an object is too small to damage.
+ * Return: the number of objects damaged, or -ENOENT when an object is too
+ * small to damage or its chunks are not the expected ones.
  */
 int kt_struct_damage(void)
 {
 	struct khoser_sarray_page_hdr *c0 = sa_page(&sa_out[SA_BAD_CYCLE], 0);
 	struct khoser_sarray_page_hdr *c2 = sa_page(&sa_out[SA_BAD_CYCLE], 2);
 	struct khoser_sarray_page_hdr *o1 = sa_page(&sa_out[SA_BAD_ORDER], 1);
-	u64 order_pa = khoser_vbuf_hdr_pa(&vbs[VB_BAD_ORDER].vb);
+	struct khoser_block_hdr *order_l = chunk_list(VB_BAD_ORDER);
+	struct khoser_block_hdr *over_l = chunk_list(VB_OVERLAP);
+	struct khoser_block_hdr *hdr_l = chunk_list(VB_HDR);
 	u64 len_pa = khoser_vbuf_hdr_pa(&vbs[VB_BAD_LEN].vb);
+	u64 hdr_pa = khoser_vbuf_hdr_pa(&vbs[VB_HDR].vb);
 	struct khoser_vbuf_hdr *vh;
-	struct khoser_block_hdr *chunks;
+	u64 *e;
 
-	if (!c0 || !c2 || !o1 || !order_pa || !len_pa)
+	if (!c0 || !c2 || !o1 || !order_l || !over_l || !hdr_l || !len_pa ||
+	    !hdr_page)
 		return -ENOENT;
+	/* Two chunks of order 1 (see vbs[]), to make one a copy of the other. */
+	e = chunk_entry(over_l, 0);
+	if (over_l->count != 2 || KHOSER_VBUF_CHUNK_ORDER(e[0]) != 1 ||
+	    KHOSER_VBUF_CHUNK_ORDER(e[1]) != 1)
+		return -ENOENT;
+	/* One chunk of order 1, whose second page is hdr_page. */
+	e = chunk_entry(hdr_l, 0);
+	if (hdr_l->count != 1 || KHOSER_VBUF_CHUNK_ORDER(*e) != 1 ||
+	    KHOSER_VBUF_CHUNK_PHYS(*e) + PAGE_SIZE != page_to_phys(hdr_page))
+		return -ENOENT;
+
 	/* Page 2 links back to page 0. */
 	c2->next = virt_to_phys(c0);
 	/* Page 1's first run starts before page 0's. */
 	((struct khoser_sarray_run *)((u8 *)o1 +
 		KHOSER_SARRAY_RUN_OFFSET(0)))->first = 0;
 	/* A chunk with an order past the limit. */
-	vh = phys_to_virt(order_pa);
-	if (!vh->chunks)
-		return -ENOENT;
-	chunks = phys_to_virt(vh->chunks);
-	*(u64 *)(chunks + 1) |= KHOSER_VBUF_MAX_ORDER + 1;
+	*chunk_entry(order_l, 0) |= KHOSER_VBUF_MAX_ORDER + 1;
 	/* A length the pages cannot hold. */
 	vh = phys_to_virt(len_pa);
 	vh->length = vh->nr_pages * PAGE_SIZE + 1;
-	return 0;
+	/* Chunk 1 the same pages as chunk 0. */
+	e = chunk_entry(over_l, 0);
+	e[1] = e[0];
+	/*
+	 * Not counted here, its damage is done in boot 2: a copy of cv-hdr's
+	 * header in its chunk's second page, for the descriptor to point at.
+	 */
+	memcpy(page_address(hdr_page), phys_to_virt(hdr_pa), sizeof(*vh));
+	return 5;
 }
 
 /**
@@ -487,13 +714,13 @@ void kt_struct_cleanup(void)
 		khoser_sarray_destroy(&sa_out[k]);
 		sa_used[k] = false;
 	}
+	hdr_page_drop();
 	for (k = 0; k < NVB; k++) {
 		if (!vbs[k].used)
 			continue;
 		khoser_unpublish(vbs[k].name);
 		khoser_vbuf_destroy(&vbs[k].vb);
 		vbs[k].used = false;
-		vfree(vbs[k].mem);
-		vbs[k].mem = NULL;
+		vbuf_free(k);
 	}
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # khoser_test's own probe of the target tree: does <linux/kexec_handover.h>
 # declare the KHO calls the companion makes itself (a raw subtree in the
-# corrupt scenario, the benchmark baselines), in the shapes it uses? Prints
+# corrupt scenario, descriptors edited and a page preserved by hand there,
+# the benchmark baselines), in the shapes it uses? Prints
 # kt_probe.h with KT_KHO_API 1 or 0. Decided from the headers the module
 # compiles against, never from version numbers; khoser's own probe
 # (src/compat/) is khoser's business, not the companion's.
@@ -31,6 +32,8 @@ for re in \
 	'void kho_remove_subtree\( ?void \*[a-z_]+ ?\)' \
 	'int kho_retrieve_subtree\( ?const char \*[a-z_]+, ?phys_addr_t \*[a-z_]+, ?size_t \*[a-z_]+ ?\)' \
 	'struct folio \*kho_restore_folio\( ?phys_addr_t [a-z_]+ ?\)' \
+	'int kho_preserve_pages\( ?struct page \*[a-z_]+, ?unsigned (int|long) [a-z_]+ ?\)' \
+	'void kho_unpreserve_pages\( ?struct page \*[a-z_]+, ?unsigned (int|long) [a-z_]+ ?\)' \
 	'int kho_preserve_vmalloc\( ?void \*[a-z_]+, ?struct kho_vmalloc \*[a-z_]+ ?\)' \
 	'void kho_unpreserve_vmalloc\( ?struct kho_vmalloc \*[a-z_]+ ?\)' \
 	'void \*kho_restore_vmalloc\( ?const struct kho_vmalloc \*[a-z_]+ ?\)'; do

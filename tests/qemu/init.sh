@@ -68,6 +68,11 @@ if [ "$RELOAD" = 1 ] && [ "$hop" = 1 ]; then
 	n=$(khoser_subtrees | wc -l)
 	say "reload: $n khoser subtrees in $kho_out before unload"
 	[ "$n" -gt 0 ] || say "FAIL reload: no khoser subtree in $kho_out before unload"
+	pp=$(preserved_pages)
+	say "reload: preserved_pages ${pp:-absent} before unload"
+	case $pp in
+	'' | 0 | *[!0-9]*) say "FAIL reload: khoser/status says preserved_pages '$pp' with every object preserved" ;;
+	esac
 	for x in $EXTRA_MODULES; do
 		rmmod "$x" || say "FAIL unload $x"
 	done
@@ -75,7 +80,7 @@ if [ "$RELOAD" = 1 ] && [ "$hop" = 1 ]; then
 	rmmod khoser_test || say "FAIL unload khoser_test"
 	pp=$(preserved_pages)
 	if [ -z "$pp" ]; then
-		say "reload: note: khoser/status has no preserved_pages line; khoser's own preserved pages not counted"
+		say "FAIL reload: khoser/status has no preserved_pages line"
 	elif [ "$pp" = 0 ]; then
 		say "reload: preserved_pages 0 with every object destroyed"
 	else

@@ -45,6 +45,10 @@
 # the same kind, entries, bytes, blocks and digest, or (corrupt: the damaged
 # c* objects; mismatch: all) as "refused NAME"; nothing else may be
 # verified or refused, and boot 1's objects must arrive intact in the last.
+# Each refused object must have caused exactly one khoser log line in that
+# boot, "khoser: NAME: refused: WORD: ..." with the WORD khoser_test names
+# in its line (reason=WORD; reason=version: one "expected vN, found vM" line
+# instead), and khoser may refuse nothing else.
 # The serial log is kept in $KHOSER_CACHE/qemu/logs/SCENARIO.log.
 set -euo pipefail
 
@@ -366,7 +370,7 @@ verdicts=$(grep -c 'khoser_test: PASS' "$serial" || true)
 want=$((hops - 1))
 [ "$mode" = off ] && want=1
 [ "$verdicts" -eq "$want" ] || fail+=("$verdicts PASS verdicts, expected $want")
-if grep -nE 'khoser_test: FAIL|khoser-run: FAIL' "$serial" >&2; then
+if grep -nE 'khoser_test: (FAIL|damage: could not apply)|khoser-run: FAIL' "$serial" >&2; then
 	fail+=("failure reported in the guest")
 fi
 if grep -nE 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ new|UBSAN|general protection' \
@@ -412,10 +416,18 @@ done
 
 # --- inventories: what boot N preserved, boot N+1 verified or refused -----
 # One file per boot and verb, "NAME fields..." sorted; a reload in boot 1
-# starts its lists again (the objects loaded first were destroyed).
+# starts its lists again (the objects loaded first were destroyed). Besides
+# khoser_test's lines, khoser's own refusal lines: "NAME WORD TEXT" for each
+# "khoser: NAME: refused: WORD: TEXT (where)" (krefused), "NAME" for each
+# "khoser: NAME: COMPONENT: expected vN, found vM" (kversion); and the serial
+# line of each verified or refused object ("verb NAME LINE", order).
 inv=$stage/inv
 mkdir -p "$inv"
 tr -d '\r' <"$serial" | awk -v dir="$inv" '
+	function out(v, text,   f) {
+		f = dir "/" boot "." v
+		if (seen[v] != boot) { printf "" > f; seen[v] = boot }
+		print text >> f; close(f) }
 	/khoser-run: hop [0-9]+ of/ {
 		sub(/.*khoser-run: hop /, ""); boot = $1 + 0; next }
 	/khoser-run: reload: loading again/ {
@@ -424,11 +436,18 @@ tr -d '\r' <"$serial" | awk -v dir="$inv" '
 		next }
 	/khoser_test: (preserved|verified|refused) [^ ]/ {
 		sub(/.*khoser_test: /, ""); v = $1; sub(/^[a-z]+ /, "")
-		f = dir "/" boot "." v
-		if (seen[v] != boot) { printf "" > f; seen[v] = boot }
-		print >> f; close(f) }'
+		out(v, $0)
+		if (v != "preserved") out("order", v " " $1 " " NR)
+		next }
+	match($0, /khoser: [^ :]+: refused: [a-z-]+: /) {
+		split(substr($0, RSTART + 8, RLENGTH - 8), w, ": ")
+		text = substr($0, RSTART + RLENGTH); sub(/ \([^()]*\)$/, "", text)
+		out("krefused", w[1] " " w[3] " " text); next }
+	match($0, /khoser: [^ :]+: [^ ]+: expected v[0-9]+, found v[0-9]+$/) {
+		split(substr($0, RSTART + 8), w, ": ")
+		out("kversion", w[1]) }'
 for k in $(seq 1 "$hops"); do
-	for v in preserved verified refused; do
+	for v in preserved verified refused krefused kversion order; do
 		touch "$inv/$k.$v"
 		sort -o "$inv/$k.$v" "$inv/$k.$v"
 	done
@@ -476,11 +495,95 @@ check_inventory() {
 		echo "  inventory: $(comm -12 <(strip "$inv/1.preserved") <(strip "$inv/$hops.verified") | wc -l) of boot 1's $(wc -l <"$inv/1.preserved") objects verified intact in boot $hops"
 	fi
 }
+# --- refusals: each refused object, the one log line it must have caused ---
+# khoser_test logs "refused NAME err=E reason=WORD damage=HOW [target=T]
+# [says=TEXT]" (it has checked the errno). khoser must have logged exactly
+# one line for NAME in that boot: "khoser: NAME: refused: WORD: TEXT (where)"
+# with that WORD (and that TEXT, where the word names several checks), or,
+# for reason=version, one "khoser: NAME: COMPONENT: expected vN, found vM"
+# and no refused line. No object may be refused that khoser_test did not
+# expect to be refused, and a target (the object the damage pointed into)
+# must be verified, as preserved, later in the same boot.
+reffail() { fail+=("refusals: $*"); }
+damage_says() {
+	case $1 in
+	reboot) echo "damaged at reboot in boot 1, after the seal" ;;
+	boot2) echo "descriptor edited in boot 2 before the lookup" ;;
+	written) echo "written wrong in boot 1, past khoser" ;;
+	none) echo "not damaged: looked up as another version" ;;
+	*) echo "damage '$1'" ;;
+	esac
+}
+check_refusals() {
+	local k r kr kv n rest f reason damage target says text got nv at tat nr ok
+	local -A by=()
+	for k in $(seq 1 "$hops"); do
+		r=$inv/$k.refused kr=$inv/$k.krefused kv=$inv/$k.kversion
+		by=() ok=0
+		while read -r n rest; do
+			reason='' damage='' target='' says=''
+			case $rest in
+			*' says='*) says=${rest#* says=} rest=${rest%% says=*} ;;
+			esac
+			for f in $rest; do
+				case $f in
+				reason=*) reason=${f#reason=} ;;
+				damage=*) damage=${f#damage=} ;;
+				target=*) target=${f#target=} ;;
+				esac
+			done
+			if [ -z "$reason" ] || [ -z "$damage" ]; then
+				reffail "boot $k: khoser_test refused $n without an expected reason and damage"
+				continue
+			fi
+			got=$(awk -v n="$n" '$1 == n { print $2 }' "$kr" | tr '\n' ' ')
+			got=${got% }
+			nv=$(grep -cxF "$n" "$kv" || true)
+			if [ "$reason" = version ]; then
+				if [ "$nv" -ne 1 ] || [ -n "$got" ]; then
+					reffail "boot $k: $n: expected one 'khoser: $n: ...: expected vN, found vM' line and no refused line; found $nv such lines, refused '$got'"
+				else
+					ok=$((ok + 1))
+				fi
+			elif [ "$got" != "$reason" ] || [ "$nv" -ne 0 ]; then
+				reffail "boot $k: $n: expected exactly one 'khoser: $n: refused: $reason:' line; found refused '${got:-none}' and $nv version lines"
+			elif text=$(awk -v n="$n" '$1 == n { $1 = $2 = ""; print substr($0, 3) }' "$kr") &&
+				[ -n "$says" ] && [ "$text" != "$says" ]; then
+				reffail "boot $k: $n: refused for '$reason: $text', expected '$reason: $says'"
+			else
+				ok=$((ok + 1))
+			fi
+			if [ -n "$target" ]; then
+				at=$(awk -v n="$n" '$1 == "refused" && $2 == n { print $3 }' "$inv/$k.order")
+				tat=$(awk -v n="$target" '$1 == "verified" && $2 == n { print $3 }' "$inv/$k.order")
+				if [ -z "$tat" ] || [ -z "$at" ] || [ "$tat" -le "$at" ]; then
+					reffail "boot $k: $n pointed into $target, which boot $k did not verify after refusing $n"
+				fi
+			fi
+			by[$damage]=$((${by[$damage]:-0} + 1))
+			echo "  refused: boot $k: $n ${rest%% target=*}${says:+ ($says)}$([ -z "$target" ] || echo ", $target verified intact after it") ($(damage_says "$damage"))"
+		done <"$r"
+		for n in $( (cut -d' ' -f1 "$kr"; cat "$kv") | sort -u | comm -23 - <(names "$r")); do
+			reffail "boot $k: khoser refused $n, which khoser_test did not expect to be refused"
+		done
+		[ -s "$r" ] || continue
+		nr=$(wc -l <"$r")
+		echo "  refusals: boot $k: $ok of $nr refused objects with one log line each, for the expected reason (damage: $(for f in reboot boot2 written none; do [ -z "${by[$f]:-}" ] || printf '%s %s, ' "${by[$f]}" "$f"; done | sed 's/, $//'))"
+		# Boot 1 says how many it damaged at reboot.
+		if [ "$mode" = corrupt ]; then
+			n=$(sed -n 's/.*khoser_test: damaged \([0-9]*\) objects at reboot.*/\1/p' "$serial" | head -1)
+			if [ "${n:-x}" != "${by[reboot]:-0}" ]; then
+				reffail "boot $((k - 1)) damaged ${n:-no} objects at reboot, boot $k refused ${by[reboot]:-0} as damaged at reboot"
+			fi
+		fi
+	done
+}
 if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
 	check_inventory
+	check_refusals
 fi
 
-grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of)|khoser-run: (hop|reload|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
+grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of|damaged)|khoser-run: (hop|reload|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
 	sed 's/^/  /' || true
 if [ "$summary" = 1 ]; then
 	pres=$(grep -m1 'khoser_test: handing over' "$serial" | sed 's/.*handing over //')
