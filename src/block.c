@@ -619,8 +619,9 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	if (!list_empty(&bs->blocks))
 		return -EBUSY;
 	if (d->size != bs->entry_size) {
-		pr_err("%s: entry size %llu, expected %u\n", label,
-		       (unsigned long long)d->size, bs->entry_size);
+		khoser_refused(label, "entry-size: entries of another size",
+			       "entry size %llu, expected %u",
+			       (unsigned long long)d->size, bs->entry_size);
 		return -EPROTO;
 	}
 	if (d->nblocks > bs->max_blocks) {

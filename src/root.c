@@ -464,9 +464,10 @@ static int find_incoming(const struct khoser_kind *kind, const char *name,
 	if (err)
 		return err;
 	if (obj->desc->kind != kind->id) {
-		pr_err("%s: object kind %llu, expected %llu\n", name,
-		       (unsigned long long)obj->desc->kind,
-		       (unsigned long long)kind->id);
+		khoser_refused(name, "wrong-kind: the object is of another kind",
+			       "object kind %llu, expected %llu",
+			       (unsigned long long)obj->desc->kind,
+			       (unsigned long long)kind->id);
 		return -EPROTO;
 	}
 	if (kind->once && obj->restored)

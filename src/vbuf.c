@@ -388,7 +388,7 @@ static const char *check_chunk(u64 v, u64 pages_left)
 	if (khoser_kho_check_pages(phys, order, &why))
 		return why;
 	if (khoser_kho_inner_marked(phys, order))
-		return "overlap: a page inside the chunk was preserved on its own";
+		return "overlap-inner: a page inside the chunk was preserved on its own";
 	return NULL;
 }
 
@@ -426,16 +426,16 @@ static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
 		goto out;
 	}
 	if (chunks_overlap(sorted, n)) {
-		*why = "overlap: two chunks overlap";
+		*why = "overlap-chunks: two chunks overlap";
 		goto out;
 	}
 	if (page_in_chunks(sorted, n, hdr_pa)) {
-		*why = "overlap: a chunk covers the header page";
+		*why = "overlap-header: a chunk covers the header page";
 		goto out;
 	}
 	list_for_each_entry(block, &vb->chunks.blocks, list) {
 		if (page_in_chunks(sorted, n, khoser_kho_phys(block->hdr))) {
-			*why = "overlap: a chunk covers a chunk-list page";
+			*why = "overlap-list: a chunk covers a chunk-list page";
 			goto out;
 		}
 	}
@@ -557,11 +557,14 @@ static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
 	if (err)
 		goto release_hdr;
 	err = check_chunks(vb, hdr_pa, nchunks, nr, &bad, &why);
-	if (err) {
+	if (err && bad >= 0)
 		khoser_refused(label, why, "vbuf header at %#llx, chunk %lld",
 			       (unsigned long long)hdr_pa, (long long)bad);
+	else if (err)
+		khoser_refused(label, why, "vbuf header at %#llx",
+			       (unsigned long long)hdr_pa);
+	if (err)
 		goto drop_chunks;
-	}
 	err = map_chunks(vb, nr, &addr, label, hdr_pa);
 drop_chunks:
 	khoser_block_set_destroy(&vb->chunks);

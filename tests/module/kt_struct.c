@@ -77,7 +77,7 @@ static struct {
 	[VB_BAD_LEN] = { .name = "cv-len", .reason = "bad-length",
 			 .how = KT_AT_REBOOT, .nblk = 2 },
 	/* Chunk 1 made a copy of chunk 0: both preserved with that order. */
-	[VB_OVERLAP] = { .name = "cv-overlap", .reason = "overlap",
+	[VB_OVERLAP] = { .name = "cv-overlap", .reason = "overlap-chunks",
 			 .says = "two chunks overlap", .how = KT_AT_REBOOT,
 			 .nblk = 2 },
 	/*
@@ -85,7 +85,7 @@ static struct {
 	 * is also preserved on its own, gets a copy of the header at reboot,
 	 * and the descriptor is pointed at it in boot 2.
 	 */
-	[VB_HDR] = { .name = "cv-hdr", .reason = "overlap",
+	[VB_HDR] = { .name = "cv-hdr", .reason = "overlap-header",
 		     .says = "a chunk covers the header page",
 		     .how = KT_IN_BOOT2, .nblk = 1 },
 };
