@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Kernel-API shim: run functions against each other on real threads.
+ *
+ * Threads wake from a blocking barrier at scattered times, so each then
+ * also spins until all of them are awake: the functions start within a
+ * few hundred cycles of each other, and then a short spin that depends on
+ * the thread and iteration shifts them against each other.
  */
+#include <sched.h>
 #include "internal.h"
 
 struct racer {
 	const struct shim_race *r;
 	pthread_barrier_t *start, *done;
+	unsigned long *awake;	/* threads past the start, all iterations */
 	unsigned long iters;
-	unsigned int idx;
+	unsigned int idx, n;
 	pthread_t tid;
 };
 
@@ -24,10 +31,15 @@ static void jitter(unsigned int idx, unsigned long iter)
 static void *racer_main(void *p)
 {
 	struct racer *t = p;
-	unsigned long i;
+	unsigned long i, spins;
 
 	for (i = 0; i < t->iters; i++) {
 		pthread_barrier_wait(t->start);
+		__atomic_fetch_add(t->awake, 1, __ATOMIC_ACQ_REL);
+		for (spins = 0; __atomic_load_n(t->awake, __ATOMIC_ACQUIRE) <
+				(i + 1) * t->n; spins++)
+			if (spins > 1000)
+				sched_yield();	/* more threads than CPUs */
 		jitter(t->idx, i);
 		t->r->fn[t->idx](t->r->arg, i);
 		pthread_barrier_wait(t->done);
@@ -39,6 +51,7 @@ void shim_race(const struct shim_race *r, unsigned long iters)
 {
 	struct racer t[SHIM_RACE_MAX];
 	pthread_barrier_t start, done;
+	unsigned long awake = 0;
 	unsigned int n = 0, k;
 	unsigned long i;
 
@@ -51,7 +64,8 @@ void shim_race(const struct shim_race *r, unsigned long iters)
 		shim_die("shim_race: barrier");
 	for (k = 0; k < n; k++) {
 		t[k] = (struct racer){ .r = r, .start = &start, .done = &done,
-				       .iters = iters, .idx = k };
+				       .awake = &awake, .iters = iters,
+				       .idx = k, .n = n };
 		if (pthread_create(&t[k].tid, NULL, racer_main, &t[k]))
 			shim_die("shim_race: pthread_create");
 	}
