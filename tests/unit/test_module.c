@@ -119,7 +119,7 @@ TEST(init_without_kho)
  */
 TEST(objects_bounded_by_the_kho_fdt)
 {
-	char name[8];
+	char name[16];
 	void *payload;
 	int i, err;
 

@@ -573,6 +573,14 @@ TEST(mutex_debug_checks)
 	mutex_unlock(&lk);
 	CHECK(!mutex_is_locked(&lk));
 	lockdep_assert_not_held(&lk);
+	{
+		guard(mutex)(&lk);
+		lockdep_assert_held(&lk);
+	}
+	lockdep_assert_not_held(&lk);
+	scoped_guard(mutex, &lk)
+		lockdep_assert_held(&lk);
+	lockdep_assert_not_held(&lk);
 	CHECK(test_dies(lock_twice, NULL, "recursive locking"));
 	CHECK(test_dies(unlock_free, NULL, "not locked"));
 	CHECK(test_dies(unlock_other, NULL, "does not hold it"));

@@ -53,6 +53,7 @@ void shim_mm_init(void);	/* map RAM at the first boot */
 void shim_mm_new_boot(void);	/* allocate from the start again */
 void shim_mm_kexec(void);	/* allocate from elsewhere first */
 void shim_mm_fini(void);
+void shim_mm_unmap(void);	/* before abort(): drop the RAM mapping */
 
 /* kho_radix.c: the radix tree of (pfn, order) keys, as 7.2's. */
 struct shim_radix;

@@ -217,6 +217,34 @@ void shim_lockdep_assert(struct mutex *m, bool held, const char *what);
 #define lockdep_assert_not_held(m) shim_lockdep_assert(m, false, #m)
 #define might_sleep() do { } while (0)
 
+/* Scope-based locking, as <linux/cleanup.h>: guard(mutex)(&m). */
+#define __cleanup(f) __attribute__((cleanup(f)))
+#define __PASTE_(a, b) a##b
+#define __PASTE(a, b) __PASTE_(a, b)
+#define __UNIQUE_ID(p) __PASTE(__PASTE(__UNIQUE_ID_, p), __COUNTER__)
+#define DEFINE_GUARD(name, type, lock, unlock)				\
+	typedef type class_##name##_t;					\
+	static inline void class_##name##_destructor(type *p)		\
+	{								\
+		type _T = *p;						\
+		if (_T) {						\
+			unlock;						\
+		}							\
+	}								\
+	static inline type class_##name##_constructor(type _T)		\
+	{								\
+		lock;							\
+		return _T;						\
+	}
+#define CLASS(name, var)						\
+	class_##name##_t var __cleanup(class_##name##_destructor) =	\
+		class_##name##_constructor
+#define guard(name) CLASS(name, __UNIQUE_ID(guard))
+#define scoped_guard(name, ...)						\
+	for (CLASS(name, scope)(__VA_ARGS__), *done = NULL; !done;	\
+	     done = (void *)1)
+DEFINE_GUARD(mutex, struct mutex *, mutex_lock(_T), mutex_unlock(_T))
+
 /*
  * Races (thread.c): run up to SHIM_RACE_MAX functions at once, each on its
  * own thread, @iters times. Each iteration: @setup (if any) runs alone;

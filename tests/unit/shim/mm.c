@@ -208,7 +208,7 @@ static const char *state_name(unsigned long i)
 		return "a page KHO kept that was never restored";
 	if (!meta[i].head)
 		return "a tail page";
-	return "an allocation of another order";
+	return "a page of a higher-order allocation";
 }
 
 /* Free the allocation at @i (head, @what names the caller); lock held. */
@@ -283,7 +283,7 @@ void split_page(struct page *page, unsigned int order)
 	shim_lock();
 	if (meta[i].state != PG_USED || !meta[i].head ||
 	    meta[i].order != order)
-		shim_die("split_page of %s", state_name(i));
+		shim_die("split_page(%u) of %s", order, state_name(i));
 	for (j = i; j < i + (1UL << order); j++) {
 		meta[j].head = 1;
 		meta[j].order = 0;
@@ -297,8 +297,8 @@ void __free_page(struct page *page)
 
 	shim_lock();
 	if (meta[i].state != PG_USED || !meta[i].head || meta[i].order)
-		shim_die("__free_page of %s (not an order-0 allocation), pfn %#lx",
-			 state_name(i), (unsigned long)(SHIM_FIRST_PFN + i));
+		shim_die("__free_page of %s, pfn %#lx", state_name(i),
+			 (unsigned long)(SHIM_FIRST_PFN + i));
 	free_range(i, "__free_page");
 	shim_unlock();
 }
@@ -376,10 +376,15 @@ void shim_mm_kexec(void)
 	cursor = shim_ram_pages / 2;
 }
 
-void shim_mm_fini(void)
+void shim_mm_unmap(void)
 {
 	if (shim_ram)
 		munmap(shim_ram, SHIM_RAM_MAX_PAGES << PAGE_SHIFT);
+}
+
+void shim_mm_fini(void)
+{
+	shim_mm_unmap();
 	if (shim_ram_fd >= 0)
 		close(shim_ram_fd);
 	shim_ram_fd = -1;
