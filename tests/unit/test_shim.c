@@ -623,6 +623,20 @@ static void check(void *arg, unsigned long iter)
 	c->checks++;
 }
 
+static void *foreign_main(void *arg)
+{
+	kfree(kmalloc(8, GFP_KERNEL));
+	return NULL;
+}
+
+static void foreign_thread(void *arg)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, foreign_main, NULL);
+	pthread_join(t, NULL);
+}
+
 TEST(race_helper)
 {
 	struct counter c = { .n = 0 };
@@ -640,6 +654,8 @@ TEST(race_helper)
 	shim_race2(bump, bump, &c, 10);
 	CHECK_EQ(c.n, 200 * 300 + 10 * 200);
 	mutex_destroy(&c.lock);
+	/* The shim only takes its lock for shim_race()'s threads. */
+	CHECK(test_dies(foreign_thread, NULL, "did not start"));
 }
 
 /* Allocator, KHO and printk state shared by threads stays consistent. */

@@ -18,16 +18,14 @@ void shim_fail_reset(long nth)
 	shim_unlock();
 }
 
+/* Lock-free: called on every allocation. */
 bool shim_should_fail(void)
 {
-	bool fail = false;
+	long n = __atomic_add_fetch(&shim_fallible_calls, 1, __ATOMIC_RELAXED);
 
-	shim_lock();
-	shim_fallible_calls++;
-	if (shim_fail_nth && shim_fallible_calls == shim_fail_nth) {
-		shim_failed = true;
-		fail = true;
-	}
-	shim_unlock();
-	return fail;
+	if (!__atomic_load_n(&shim_fail_nth, __ATOMIC_RELAXED) ||
+	    n != __atomic_load_n(&shim_fail_nth, __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&shim_failed, true, __ATOMIC_RELAXED);
+	return true;
 }

@@ -9,12 +9,14 @@
 
 /*
  * The shim lock (lock.c): recursive, taken by every shim function that
- * touches shared state. Never held while calling back into khoser's code
- * (notifiers, debugfs show functions, module init/exit, race functions) nor
- * while waiting for a khoser mutex.
+ * touches shared state, while shim_race() threads run (shim_set_threaded()).
+ * Never held while calling back into khoser's code (notifiers, debugfs show
+ * functions, module init/exit, race functions) nor while waiting for a
+ * khoser mutex.
  */
 void shim_lock(void);
 void shim_unlock(void);
+void shim_set_threaded(bool on);
 
 /* printk.c */
 void shim_log_reset(void);	/* per boot: WARN count */
@@ -46,7 +48,20 @@ struct pmeta {
 extern int shim_ram_fd;		/* the memfd behind the simulated RAM */
 extern struct pmeta *shim_meta;
 extern struct page *shim_pages;
-long shim_pfn_index(unsigned long pfn);	/* -1: not RAM */
+extern struct folio *shim_folios;	/* one per page; heads are folios */
+
+struct folio {
+	int unused;
+};
+
+/* Index of @pfn's page in the arrays; -1: not RAM. */
+static inline long shim_pfn_index(unsigned long pfn)
+{
+	if (pfn < SHIM_FIRST_PFN || pfn - SHIM_FIRST_PFN >= shim_ram_pages)
+		return -1;
+	return pfn - SHIM_FIRST_PFN;
+}
+
 bool shim_page_in_use(const struct page *page);
 struct page *shim_alloc_page(void);	/* order 0, not failure-injected */
 void shim_mm_init(void);	/* map RAM at the first boot */

@@ -222,54 +222,70 @@ void kho_unpreserve_free(void *mem)
 	folio_put(folio);
 }
 
-/* kho_restore_page(): claim the range the mark at PHYS_PFN(@phys) names. */
-static struct page *restore_page(phys_addr_t phys, bool is_folio)
+/* Abort: the mark at page @i (order @order) covers page @j, not kept. */
+static void __attribute__((noreturn))
+restore_corrupts(phys_addr_t phys, bool is_folio, unsigned int order,
+		 unsigned long j)
 {
-	unsigned long pfn = PHYS_PFN(phys), n, j;
-	unsigned int order;
-	long i = shim_pfn_index(pfn);
 	const char *fn = is_folio ? "kho_restore_folio" : "kho_restore_pages";
 
+	if (j == ~0UL)
+		shim_die("%s(%#llx): mark of order %u reaches beyond RAM; the kernel would initialize struct pages it does not own",
+			 fn, (unsigned long long)phys, order);
+	shim_die("%s(%#llx): mark of order %u covers pfn %#lx, which is %s; the kernel would hand out memory someone else owns",
+		 fn, (unsigned long long)phys, order,
+		 (unsigned long)(SHIM_FIRST_PFN + j),
+		 meta[j].state == PG_FREE ? "free" :
+		 "in use (restored already?)");
+}
+
+/*
+ * kho_restore_page(): claim the range the mark at PHYS_PFN(@phys) names;
+ * the index of its first page, or -1.
+ */
+static long restore_page(phys_addr_t phys, bool is_folio)
+{
+	long i = shim_pfn_index(PHYS_PFN(phys));
+	unsigned long n, j, end;
+	unsigned int order;
+
 	if (i < 0)
-		return NULL;	/* pfn_to_online_page() */
+		return -1;	/* pfn_to_online_page() */
 	shim_lock();
 	if (pages[i].private >> 32 != SHIM_KHO_MAGIC) {
 		shim_unlock();
 		shim_warn("kho_restore_page: page without KHO's mark");
-		return NULL;
+		return -1;
 	}
 	order = (unsigned int)pages[i].private;
 	/* The kernel computes 1 << order and initializes that many pages. */
 	if (order >= 64 - PAGE_SHIFT ||
 	    (1UL << order) > shim_ram_pages - (unsigned long)i)
-		shim_die("%s(%#llx): mark of order %u reaches beyond RAM; the kernel would initialize struct pages it does not own",
-			 fn, (unsigned long long)phys, order);
+		restore_corrupts(phys, is_folio, order, ~0UL);
 	n = 1UL << order;
-	for (j = i; j < i + n; j++)
+	end = i + n;
+	for (j = i; j < end; j++)
 		if (meta[j].state != PG_KHO)
-			shim_die("%s(%#llx): mark of order %u covers pfn %#lx, which is %s; the kernel would hand out memory someone else owns",
-				 fn, (unsigned long long)phys, order,
-				 (unsigned long)(SHIM_FIRST_PFN + j),
-				 meta[j].state == PG_FREE ? "free" :
-				 "in use (restored already?)");
+			restore_corrupts(phys, is_folio, order, j);
 	pages[i].private = 0;
-	for (j = i; j < i + n; j++) {
-		meta[j] = (struct pmeta){ .state = PG_USED,
-					  .head = !is_folio || j == i };
-		if (is_folio && j > i)
+	for (j = i; j < end; j++) {
+		meta[j].state = PG_USED;
+		meta[j].head = !is_folio || j == (unsigned long)i;
+		meta[j].order = 0;
+		if (is_folio && j > (unsigned long)i)
 			pages[j].private = 0;	/* prep_compound_tail() */
 	}
 	if (is_folio)
 		meta[i].order = order;
 	shim_unlock();
-	return &pages[i];
+	return i;
 }
 
 struct folio *kho_restore_folio(phys_addr_t phys)
 {
-	struct page *page = restore_page(phys, true);
+	long i = restore_page(phys, true);
 
-	return page ? page_folio(page) : NULL;
+	return i < 0 ? NULL : &shim_folios[i];
 }
 
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
@@ -279,7 +295,7 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 
 	for (pfn = start; pfn < end; pfn += 1UL << order) {
 		order = step_order(pfn, end);
-		if (!restore_page(PFN_PHYS(pfn), false))
+		if (restore_page(PFN_PHYS(pfn), false) < 0)
 			return NULL;
 	}
 	return pfn_to_page(start);

@@ -12,8 +12,10 @@
  * every preserved range as KHO does, and moves the published subtrees to
  * the "incoming" side, as a real kexec with KHO would.
  *
- * Threads: every shim facility is thread-safe, mutexes are real, and
- * shim_race() runs functions against each other on real threads.
+ * Threads: mutexes are real, and shim_race() runs functions against each
+ * other on real threads; while it does, every shim facility takes the
+ * shim's lock (before and after, the main thread is alone and skips it).
+ * Using the shim from a thread shim_race() did not start aborts.
  *
  * Failure injection: shim_fail_nth = N makes the N-th fallible call from then
  * on (allocation, preservation, subtree add) fail once.

@@ -20,15 +20,12 @@ unsigned long shim_ram_pages = SHIM_RAM_MAX_PAGES;	/* lower before boot */
 struct pmeta *shim_meta;
 struct page *shim_pages;
 
-struct folio {
-	int unused;
-};
-
-static struct folio *folios;
+struct folio *shim_folios;
 static unsigned long cursor;
 
 #define meta shim_meta
 #define pages shim_pages
+#define folios shim_folios
 
 /* --- addresses (fixed once RAM exists; no lock needed) ------------------ */
 
@@ -45,13 +42,6 @@ u64 virt_to_phys(const void *v)
 void *phys_to_virt(u64 phys)
 {
 	return shim_ram + (phys - SHIM_RAM_BASE);
-}
-
-long shim_pfn_index(unsigned long pfn)
-{
-	if (pfn < SHIM_FIRST_PFN || pfn - SHIM_FIRST_PFN >= shim_ram_pages)
-		return -1;
-	return pfn - SHIM_FIRST_PFN;
 }
 
 struct page *pfn_to_online_page(unsigned long pfn)
@@ -127,24 +117,24 @@ bool shim_page_in_use(const struct page *page)
 /* The head of the allocation page @i belongs to (it is PG_USED). */
 static unsigned long head_of(unsigned long i)
 {
-	while (!meta[i].head)
+	while (!READ_ONCE(meta[i].head))
 		i--;
 	return i;
 }
 
-/* page_folio(): a tail page's folio is its head's. */
+/*
+ * page_folio(): a tail page's folio is its head's. Lock-free: the caller
+ * owns the page, so its allocation does not change under it.
+ */
 struct folio *page_folio(const struct page *page)
 {
 	unsigned long i = page - pages;
-	struct folio *f;
+	u8 state = READ_ONCE(meta[i].state);
 
-	shim_lock();
-	if (meta[i].state == PG_FREE)
+	if (state == PG_FREE)
 		shim_die("page_folio of free page pfn %#lx",
 			 (unsigned long)(SHIM_FIRST_PFN + i));
-	f = &folios[meta[i].state == PG_USED ? head_of(i) : i];
-	shim_unlock();
-	return f;
+	return &folios[state == PG_USED ? head_of(i) : i];
 }
 
 struct folio *virt_to_folio(const void *v)

@@ -62,6 +62,7 @@ void shim_race(const struct shim_race *r, unsigned long iters)
 	if (pthread_barrier_init(&start, NULL, n + 1) ||
 	    pthread_barrier_init(&done, NULL, n + 1))
 		shim_die("shim_race: barrier");
+	shim_set_threaded(true);
 	for (k = 0; k < n; k++) {
 		t[k] = (struct racer){ .r = r, .start = &start, .done = &done,
 				       .awake = &awake, .iters = iters,
@@ -79,6 +80,7 @@ void shim_race(const struct shim_race *r, unsigned long iters)
 	}
 	for (k = 0; k < n; k++)
 		pthread_join(t[k].tid, NULL);
+	shim_set_threaded(false);
 	pthread_barrier_destroy(&start);
 	pthread_barrier_destroy(&done);
 }
