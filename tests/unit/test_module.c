@@ -52,7 +52,7 @@ TEST(init_debugfs_reboot_exit)
 	CHECK(strstr(buf, "out\tobjs\tblock\t" COMPAT "\t64\t"));
 	CHECK(strstr(buf, "\t100\tpublished\n"));
 	CHECK_EQ(bs.nblocks, 2);	/* publish seals */
-	CHECK_EQ(khoser_block_set_grow(&bs, 300), 0);	/* capacity in all */
+	CHECK_EQ(khoser_block_set_grow(&bs, 300), 0);	/* in all */
 	fill_set(&bs, 100, 200);
 	CHECK(shim_debugfs_read("khoser/objects", buf, sizeof(buf)) > 0);
 	CHECK(strstr(buf, "\t300\tpublished\n"));

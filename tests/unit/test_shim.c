@@ -309,7 +309,8 @@ TEST(restore_twice_warns)
 	x = pfn_of(p);
 	CHECK_EQ(kho_preserve_pages(p, 1), 0);
 	shim_kexec(true);
-	f = kho_restore_folio(PFN_PHYS(x) + 100);	/* pfn of an unaligned phys */
+	/* An unaligned address: its pfn's page. */
+	f = kho_restore_folio(PFN_PHYS(x) + 100);
 	CHECK(f);
 	CHECK_EQ(folio_pfn(f), x);
 	CHECK(!kho_restore_folio(PFN_PHYS(x)));
@@ -380,7 +381,8 @@ TEST(huge_order_reaches_restore)
 {
 	unsigned int order = 40;
 
-	CHECK(test_dies(restore_huge, &order, "mark of order 40 reaches beyond RAM"));
+	CHECK(test_dies(restore_huge, &order,
+			"mark of order 40 reaches beyond RAM"));
 	order = 3;	/* within RAM, over pages nobody preserved */
 	CHECK(test_dies(restore_huge, &order, "mark of order 3 covers"));
 }
@@ -474,7 +476,8 @@ TEST(subtree_name_match_and_remove_order)
 	a = shim_alloc_pages(0);
 	b = shim_alloc_pages(0);
 	CHECK_EQ(kho_add_subtree("dev@1", a, 16), 0);
-	CHECK_EQ(kho_add_subtree("dev", b, 16), -EEXIST);	/* libfdt match */
+	/* libfdt's name match: "dev" is "dev@1". */
+	CHECK_EQ(kho_add_subtree("dev", b, 16), -EEXIST);
 	CHECK_EQ(kho_add_subtree("one", b, 1), 0);
 	CHECK_EQ(kho_add_subtree("two", b, 2), 0);
 	kho_remove_subtree(b);		/* the newest with b: "two" */
@@ -506,7 +509,7 @@ TEST(kmalloc_limits)
 	kfree(p);
 	CHECK(!kvcalloc(1UL << 28, 8, GFP_KERNEL));	/* 2 GiB > INT_MAX */
 	CHECK_EQ(shim_warns, 2);
-	CHECK(!kvmalloc_array(SIZE_MAX / 2, 4, GFP_KERNEL));	/* overflow */
+	CHECK(!kvmalloc_array(SIZE_MAX / 2, 4, GFP_KERNEL)); /* overflow */
 	CHECK_EQ(shim_warns, 2);
 	CHECK(kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
 	kfree(ZERO_SIZE_PTR);

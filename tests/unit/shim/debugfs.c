@@ -34,7 +34,8 @@ static struct dentry *lookup(struct dentry *parent, const char *name)
 	struct dentry *d;
 
 	for (d = entries; d; d = d->next)
-		if (d->parent == parent && !d->removed && !strcmp(d->name, name))
+		if (d->parent == parent && !d->removed &&
+		    !strcmp(d->name, name))
 			return d;
 	return NULL;
 }
@@ -192,7 +193,7 @@ long shim_debugfs_read(const char *path, char *buf, size_t len)
 	struct dentry *d;
 	long total = 0;
 	ssize_t n;
-	char chunk[61];	/* odd-sized reads, as a short user buffer does */
+	char chunk[61];	/* odd-sized reads, as short user buffers do */
 	int err = 0;
 
 	pthread_mutex_lock(&dlock);

@@ -13,10 +13,11 @@
  * kho_unpreserve_folio()	<- the same: clears that bit
  *	(kho_radix_del_page(): WARNs only when the tree has no node on the
  *	path; a clear bit under an existing leaf is silent).
- * kho_preserve_pages()	<- the same: splits [pfn, pfn + nr) into naturally
- *	aligned power-of-2 ranges (__kho_preserve_pages_order(), one NUMA node
- *	here), one bit each; on failure clears the bits of the ranges it set
- *	(even bits another preservation had set). nr 0 preserves nothing.
+ * kho_preserve_pages()	<- the same: splits [pfn, pfn + nr) into
+ *	naturally aligned power-of-2 ranges (__kho_preserve_pages_order(),
+ *	one NUMA node here), one bit each; on failure clears the bits of the
+ *	ranges it set (even bits another preservation had set). nr 0
+ *	preserves nothing.
  * kho_unpreserve_pages()	<- the same split, one delete each.
  *	With KHO disabled the tree has no root: every add WARNs and fails
  *	with -EINVAL, every delete WARNs (kho_radix_*: WARN_ON_ONCE(!root)).
@@ -97,7 +98,8 @@ static int radix_add(unsigned long pfn, unsigned int order)
 	int err;
 
 	if (order > 64 - PAGE_SHIFT)
-		shim_die("KHO preservation of order %u: key out of range", order);
+		shim_die("KHO preservation of order %u: key out of range",
+			 order);
 	shim_lock();
 	if (!out_tree) {
 		shim_unlock();
@@ -314,7 +316,7 @@ void kho_restore_free(void *mem)
 		folio_put(folio);
 }
 
-/* --- test hooks ------------------------------------------------------------- */
+/* --- test hooks --------------------------------------------------- */
 
 bool shim_kho_marked(unsigned long pfn, unsigned int *order)
 {
@@ -339,7 +341,7 @@ bool shim_kho_preserved(unsigned long pfn, unsigned int order)
 	return r;
 }
 
-/* --- boots -------------------------------------------------------------------- */
+/* --- boots -------------------------------------------------------- */
 
 void shim_kho_boot(bool enabled)
 {

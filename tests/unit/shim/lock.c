@@ -20,7 +20,7 @@
 static pthread_mutex_t shim_big = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static bool threaded;
 static pthread_t main_thread;
-static __thread signed char on_main;	/* 0: not known yet, 1: yes, -1: no */
+static __thread signed char on_main;	/* 0: unknown, 1: yes, -1: no */
 
 __attribute__((constructor)) static void shim_lock_init(void)
 {

@@ -167,7 +167,8 @@ static long alloc_range(unsigned int order)
 				break;
 		if (j == n) {
 			for (j = 0; j < n; j++) {
-				meta[i + j] = (struct pmeta){ .state = PG_USED };
+				meta[i + j] = (struct pmeta){
+					.state = PG_USED };
 				pages[i + j].private = 0;
 			}
 			meta[i].head = 1;

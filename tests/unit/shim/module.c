@@ -104,7 +104,7 @@ int sysfs_emit(char *buf, const char *fmt, ...)
 	return n < (int)PAGE_SIZE ? n : (int)PAGE_SIZE - 1;
 }
 
-/* --- reboot notifiers ------------------------------------------------------ */
+/* --- reboot notifiers --------------------------------------------- */
 
 static pthread_rwlock_t chain_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct notifier_block *chain;

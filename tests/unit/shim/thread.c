@@ -13,7 +13,7 @@
 struct racer {
 	const struct shim_race *r;
 	pthread_barrier_t *start, *done;
-	unsigned long *awake;	/* threads past the start, all iterations */
+	unsigned long *awake;	/* threads past the start, in all */
 	unsigned long iters;
 	unsigned int idx, n;
 	pthread_t tid;
@@ -39,7 +39,7 @@ static void *racer_main(void *p)
 		for (spins = 0; __atomic_load_n(t->awake, __ATOMIC_ACQUIRE) <
 				(i + 1) * t->n; spins++)
 			if (spins > 1000)
-				sched_yield();	/* more threads than CPUs */
+				sched_yield();	/* threads > CPUs */
 		jitter(t->idx, i);
 		t->r->fn[t->idx](t->r->arg, i);
 		pthread_barrier_wait(t->done);
