@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit-test runner and helpers.
+ * Unit-test runner and helpers. With TEST_FORK=1 every case runs in a
+ * child process, so a case that crashes fails alone.
  */
+#include <signal.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include "test.h"
 
 int test_failed_checks;
@@ -9,15 +13,39 @@ static const char *current;
 
 void test_fail(const char *file, int line, const char *what)
 {
-	test_failed_checks++;
+	__atomic_fetch_add(&test_failed_checks, 1, __ATOMIC_RELAXED);
 	fprintf(stderr, "FAIL %s: %s:%d: %s\n  last log: %s", current, file,
 		line, what, shim_last_log[0] ? shim_last_log : "(none)\n");
+}
+
+/* Run case @c in a child; false when it failed or died. */
+static bool run_forked(const struct test_case *c)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (!pid) {
+		c->fn();
+		_exit(test_failed_checks ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		abort();
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "FAIL %s: died of signal %d\n", c->name,
+			WTERMSIG(status));
+	return WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
 int test_main(int argc, char **argv, const struct test_case *cases,
 	      unsigned int n)
 {
 	unsigned int i, passed = 0, failed = 0;
+	bool fork_each = getenv("TEST_FORK") != NULL;
+	bool ok;
 	int before;
 
 	for (i = 0; i < n; i++) {
@@ -26,8 +54,13 @@ int test_main(int argc, char **argv, const struct test_case *cases,
 		current = cases[i].name;
 		before = test_failed_checks;
 		shim_last_log[0] = '\0';
-		cases[i].fn();
-		if (test_failed_checks == before) {
+		if (fork_each) {
+			ok = run_forked(&cases[i]);
+		} else {
+			cases[i].fn();
+			ok = test_failed_checks == before;
+		}
+		if (ok) {
 			passed++;
 			if (getenv("TEST_VERBOSE"))
 				printf("ok %s\n", cases[i].name);
@@ -44,21 +77,67 @@ int test_main(int argc, char **argv, const struct test_case *cases,
 void test_boot(bool kho)
 {
 	shim_boot(kho);
-	if (khoser_core_init())
+	if (shim_module_init())
 		abort();
 }
 
 void test_kexec(bool kho)
 {
 	shim_kexec(kho);
-	if (khoser_core_init())
+	if (shim_module_init())
 		abort();
+}
+
+void test_exit(void)
+{
+	shim_module_exit();
 }
 
 bool test_all_freed(void)
 {
 	return shim_live_allocs() == 0 && shim_used_pages() == 0 &&
-	       shim_vmap_areas() == 0;
+	       shim_vmap_areas() == 0 && shim_debugfs_entries() == 0 &&
+	       shim_reboot_notifiers() == 0;
+}
+
+bool test_dies(void (*fn)(void *arg), void *arg, const char *msg)
+{
+	char out[4096], drain[256];
+	size_t got = 0;
+	ssize_t r;
+	int fds[2], status;
+	pid_t pid;
+
+	fflush(NULL);
+	if (pipe(fds))
+		abort();
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (!pid) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		fn(arg);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (got < sizeof(out) - 1 &&
+	       (r = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += r;
+	out[got] = '\0';
+	while (read(fds[0], drain, sizeof(drain)) > 0)
+		;	/* the rest, so the child never blocks */
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		abort();
+	if (!strstr(out, msg)) {
+		fprintf(stderr, "test_dies: wanted \"%s\", child said:\n%s\n",
+			msg, out);
+		return false;
+	}
+	return WIFSIGNALED(status) ? WTERMSIG(status) == SIGABRT :
+				     WIFEXITED(status) && WEXITSTATUS(status);
 }
 
 u64 test_rand(u64 *s)

@@ -7,7 +7,10 @@
 #define _KHOSER_TEST_H
 
 #include "shim/kshim.h"
+#include <linux/debugfs.h>
 #include <linux/kexec_handover.h>
+#include <linux/moduleparam.h>
+#include <linux/reboot.h>
 #include <khoser/khoser.h>
 #include "../../src/internal.h"
 #include "../../src/root.h"
@@ -46,11 +49,25 @@ struct test_case {
 int test_main(int argc, char **argv, const struct test_case *cases,
 	      unsigned int n);
 
-/* Simulated boots with khoser initialized. */
+/*
+ * Simulated boots with the khoser module loaded (its module_init(): core,
+ * reboot notifier, debugfs); test_kexec() runs the reboot notifiers first.
+ * test_exit() unloads the module (module_exit()).
+ */
 void test_boot(bool kho);
 void test_kexec(bool kho);
-/* After khoser_core_exit(): nothing allocated, nothing left preserved. */
+void test_exit(void);
+/*
+ * After test_exit(): nothing allocated, nothing left preserved, no debugfs
+ * file or reboot notifier left behind.
+ */
 bool test_all_freed(void);
+
+/*
+ * Run @fn(@arg) in a child process: true when it aborts (a shim check or
+ * assertion) with @msg in what it printed to stderr.
+ */
+bool test_dies(void (*fn)(void *arg), void *arg, const char *msg);
 
 /* Deterministic entry content. */
 void test_fill(void *entry, size_t size, u64 seed, u64 idx);

@@ -55,7 +55,7 @@ TEST(unverified_until_a_descriptor_shows_the_mark)
 	CHECK_EQ(khoser_block_set_entries(&raw), 100);
 	CHECK_EQ(khoser_block_set_destroy(&raw), 0);
 	CHECK_EQ(khoser_block_set_destroy(&a), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 }
 #else
@@ -72,7 +72,7 @@ TEST(layout_differs_refuses_every_claim)
 	CHECK_EQ(khoser_block_set_lookup(&a, "b", COMPAT), -EINVAL);
 	CHECK_EQ(shim_unclaimed_pages(), unclaimed);
 	CHECK_EQ(shim_warns, 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 }
 #endif

@@ -53,7 +53,7 @@ TEST(unavailable_without_kho_api)
 				     (const char *[]){ KHOSER_BLOCK_COMPAT }, 1),
 		 strlen(COMPAT));
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 	CHECK_EQ(shim_preserved_pages(), 0);
 }

@@ -41,7 +41,7 @@ TEST(publish_lookup_raw)
 	folio_put(f);
 	CHECK_EQ(khoser_release("obj-1.a_b"), 0);
 	CHECK_EQ(khoser_release("obj-1.a_b"), -ENOENT);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -71,7 +71,7 @@ TEST(names)
 	CHECK(strstr(shim_last_log, "format this build lacks"));
 	CHECK(publish_raw(longest, COMPAT));
 	CHECK_EQ(khoser_unpublish(longest), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 	CHECK_EQ(shim_preserved_pages(), 1);	/* the test's own payload */
 }
@@ -97,7 +97,7 @@ TEST(duplicates_and_unpublish)
 		/* Same name published again for the next kernel. */
 		CHECK_EQ(khoser_publish("dup", COMPAT, phys, size), 0);
 	}
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -113,7 +113,7 @@ TEST(not_found)
 	CHECK_EQ(khoser_lookup("none", COMPAT, &phys, &size), -ENOENT);
 	CHECK_EQ(khoser_lookup("Bad", COMPAT, &phys, &size), -EINVAL);
 	CHECK_EQ(khoser_lookup("other", "x", &phys, &size), -EINVAL);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 	CHECK_EQ(shim_unclaimed_pages(), 1);	/* "other" never looked up */
 }
@@ -150,7 +150,7 @@ TEST(compat_mismatch_before_restore)
 	CHECK_EQ(khoser_block_set_lookup(&bs, "mydrv", COMPAT), 0);
 	CHECK_EQ(khoser_block_set_entries(&bs), 1);
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -196,7 +196,7 @@ static void expect_bad_desc(const char *what)
 		CHECK(strstr(shim_last_log, what));
 	}
 	CHECK_EQ(shim_warns, 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 	CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 }
@@ -290,7 +290,7 @@ TEST(desc_compat_malformed)
 		khoser_block_set_init(&bs, 16);
 		CHECK_EQ(khoser_block_set_lookup(&bs, "victim", COMPAT), -EPROTO);
 		CHECK(strstr(shim_last_log, "malformed"));
-		khoser_core_exit();
+		test_exit();
 	}
 }
 
@@ -312,7 +312,7 @@ TEST(random_descriptor_bytes)
 		CHECK(err == 0 || err == -EINVAL || err == -EPROTO);
 		if (!err)
 			khoser_block_set_destroy(&bs);
-		khoser_core_exit();
+		test_exit();
 		CHECK_EQ(shim_live_allocs(), 0);
 		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 	}
@@ -333,11 +333,11 @@ TEST(fail_nth_publish_raw)
 		CHECK_EQ(err, -ENOMEM);
 		CHECK_EQ(shim_live_allocs(), 1);	/* the registry */
 		CHECK_EQ(shim_used_pages(), 0);
-		khoser_core_exit();
+		test_exit();
 	}
 	CHECK(n >= 4);	/* object, page, preserve, subtree */
 	CHECK_EQ(khoser_unpublish("raw"), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 

@@ -45,7 +45,7 @@ static double round_trip(const struct idx_list *l, u64 seed)
 	if (khoser_sarray_add(&in, U64_MAX, 1) != -EPERM ||
 	    khoser_sarray_destroy(&in))
 		return -1;
-	khoser_core_exit();
+	test_exit();
 	if (!test_all_freed() || shim_warns)
 		return -1;
 	return bpe;
@@ -131,7 +131,7 @@ TEST(round_trip_top_of_range)
 	CHECK_EQ(khoser_sarray_get(&sa, U64_MAX - 1, &v), -ENOENT);
 	CHECK_EQ(khoser_sarray_entries(&sa), 1);
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 	free(l.v);
 }
@@ -216,7 +216,7 @@ TEST(format_bytes)
 	CHECK_EQ(w, 10);
 	CHECK_EQ(info, 1 | 2 << 16);
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -260,7 +260,7 @@ TEST(add_and_states)
 	CHECK_EQ(khoser_sarray_destroy(&zero), -EINVAL);
 	CHECK_EQ(khoser_sarray_restore(&zero, 0), -EINVAL);
 	CHECK_EQ(khoser_sarray_publish(&zero, "z", COMPAT), -EINVAL);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -280,7 +280,7 @@ TEST(page_bound)
 	CHECK_EQ(khoser_sarray_pages(&sa), 2);
 	CHECK_EQ(khoser_sarray_set_max_pages(&sa, 1), -EINVAL);
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -323,7 +323,7 @@ TEST(fail_nth_add)
 		shim_fail_reset(0);
 		CHECK(matches(&sa, &l, 6));
 		CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK(test_all_freed());
 		if (!failed)
 			break;
@@ -355,7 +355,7 @@ TEST(fail_nth_publish_and_lookup)
 		CHECK_EQ(khoser_sarray_add(&sa, 1ULL << 40, 1), 0); /* writable */
 		CHECK_EQ(shim_used_pages(), pages);
 		CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK(test_all_freed());
 	}
 	for (n = 1;; n++) {
@@ -372,14 +372,14 @@ TEST(fail_nth_publish_and_lookup)
 			CHECK(n > 3);
 			CHECK(matches(&sa, &l, 8));
 			CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-			khoser_core_exit();
+			test_exit();
 			CHECK(test_all_freed());
 			break;
 		}
 		CHECK_EQ(err, -ENOMEM);
 		CHECK_EQ(khoser_sarray_entries(&sa), 0);
 		CHECK_EQ(khoser_sarray_pages(&sa), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK_EQ(shim_live_allocs(), 0);
 		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 		CHECK_EQ(shim_warns, 0);
@@ -450,7 +450,7 @@ TEST(xarray_round_trip)
 	xa_destroy(&src);
 	xa_destroy(&dst);
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 	CHECK_EQ(shim_warns, 0);
 }
@@ -478,7 +478,7 @@ TEST(xarray_refusals)
 	CHECK(xa_empty(&xa));
 	CHECK_EQ(shim_warns, 0);	/* xa_mk_value() never saw it */
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -506,7 +506,7 @@ TEST(fail_nth_xarray)
 			CHECK_EQ(shim_preserved_pages(), 0);
 		}
 		CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK(test_all_freed());
 		if (!err)
 			break;
@@ -532,7 +532,7 @@ TEST(fail_nth_xarray)
 		xa_destroy(&src);
 		xa_destroy(&dst);
 		CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK(test_all_freed());
 		if (!err)
 			break;
@@ -554,7 +554,7 @@ TEST(kho_unavailable)
 	CHECK_EQ(khoser_sarray_publish(&sa, "x", COMPAT), -EOPNOTSUPP);
 	CHECK_EQ(khoser_sarray_add(&sa, 1, 1), -EOPNOTSUPP);	/* not sealed */
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -591,7 +591,7 @@ TEST(lookup_mismatches)
 			 -EALREADY);
 	}
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 }
 
@@ -626,7 +626,7 @@ TEST(multi_hop)
 	}
 	CHECK_EQ(khoser_unpublish("hop"), 0);
 	CHECK_EQ(khoser_sarray_destroy(&out), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 	free(l.v);
 }

@@ -87,7 +87,7 @@ static void refused(int err, const char *what, const char *where,
 	CHECK_EQ(shim_unclaimed_pages(), unclaimed);
 	CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 	CHECK_EQ(shim_warns, 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 }
 
@@ -100,7 +100,7 @@ TEST(corrupt_intact_chain_restores)
 	CHECK_EQ(khoser_sarray_restore(&sa, page_pa[0]), 0);
 	CHECK(matches(&sa, &chain, 0));
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -128,7 +128,7 @@ TEST(corrupt_chain_links)
 	CHECK_EQ(shim_warns, 0);
 	CHECK_EQ(shim_unclaimed_pages(), 3);
 	CHECK_EQ(shim_used_pages(), 3 + 1);	/* + the test's page */
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 	/* Chain over the bound. */
 	six_pages();
@@ -138,7 +138,7 @@ TEST(corrupt_chain_links)
 	CHECK(strstr(shim_last_log, "chain-too-long"));
 	CHECK(strstr(shim_last_log, "page 5 at"));
 	CHECK_EQ(shim_unclaimed_pages(), 1);
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 	/* Head misaligned. */
 	six_pages();
@@ -146,7 +146,7 @@ TEST(corrupt_chain_links)
 	CHECK_EQ(khoser_sarray_restore(&sa, page_pa[0] + 4), -EINVAL);
 	CHECK(strstr(shim_last_log, "page 0 at"));
 	CHECK_EQ(shim_unclaimed_pages(), 6);
-	khoser_core_exit();
+	test_exit();
 }
 
 TEST(corrupt_page_headers)
@@ -276,7 +276,7 @@ TEST(corrupt_random_bytes)
 			CHECK(khoser_sarray_pages(&sa) <= CPAGES);
 			CHECK_EQ(khoser_sarray_destroy(&sa), 0);
 		}
-		khoser_core_exit();
+		test_exit();
 		CHECK_EQ(shim_live_allocs(), 0);
 		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 		CHECK_EQ(shim_warns, 0);
@@ -317,7 +317,7 @@ TEST(corrupt_descriptor_counts)
 		CHECK_EQ(khoser_sarray_lookup(&sa, "dc", COMPAT), -EINVAL);
 		CHECK(strstr(shim_last_log, reason[which]));
 		CHECK_EQ(khoser_sarray_entries(&sa), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK_EQ(shim_live_allocs(), 0);
 		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 	}

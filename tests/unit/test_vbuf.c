@@ -82,7 +82,7 @@ static void round_trip(size_t len)
 	CHECK_EQ(shim_used_pages(), nr + 1);	/* + the root descriptor */
 	CHECK_EQ(shim_vmap_areas(), 1);
 	CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 	CHECK_EQ(shim_warns, 0);
 }
@@ -203,7 +203,7 @@ TEST(chunks_follow_physical_layout)
 	CHECK(!khoser_vbuf_addr(&vb));
 	CHECK(test_verify(buf, MIXED_LEN, 42, 0));
 	vfree(buf);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 	CHECK_EQ(shim_warns, 0);
 }
@@ -250,7 +250,7 @@ TEST(states_and_arguments)
 	test_kexec(true);
 	khoser_vbuf_init(&vb);
 	CHECK_EQ(khoser_vbuf_lookup(&vb, "s", COMPAT), -ENOENT);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -267,7 +267,7 @@ TEST(kho_unavailable)
 	CHECK_EQ(khoser_vbuf_lookup(&vb, "x", COMPAT), -EOPNOTSUPP);
 	CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
 	vfree(buf);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -319,7 +319,7 @@ static void refused(const char *what, long unclaimed)
 	CHECK_EQ(shim_warns, 0);
 	CHECK_EQ(shim_unclaimed_pages(), unclaimed);
 	CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
-	khoser_core_exit();
+	test_exit();
 	CHECK_EQ(shim_live_allocs(), 0);
 }
 
@@ -336,7 +336,7 @@ TEST(corrupt_intact_restores)
 	CHECK_EQ(khoser_vbuf_length(&vb), MIXED_LEN);
 	CHECK(test_verify(khoser_vbuf_addr(&vb), MIXED_LEN, 42, 0));
 	CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -476,7 +476,7 @@ TEST(corrupt_random_bytes)
 			CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
 		}
 		CHECK_EQ(shim_vmap_areas(), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK_EQ(shim_live_allocs(), 0);
 		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 		CHECK_EQ(shim_warns, 0);
@@ -514,7 +514,7 @@ TEST(corrupt_descriptor)
 		CHECK(strstr(shim_last_log, which % 2 == 0 ? "desc-mismatch" :
 			     which == 3 ? "misaligned" : "desc-pages"));
 		CHECK_EQ(shim_vmap_areas(), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK_EQ(shim_live_allocs(), 0);
 		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 		/* The header is released when it disagrees. */
@@ -553,7 +553,7 @@ TEST(fail_nth_preserve)
 			CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
 		}
 		vfree(buf);
-		khoser_core_exit();
+		test_exit();
 		CHECK(test_all_freed());
 		if (!err)
 			break;
@@ -581,7 +581,7 @@ TEST(fail_nth_publish_and_lookup)
 		CHECK(!vb.life.published);
 		CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
 		vfree(buf);
-		khoser_core_exit();
+		test_exit();
 		CHECK(test_all_freed());
 	}
 	for (n = 1;; n++) {
@@ -599,14 +599,14 @@ TEST(fail_nth_publish_and_lookup)
 			CHECK(test_verify(khoser_vbuf_addr(&vb), MIXED_LEN, 42,
 					  0));
 			CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
-			khoser_core_exit();
+			test_exit();
 			CHECK(test_all_freed());
 			break;
 		}
 		CHECK_EQ(err, -ENOMEM);
 		CHECK_EQ(vb.life.state, KHOSER_VB_IDLE);
 		CHECK_EQ(shim_vmap_areas(), 0);
-		khoser_core_exit();
+		test_exit();
 		CHECK_EQ(shim_live_allocs(), 0);
 		CHECK_EQ(shim_used_pages(), shim_unclaimed_pages());
 		CHECK_EQ(shim_warns, 0);
@@ -642,7 +642,7 @@ TEST(lookup_mismatches)
 	}
 	CHECK_EQ(khoser_release("mm"), 0);
 	CHECK_EQ(khoser_vbuf_destroy(&vb), 0);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 
@@ -673,7 +673,7 @@ TEST(multi_hop)
 	CHECK_EQ(khoser_unpublish("hop"), 0);
 	CHECK_EQ(khoser_vbuf_destroy(&out), 0);
 	vfree(buf);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 	CHECK_EQ(shim_warns, 0);
 }
@@ -712,7 +712,7 @@ TEST(preserve_refuses_aliases_and_huge)
 	vfree(buf);
 	__free_page(pg[0]);
 	__free_page(pg[1]);
-	khoser_core_exit();
+	test_exit();
 	CHECK(test_all_freed());
 }
 

@@ -3,13 +3,13 @@
  * Kernel-API shim: vmalloc() and vmap() areas over the simulated RAM.
  */
 #include <sys/mman.h>
-#include "kshim.h"
 #include "internal.h"
 
 /*
  * An area maps RAM pages (by their memfd offset) at a fresh virtual range
  * with a guard page after it: writes through it reach the very pages the
  * linear map shows, as with the kernel's page tables. Nothing is copied.
+ * The list of areas is under the shim lock.
  */
 struct vmarea {
 	struct vmarea *next;
@@ -37,19 +37,17 @@ static unsigned char *map_pages(struct page **pg, unsigned long nr)
 	base = mmap(NULL, (nr + 1) << PAGE_SHIFT, PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
-		abort();
+		shim_die("cannot reserve a vmap area");
 	for (i = 0; i < nr; i = j) {
 		/* One mmap() per run of consecutive RAM pages. */
 		for (j = i; j < nr && pg[j] == pg[i] + (j - i); j++) {
-			if (!shim_page_in_use(pg[j])) {
-				fprintf(stderr, "shim: vmap of a free page\n");
-				abort();
-			}
+			if (!shim_page_in_use(pg[j]))
+				shim_die("vmap of a free page");
 		}
 		if (mmap(base + (i << PAGE_SHIFT), (j - i) << PAGE_SHIFT,
 			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 			 shim_ram_fd, ram_offset(pg[i])) == MAP_FAILED)
-			abort();
+			shim_die("cannot map a vmap area");
 	}
 	return base;
 }
@@ -105,21 +103,24 @@ void *vmap(struct page **pg, unsigned int count, unsigned long flags, int prot)
 	(void)prot;
 	if (!count || count > shim_ram_pages || shim_should_fail())
 		return NULL;
+	shim_lock();
 	a = new_area(pg, count);
 	if (flags & VM_MAP_PUT_PAGES)
 		a->put = pg;
+	shim_unlock();
 	return a->addr;
 }
 
 void vunmap(const void *addr)
 {
-	struct vmarea *a = find_area(addr, true);
+	struct vmarea *a;
 
-	if (!a || a->vmalloc) {
-		fprintf(stderr, "shim: vunmap of an address vmap() did not return\n");
-		abort();
-	}
+	shim_lock();
+	a = find_area(addr, true);
+	if (!a || a->vmalloc)
+		shim_die("vunmap of an address vmap() did not return");
 	drop_area(a);
+	shim_unlock();
 }
 
 void vfree(const void *addr)
@@ -129,16 +130,16 @@ void vfree(const void *addr)
 
 	if (!addr)
 		return;
+	shim_lock();
 	a = find_area(addr, true);
-	if (!a) {
-		fprintf(stderr, "shim: vfree of an unknown address\n");
-		abort();
-	}
+	if (!a)
+		shim_die("vfree of an unknown address");
 	if (a->vmalloc || a->put)
 		for (i = 0; i < a->nr; i++)
 			__free_page(a->map[i]);
 	kvfree(a->put);
 	drop_area(a);
+	shim_unlock();
 }
 
 void *vmalloc(unsigned long size)
@@ -161,34 +162,53 @@ void *vmalloc(unsigned long size)
 			return NULL;
 		}
 	}
+	shim_lock();
 	a = new_area(pg, nr);
 	a->vmalloc = true;
+	shim_unlock();
 	free(pg);
 	return a->addr;
 }
 
 struct page *vmalloc_to_page(const void *addr)
 {
-	struct vmarea *a = find_area(addr, false);
+	struct page *page = NULL;
+	struct vmarea *a;
 
-	if (!a)
-		return NULL;
-	return a->map[((const unsigned char *)addr - a->addr) >> PAGE_SHIFT];
+	shim_lock();
+	a = find_area(addr, false);
+	if (a)
+		page = a->map[((const unsigned char *)addr - a->addr) >>
+			      PAGE_SHIFT];
+	shim_unlock();
+	return page;
 }
 
 bool is_vmalloc_addr(const void *addr)
 {
-	return find_area(addr, false) != NULL;
+	bool r;
+
+	shim_lock();
+	r = find_area(addr, false) != NULL;
+	shim_unlock();
+	return r;
 }
 
 long shim_vmap_areas(void)
 {
-	return nareas;
+	long n;
+
+	shim_lock();
+	n = nareas;
+	shim_unlock();
+	return n;
 }
 
 /* A new kernel has no mappings of the old one. */
 void shim_vm_reset(void)
 {
+	shim_lock();
 	while (areas)
 		drop_area(areas);
+	shim_unlock();
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Sorted-array stand-in for the kernel's xarray (see linux/xarray.h here).
+ * As the kernel's xa_store() and xa_load() take the xarray's own lock (or
+ * RCU), these take the shim lock: callers may race on one xarray.
  */
-#include "kshim.h"
+#include "internal.h"
 #include <linux/xarray.h>
 
 #define XA_ERROR(e) ((void *)((unsigned long)(long)(e) << 2 | 2))
@@ -29,7 +31,8 @@ static unsigned long xa_pos(const struct xarray *xa, unsigned long index)
 	return lo;
 }
 
-void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
+static void *store(struct xarray *xa, unsigned long index, void *entry,
+		   gfp_t gfp)
 {
 	unsigned long pos = xa_pos(xa, index), cap;
 	struct xa_slot *slots;
@@ -52,9 +55,10 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 		return NULL;
 	if (xa->n == xa->cap) {
 		cap = xa->cap ? xa->cap * 2 : 16;
-		slots = kmalloc(cap * sizeof(*slots), gfp);
-		if (!slots)
+		/* xarray nodes are small: no kmalloc() size limit applies. */
+		if (shim_should_fail())
 			return XA_ERROR(-ENOMEM);
+		slots = shim_kmalloc_nolimit(cap * sizeof(*slots));
 		if (xa->n)
 			memcpy(slots, xa->slots, xa->n * sizeof(*slots));
 		kfree(xa->slots);
@@ -69,30 +73,50 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 	return NULL;
 }
 
+void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
+{
+	void *old;
+
+	shim_lock();
+	old = store(xa, index, entry, gfp);
+	shim_unlock();
+	return old;
+}
+
 void *xa_load(struct xarray *xa, unsigned long index)
 {
-	unsigned long pos = xa_pos(xa, index);
+	unsigned long pos;
+	void *entry = NULL;
 
+	shim_lock();
+	pos = xa_pos(xa, index);
 	if (pos < xa->n && xa->slots[pos].index == index)
-		return xa->slots[pos].entry;
-	return NULL;
+		entry = xa->slots[pos].entry;
+	shim_unlock();
+	return entry;
 }
 
 void xa_destroy(struct xarray *xa)
 {
+	shim_lock();
 	kfree(xa->slots);
 	xa_init(xa);
+	shim_unlock();
 }
 
 void *shim_xa_find(struct xarray *xa, unsigned long *index, bool after)
 {
 	unsigned long pos;
+	void *entry = NULL;
 
 	if (after && *index == ULONG_MAX)
 		return NULL;
+	shim_lock();
 	pos = xa_pos(xa, after ? *index + 1 : *index);
-	if (pos == xa->n)
-		return NULL;
-	*index = xa->slots[pos].index;
-	return xa->slots[pos].entry;
+	if (pos < xa->n) {
+		*index = xa->slots[pos].index;
+		entry = xa->slots[pos].entry;
+	}
+	shim_unlock();
+	return entry;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Userspace stand-in for <linux/kexec_handover.h>: the KHO API of Linux 7.1+
- * (as exported by 7.2), implemented on the shim's simulated RAM (shim.c).
+ * (as exported by 7.2), implemented on the shim's simulated RAM as 7.2 does
+ * it (kho.c, kho_subtree.c, kho_radix.c).
  */
 #ifndef _KHOSER_SHIM_KEXEC_HANDOVER_H
 #define _KHOSER_SHIM_KEXEC_HANDOVER_H

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Userspace stand-in for <linux/xarray.h>: only what khoser calls. An array
- * of (index, entry) pairs sorted by index, grown with kmalloc() (so it is
- * failure-injectable and leak-counted like kernel memory). Value entries and
- * error entries are encoded as the kernel encodes them.
+ * of (index, entry) pairs sorted by index, grown with memory that is
+ * failure-injectable and leak-counted like kmalloc()'s (without its size
+ * limit: the kernel's xarray grows by small nodes). Value entries and error
+ * entries are encoded as the kernel encodes them. Thread-safe, as the
+ * kernel's xa_store() and xa_load() are.
  */
 #ifndef _KHOSER_SHIM_XARRAY_H
 #define _KHOSER_SHIM_XARRAY_H

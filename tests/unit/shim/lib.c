@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kernel-API shim: string helpers of lib/string.c and lib/vsprintf.c.
+ */
+#include <stdarg.h>
+#include "internal.h"
+
+ssize_t strscpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size);
+
+	if (!size)
+		return -E2BIG;
+	if (n == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -E2BIG;
+	}
+	memcpy(dst, src, n + 1);
+	return n;
+}
+
+ssize_t strscpy_pad(char *dst, const char *src, size_t size)
+{
+	ssize_t r = strscpy(dst, src, size);
+	size_t n = r < 0 ? size - 1 : (size_t)r;
+
+	if (size)
+		memset(dst + n, 0, size - n);
+	return r;
+}
+
+void *memchr_inv(const void *p, int c, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != (unsigned char)c)
+			return (void *)(s + i);
+	return NULL;
+}
+
+/* The characters written, without the NUL (at most @size - 1). */
+int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!size)
+		return 0;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return 0;
+	return (size_t)n < size ? n : (int)(size - 1);
+}
