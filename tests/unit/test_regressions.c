@@ -370,6 +370,149 @@ TEST(bug4_reboot_seal_races_owner)
 	check_clean();
 }
 
+/*
+ * Raw restores racing on one chain, or on overlapping ones (one starts at
+ * the other's second block): each page is claimed once, the loser is
+ * refused cleanly, nobody WARNs. The mark check and the restore are one
+ * step under khoser's claim lock.
+ */
+#define RACE_CHAINS 200
+
+struct restore_race {
+	u64 head[RACE_CHAINS];
+	u64 second[RACE_CHAINS];
+	struct khoser_block_set a, b;
+	int ea, eb;
+};
+
+static void restore_setup(void *arg, unsigned long iter)
+{
+	struct restore_race *r = arg;
+
+	if (khoser_block_set_init(&r->a, 64) || khoser_block_set_init(&r->b, 64))
+		abort();
+}
+
+static void restore_a(void *arg, unsigned long iter)
+{
+	struct restore_race *r = arg;
+
+	r->ea = khoser_block_set_restore(&r->a, r->head[iter]);
+}
+
+static void restore_b(void *arg, unsigned long iter)
+{
+	struct restore_race *r = arg;
+
+	r->eb = khoser_block_set_restore(&r->b, iter % 2 ? r->second[iter] :
+							   r->head[iter]);
+}
+
+static void restore_check(void *arg, unsigned long iter)
+{
+	struct restore_race *r = arg;
+	u64 na = khoser_block_set_entries(&r->a);
+	u64 nb = khoser_block_set_entries(&r->b);
+
+	/* Whoever got a page got it alone; the three blocks once in all. */
+	if ((r->ea && r->ea != -EINVAL) || (r->eb && r->eb != -EINVAL) ||
+	    (!r->ea && !r->eb && iter % 2 == 0) || na + nb > 3 * 63 ||
+	    (r->ea && na) || (r->eb && nb) || shim_warns)
+		abort();
+	if (khoser_block_set_destroy(&r->a) || khoser_block_set_destroy(&r->b))
+		abort();
+}
+
+TEST(raw_restores_race_on_one_chain)
+{
+	static struct restore_race r;
+	struct shim_race race = {
+		.setup = restore_setup, .fn = { restore_a, restore_b },
+		.check = restore_check, .arg = &r,
+	};
+	struct khoser_block_set bs;
+	struct khoser_block_set_it it;
+	struct khoser_block *blk;
+	unsigned int c, i;
+
+	test_boot(true);
+	for (c = 0; c < RACE_CHAINS; c++) {
+		CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+		CHECK_EQ(khoser_block_set_grow(&bs, 3 * 63), 0);
+		khoser_block_set_it_init(&it, &bs);
+		for (i = 0; i < 3 * 63; i++)
+			test_fill(khoser_block_set_it_reserve_entry(&it), 64,
+				  c, i);
+		r.head[c] = khoser_block_set_head_pa(&bs);
+		blk = list_first_entry(&bs.blocks, struct khoser_block, list);
+		r.second[c] = blk->hdr->next;
+	}
+	test_kexec(true);
+	shim_race(&race, RACE_CHAINS);
+	CHECK_EQ(shim_warns, 0);
+	test_exit();
+	CHECK_EQ(shim_live_allocs(), 0);
+}
+
+/* An incoming set destroyed while its descriptor is released. */
+struct release_race {
+	struct khoser_block_set bs;
+	char name[16];
+};
+
+static void release_setup(void *arg, unsigned long iter)
+{
+	struct release_race *r = arg;
+
+	snprintf(r->name, sizeof(r->name), "rel-%lu", iter);
+	if (khoser_block_set_init(&r->bs, 64) ||
+	    khoser_block_set_lookup(&r->bs, r->name, COMPAT_BLOCK))
+		abort();
+}
+
+static void release_destroy(void *arg, unsigned long iter)
+{
+	struct release_race *r = arg;
+
+	if (khoser_block_set_destroy(&r->bs))
+		abort();
+}
+
+static void release_name(void *arg, unsigned long iter)
+{
+	struct release_race *r = arg;
+
+	if (khoser_release(r->name))
+		abort();
+}
+
+TEST(destroy_races_release)
+{
+	static struct release_race r;
+	struct shim_race race = {
+		.setup = release_setup,
+		.fn = { release_destroy, release_name },
+		.arg = &r,
+	};
+	static struct khoser_block_set bs[50];
+	struct khoser_block_set_it it;
+	unsigned long k;
+	char name[16];
+
+	test_boot(true);
+	for (k = 0; k < ARRAY_SIZE(bs); k++) {
+		snprintf(name, sizeof(name), "rel-%lu", k);
+		CHECK_EQ(khoser_block_set_init(&bs[k], 64), 0);
+		CHECK_EQ(khoser_block_set_grow(&bs[k], 10), 0);
+		khoser_block_set_it_init(&it, &bs[k]);
+		test_fill(khoser_block_set_it_reserve_entry(&it), 64, k, 0);
+		CHECK_EQ(khoser_block_set_publish(&bs[k], name, COMPAT_BLOCK), 0);
+	}
+	test_kexec(true);
+	shim_race(&race, ARRAY_SIZE(bs));
+	check_clean();
+}
+
 static const struct test_case cases[] = {
 	TEST_ENTRY(bug1_vbuf_aliased_pages_restored_twice),
 	TEST_ENTRY(bug1_aliased_chunks_handed_over),
@@ -379,6 +522,8 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(bug5_lookup_into_published_set),
 	TEST_ENTRY(bug6_claim_page_frees_a_foreign_chunk),
 	TEST_ENTRY(bug7_truncated_chain_accepted),
+	TEST_ENTRY(raw_restores_race_on_one_chain),
+	TEST_ENTRY(destroy_races_release),
 };
 
 int main(int argc, char **argv)
