@@ -13,8 +13,9 @@
  */
 #include "khoserctl.h"
 
+/* src/user/Makefile passes debian/changelog's version. */
 #ifndef KHOSERCTL_VERSION
-#define KHOSERCTL_VERSION "0.1.0"
+#define KHOSERCTL_VERSION "unknown"
 #endif
 
 /* Where to look; all absolute, without a trailing slash ("" for /). */
