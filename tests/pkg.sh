@@ -184,7 +184,8 @@ contents() {
 		"${d#/}"/src/compat/{probe.sh,kho.c} "${d#/}"/src/dkms/publish.sh \
 		"${d#/}"/include/khoser/{khoser.h,abi/block.h} \
 		usr/share/khoser/khoser.mk || return 1
-	if grep -E 'tests/|src/user|\.ko$|\.o$|generated|unpublish' "$work/dkms.list"; then
+	if grep -E 'tests/|src/user|\.ko$|\.o$|generated|unpublish|khoser-test|test-comp' \
+		"$work/dkms.list"; then
 		echo "khoser-dkms ships files it should not"
 		return 1
 	fi

@@ -26,6 +26,7 @@
 #
 # Variables: KERNELRELEASE, KDIR (kernel build tree), KHOSER_DKMS_TREE
 # (dkms_tree from /etc/dkms/framework.conf, else /var/lib/dkms),
+# KHOSER_SOURCE_TREE (/usr/src, where khoser-dkms puts khoser-VERSION/),
 # KHOSER_ARCH (uname -m, DKMS's default), KHOSER_DIR (the kit itself, to
 # bypass DKMS), KHOSER_NO_RULES=1 (define no targets: write your own,
 # $(MAKE) $(KHOSER_KBUILD_ARGS) modules).
@@ -52,7 +53,14 @@ KHOSER_DKMS_TREE ?= $(or $(lastword $(shell sed -n \
 	/etc/dkms/framework.conf $(wildcard /etc/dkms/framework.conf.d/*.conf) \
 	2>/dev/null)),/var/lib/dkms)
 KHOSER_ARCH ?= $(shell uname -m)
-KDIR ?= /lib/modules/$(or $(KERNELRELEASE),$(shell uname -r))/build
+KHOSER_SOURCE_TREE ?= /usr/src
+ifeq ($(origin KDIR),undefined)
+KDIR := /lib/modules/$(or $(KERNELRELEASE),$(shell uname -r))/build
+khoser_no_tree = install its headers (linux-headers-$(or $(KERNELRELEASE),$(shell \
+	uname -r))), or set KDIR.
+else
+khoser_no_tree = set KDIR to a kernel build tree.
+endif
 KHOSER_TREE_KREL := $(call khoser_uts,$(KDIR))
 KHOSER_KREL := $(or $(KERNELRELEASE),$(KHOSER_TREE_KREL))
 KHOSER_LINK := $(KHOSER_DKMS_TREE)/khoser/kernel-$(KHOSER_KREL)-$(KHOSER_ARCH)
@@ -75,9 +83,11 @@ endif
 # Refuse clearly, naming what to run, instead of failing later in modpost.
 # (With KHOSER_NO_RULES, this target does not become the default goal.)
 khoser_goal := $(.DEFAULT_GOAL)
-# khoser's versions known to DKMS, newest last (for the hints).
-khoser_dkms_versions = $(notdir $(patsubst %/source,%,$(wildcard \
-	$(KHOSER_DKMS_TREE)/khoser/*/source)))
+# khoser's versions DKMS can build (sources installed by khoser-dkms, or
+# already added), newest last, and those built for this kernel.
+khoser_dkms_versions = $(sort $(patsubst khoser-%,%,$(notdir $(patsubst \
+	%/dkms.conf,%,$(wildcard $(KHOSER_SOURCE_TREE)/khoser-[0-9]*/dkms.conf)))) \
+	$(notdir $(patsubst %/source,%,$(wildcard $(KHOSER_DKMS_TREE)/khoser/*/source))))
 khoser_dkms_built = $(filter-out original_module,$(notdir $(patsubst \
 	%/$(KHOSER_KREL)/$(KHOSER_ARCH),%,$(wildcard \
 	$(KHOSER_DKMS_TREE)/khoser/*/$(KHOSER_KREL)/$(KHOSER_ARCH)))))
@@ -88,8 +98,7 @@ khoser-check:
 	@if [ -z "$(KHOSER_TREE_KREL)" ]; then \
 		echo "khoser.mk: $(KDIR) is not a prepared kernel build tree" \
 			"(no include/generated/utsrelease.h)." >&2; \
-		echo "khoser.mk: install the target kernel's headers" \
-			"(linux-headers-$(or $(KERNELRELEASE),RELEASE)) or set KDIR." >&2; \
+		echo "khoser.mk: $(khoser_no_tree)" >&2; \
 		exit 1; \
 	fi
 	@if [ "$(KHOSER_KREL)" != "$(KHOSER_TREE_KREL)" ]; then \
@@ -118,8 +127,8 @@ khoser-check:
 		echo "khoser.mk: run 'dkms install $(khoser_mv) -k $(KHOSER_KREL)'." >&2; \
 		exit 1; \
 	else \
-		echo "khoser.mk: khoser is not installed ($(KHOSER_DKMS_TREE)/khoser" \
-			"does not exist)." >&2; \
+		echo "khoser.mk: khoser is not installed (no" \
+			"$(KHOSER_SOURCE_TREE)/khoser-VERSION/dkms.conf)." >&2; \
 		echo "khoser.mk: run 'apt install khoser-dkms'." >&2; \
 		exit 1; \
 	fi
