@@ -66,7 +66,8 @@ done
 result "SPDX first line, pr_fmt set" "$([ -z "$bad" ] && echo 0 || echo 1)"
 
 # Every shell script through shellcheck, all severities.
-scripts=$(git ls-files '*.sh' .ci/run 2>/dev/null || find . -name '*.sh')
+scripts=$(git ls-files '*.sh' .ci/run '*debian/*.postinst' '*debian/*.postrm' \
+	2>/dev/null || find . -name '*.sh' -o -path '*debian/*.post*')
 out=$(shellcheck $scripts 2>&1)
 [ -z "$out" ] || printf '%s\n' "$out"
 result "shellcheck ($(echo $scripts | wc -w) scripts)" "$([ -z "$out" ] && echo 0 || echo 1)"
