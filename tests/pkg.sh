@@ -72,7 +72,7 @@ check() {
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -40 | sed 's/^/     | /'
+	[ "$rc" -eq 0 ] || printf '%s\n' "$out" | tail -40 | cut -c1-300 | sed 's/^/     | /'
 	result "$name" "$rc"
 	return "$rc"
 }
@@ -216,30 +216,31 @@ contents() {
 	fi
 	grep -qx 'BUILD_DEPENDS\[0\]="khoser"' "$work/test.conf" ||
 		{ echo "khoser-test-dkms does not build after khoser"; return 1; }
-	dpkg-deb --fsys-tarfile "$tools_deb" |
-		tar -xO ./usr/share/man/man8/khoserctl.8.gz | gzip -dc |
-		grep -q "^\.TH KHOSERCTL 8 .*\"khoser $up\"" ||
-		{ echo "man page does not say khoser $up"; return 1; }
+	l=$(dpkg-deb --fsys-tarfile "$tools_deb" |
+		tar -xO ./usr/share/man/man8/khoserctl.8.gz | gzip -dc | head -3)
+	grep -q "^\.TH KHOSERCTL 8 .*\"khoser $up\"" <<<"$l" ||
+		{ echo "man page does not say khoser $up: $l"; return 1; }
 }
 check "contents: dpkg -c; dkms.conf versions $up, khoser.ko only in khoser-dkms" contents
-note "khoser-dkms: $(grep -c '^-' "$work/dkms.list") files," \
-	"khoser-test-dkms: $(grep -c '^-' "$work/test.list") files," \
-	"khoser-tools: $(grep -c '^-' "$work/tools.list") files"
+note "khoser-dkms: $(grep -c '^-' "$work/dkms.list") files, khoser-test-dkms: $(
+	grep -c '^-' "$work/test.list") files, khoser-tools: $(
+	grep -c '^-' "$work/tools.list") files"
 
 # Cross-building: debhelper hands the host toolchain to src/user's make.
 cross() {
 	local out
-	out=$(cd "$src" && dpkg-architecture -aarm64 -c env DH_NO_ACT=1 \
-		debian/rules override_dh_auto_build 2>&1)
+	out=$(cd "$src" && CC=aarch64-linux-gnu-gcc dpkg-architecture -aarm64 \
+		-c env DH_NO_ACT=1 debian/rules override_dh_auto_build 2>&1)
 	printf '%s\n' "$out"
-	printf '%s\n' "$out" | grep -q 'CC=aarch64-linux-gnu-gcc' &&
-		printf '%s\n' "$out" | grep -q 'PKG_CONFIG=aarch64-linux-gnu-pkg-config' ||
+	if ! grep -q 'CC=aarch64-linux-gnu-gcc' <<<"$out" ||
+		! grep -q 'PKG_CONFIG=aarch64-linux-gnu-pkg-config' <<<"$out"; then
 		return 1
+	fi
 	# ... and src/user/Makefile compiles with them.
 	out=$(make -n -C "$src/src/user" B="$work/cross" \
 		CC=aarch64-linux-gnu-gcc PKG_CONFIG=true 2>&1)
-	printf '%s\n' "$out" | grep -q '^aarch64-linux-gnu-gcc .*khoserctl\.c' ||
-		{ printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out"
+	grep -q '^aarch64-linux-gnu-gcc .*-o [^ ]*/khoserctl' <<<"$out"
 }
 check "cross: dh_auto_build passes CC and PKG_CONFIG for arm64" cross
 
@@ -349,10 +350,11 @@ ko() {
 # dkms_for K API [SUFFIX]: the three modules installed for K, the kit
 # stored in DKMS's tree and reachable through DKMS's link, kho_api=API.
 dkms_for() {
-	local k=$1 want=$2 suffix=${3:-} m f name file ver
+	local k=$1 want=$2 suffix=${3:-} m f name file ver st
 	for m in "${mods[@]}"; do
 		IFS=: read -r name file ver <<<"$m"
-		dkms status -m "$name" -v "$ver" -k "$k" | grep -q ': installed' || {
+		st=$(dkms status -m "$name" -v "$ver" -k "$k")
+		grep -q ': installed' <<<"$st" || {
 			dkms status -k "$k"
 			echo "$name $ver is not installed for $k"
 			return 1
@@ -363,7 +365,7 @@ dkms_for() {
 		[ "$(modinfo -F vermagic "$f" | cut -d' ' -f1)" = "$k" ] ||
 			{ echo "$f: vermagic is not $k"; return 1; }
 	done
-	modinfo -F depends "$(ko "$k" khoser_consumer)" | grep -qx khoser ||
+	[ "$(modinfo -F depends "$(ko "$k" khoser_consumer)")" = khoser ] ||
 		{ echo "khoser_consumer does not depend on khoser"; return 1; }
 	[ "$(readlink -f "$(kit "$k")")" = "/var/lib/dkms/khoser/$up/$k/$arch/devel" ] ||
 		{ echo "no kit in DKMS's tree for $k: $(kit "$k")"; return 1; }
@@ -391,12 +393,12 @@ check "install: DKMS's postinst builds for every kernel with headers" all_kernel
 [ -z "$k72" ] || check "dkms: khoser, khoser_test, consumer for $k72; kit kho_api=yes" \
 	dkms_for "$k72" yes
 versions() {
-	local m
+	local m d c
 	m=$(modinfo -F version "$(ko "$k72" khoser)")
-	echo "package $version, DKMS $(dkms status khoser | cut -d, -f1)," \
-		"module $m, khoserctl $(/usr/sbin/khoserctl --version)"
-	[ "$m" = "$up" ] && dkms status khoser | grep -q "^khoser/$up," &&
-		[ "$(/usr/sbin/khoserctl --version)" = "khoserctl $up" ]
+	d=$(dkms status khoser | cut -d, -f1 | sort -u)
+	c=$(/usr/sbin/khoserctl --version)
+	echo "package $version, DKMS $d, module $m, $c"
+	[ "$m" = "$up" ] && [ "$d" = "khoser/$up" ] && [ "$c" = "khoserctl $up" ]
 }
 [ -z "$k72" ] || check "versions: package $version is $up for DKMS, module, khoserctl" versions
 signed() {
@@ -437,6 +439,19 @@ if [ -n "$k73" ]; then
 		kernels+=("$k73")
 		check "upgrade: khoser, then khoser_test and consumer (BUILD_DEPENDS) for $k73, .ko.xz; kit kho_api=yes" \
 			dkms_for "$k73" yes .xz
+		# publish.sh reads the module in whichever form DKMS left it.
+		xz_stage() {
+			local d=$work/xzstage
+			rm -rf "$d"
+			mkdir -p "$d/include"
+			cp "$(ko "$k73" khoser)" "$d/" || return 1
+			cp -R "$(kit "$k73")/include/khoser" "$d/include/"
+			cp "$(kit "$k73")/Module.symvers" "$d/"
+			ls "$d"
+			(cd "$d" && "$top/src/dkms/publish.sh" stage "$k73" "$up") &&
+				cat "$d/devel/info" && grep -qx kho_api=yes "$d/devel/info"
+		}
+		check "upgrade: publish.sh stage reads kho_api from DKMS's khoser.ko.xz" xz_stage
 	fi
 fi
 
@@ -457,7 +472,7 @@ consumer() {
 	if grep -E 'warning:|error:' "$work/cb-$k.log"; then
 		return 1
 	fi
-	modinfo -F depends "$work/cb-$k/khoser_consumer.ko" | grep -qx khoser ||
+	[ "$(modinfo -F depends "$work/cb-$k/khoser_consumer.ko")" = khoser ] ||
 		{ echo "khoser_consumer.ko does not depend on khoser"; return 1; }
 	grep -q "^khoser.mk: khoser version $up" "$work/cb-$k.log" ||
 		{ cat "$work/cb-$k.log"; echo "not built through khoser.mk"; return 1; }
@@ -592,12 +607,13 @@ if [ -n "$stock" ]; then
 fi
 if [ -n "$k73" ] && [ "${kernels[-1]}" = "$k73" ]; then
 	kernel_removed() {
-		local k m
+		local k m st
 		# What removing the kernel runs, then its headers go.
 		run-parts --report --arg="$k73" /etc/kernel/prerm.d >"$work/prerm.log" 2>&1 ||
 			{ cat "$work/prerm.log"; return 1; }
 		rm -f "/lib/modules/$k73/build"
-		! dkms status -k "$k73" | grep -E 'built|installed' || return 1
+		st=$(dkms status -k "$k73")
+		! grep -E 'built|installed' <<<"$st" || return 1
 		for m in khoser khoser_test khoser_consumer; do
 			! ko "$k73" "$m" || { echo "$m left for $k73"; return 1; }
 		done
@@ -637,7 +653,8 @@ purge() {
 			! ko "$k" "$m" || { echo "$m left for $k"; return 1; }
 		done
 	done
-	! dkms status 2>/dev/null | grep khoser || return 1
+	m=$(dkms status 2>/dev/null)
+	! grep khoser <<<"$m" || return 1
 	for m in /var/lib/dkms/khoser /var/lib/dkms/khoser-test \
 		/var/lib/dkms/khoser-consumer /usr/src/khoser-"$up" \
 		/usr/src/khoser-test-"$up" /usr/src/khoser-consumer-"$cversion" \
@@ -653,4 +670,54 @@ purge() {
 	grep -q "run 'apt install khoser-dkms'" "$work/cb-$k72.log"
 }
 check "purge: modules, DKMS trees, sources gone; khoser.mk says apt install khoser-dkms" purge
+
+# --- dkms 3.x -----------------------------------------------------------------------
+# The same packages with sid's dkms (3.1+: POST_BUILD runs after the build
+# is moved into DKMS's tree, and a failing one aborts), in the sid chroot
+# (tests/stock/chroot.sh) for Debian's stock 7.2 headers.
+dkms3() {
+	local root k
+	root=$("$top/tests/stock/chroot.sh" --suite sid ensure 2>"$work/sid.log" | tail -1) ||
+		{ cat "$work/sid.log"; return 1; }
+	rm -rf "$root/tmp/khoser-pkg"
+	mkdir -p "$root/tmp/khoser-pkg"
+	cp "$dkms_deb" "$consumer_deb" "$root/tmp/khoser-pkg/"
+	cp -a "$top/tests/consumer" "$root/tmp/khoser-pkg/consumer"
+	rm -rf "$root/tmp/khoser-pkg/consumer/debian"
+	# shellcheck disable=SC2016 # expanded by the chroot's sh
+	"$top/tests/stock/chroot.sh" --suite sid shell sh -c '
+		set -e
+		export DEBIAN_FRONTEND=noninteractive
+		cd /tmp/khoser-pkg
+		apt-get update -qq
+		apt-get install -y -qq --no-install-recommends dkms >/dev/null
+		echo "dkms $(dpkg-query -W -f="\${Version}" dkms)"
+		apt-get install -y -q --no-install-recommends ./khoser-dkms_*.deb \
+			./khoser-consumer-dkms_*.deb >install.log 2>&1 ||
+			{ tail -30 install.log; exit 1; }
+		k=$(ls /lib/modules | head -1)
+		a=$(uname -m)
+		dkms status
+		dkms status -m khoser -k "$k" | grep -q ": installed"
+		dkms status -m khoser-consumer -k "$k" | grep -q ": installed"
+		kit=/var/lib/dkms/khoser/kernel-$k-$a/devel
+		cat "$kit/info"
+		grep -qx kho_api=yes "$kit/info"
+		dkms install --force khoser/'"$up"' -k "$k" >force.log 2>&1 ||
+			{ cat force.log; exit 1; }
+		test -f "$kit/Module.symvers"
+		make -C consumer KERNELRELEASE="$k" >consumer.log 2>&1 ||
+			{ cat consumer.log; exit 1; }
+		grep "^khoser.mk:" consumer.log
+		apt-get purge -y -qq khoser-consumer-dkms khoser-dkms >/dev/null
+		! test -e /var/lib/dkms/khoser
+		apt-get purge -y -qq dkms >/dev/null
+		apt-get autoremove -y -qq >/dev/null
+	' >"$work/dkms3.log" 2>&1
+	local rc=$?
+	rm -rf "$root/tmp/khoser-pkg"
+	cat "$work/dkms3.log"
+	return "$rc"
+}
+check "dkms-3: sid's dkms builds khoser and the consumer package; --force keeps the kit; purge" dkms3
 finish

@@ -40,7 +40,7 @@ ko_field() {
 	case $f in
 	*.ko) modinfo -F "$1" "./$f" ;;
 	*)
-		t=$(mktemp)
+		t=$(mktemp --suffix=.ko)
 		case $f in
 		*.xz) xz -dc "$f" >"$t" ;;
 		*.zst) zstd -qdc "$f" >"$t" ;;
