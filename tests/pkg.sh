@@ -21,7 +21,8 @@
 #              DKMS as /lib/modules/RELEASE/build)
 #   upgrade    a new kernel's headers appear (the KHO 7.3 tree, a kernel
 #              with xz-compressed modules): DKMS's header hook autoinstalls
-#              all three for it; the consumer kit says kho_api=yes
+#              all three for it; the consumer kit says kho_api=yes, also
+#              when publish.sh reads DKMS's khoser.ko.xz
 #   consumer   tests/consumer built by hand through the installed khoser.mk
 #              for each kernel, warning-free with W=1, and with
 #              KERNELRELEASE=<a kernel that is not running> only
@@ -37,6 +38,10 @@
 #              command to run (which is then run, and works)
 #   purge      apt-get purge: modules, DKMS trees and sources gone, and
 #              khoser.mk says to install khoser-dkms
+#   dkms-3     sid's dkms (3.1+) in the sid chroot (tests/stock/chroot.sh):
+#              khoser-dkms and the consumer package for Debian's stock 7.2
+#              headers, the kit, dkms install --force, a consumer build,
+#              purge
 #
 # Prints one line per check and "pkg: N passed, N failed".
 #
