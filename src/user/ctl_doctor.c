@@ -759,12 +759,14 @@ static void check_modules(const struct facts *f, const char *krel)
 	if (!find_module(krel, "khoser", &mf)) {
 		if (!is_dir(mkpath("%s/lib/modules/%s/build", where.root, krel)))
 			remedy = packaged_kernel(krel) ?
-				text("apt install linux-headers-%s (%s)", krel,
+				text("apt install linux-headers-%s%s (%s)", krel,
+				     v ? "" : " khoser-dkms",
 				     "khoser-dkms then builds for it") :
-				text("%s /lib/modules/%s/build %s%s -k %s",
+				text("%s /lib/modules/%s/build %s%s",
 				     "give DKMS this kernel's build tree at", krel,
-				     "(make modules_prepare in it), then: dkms install khoser/",
-				     v ?: "VERSION", krel);
+				     "(make modules_prepare in it), then: ",
+				     v ? text("dkms install khoser/%s -k %s", v, krel) :
+				     "apt install khoser-dkms");
 		else if (v)
 			remedy = text("dkms install khoser/%s -k %s", v, krel);
 		else
