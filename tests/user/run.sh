@@ -386,7 +386,12 @@ refute "doctor: no headers package suggested for a self-built kernel" 'apt insta
 mkdir -p "$R/var/lib/dpkg/info"
 touch "$R/var/lib/dpkg/info/linux-image-7.2.13.list"
 run "$R" doctor
-expect "doctor: khoser not built, no headers, Debian kernel" 1 'remedy: apt install linux-headers-7\.2\.13'
+expect "doctor: khoser not built, no headers, Debian kernel" 1 'remedy: apt install linux-headers-7\.2\.13 \('
+rm -rf "$R/var/lib/dkms/khoser"
+run "$R" doctor
+expect "doctor: no khoser-dkms, no headers: install both" 1 \
+	'remedy: apt install linux-headers-7\.2\.13 khoser-dkms'
+mkdir -p "$R/var/lib/dkms/khoser/0.1.0/source"
 run "$R" load --dry-run
 expect "load: no module for this kernel" 1 \
 	'khoser: no module for kernel 7\.2\.13' 'dkms install khoser/0\.1\.0 -k 7\.2\.13'
