@@ -65,6 +65,13 @@ done
 [ -z "$bad" ] || echo "missing SPDX line or pr_fmt:$bad"
 result "SPDX first line, pr_fmt set" "$([ -z "$bad" ] && echo 0 || echo 1)"
 
+# Debian packages come from the archive the machine's apt uses
+# (tests/mirror.sh): no package mirror's host is named anywhere.
+out=$(git grep -nIiE '(deb|ftp[0-9]*(\.[a-z]{2})?|security|snapshot|archive|httpredir)\.(debian\.org|ubuntu\.com)' \
+	2>/dev/null)
+[ -z "$out" ] || printf '%s\n' "$out"
+result "no package mirror host named" "$([ -z "$out" ] && echo 0 || echo 1)"
+
 # Every shell script through shellcheck, all severities.
 scripts=$(git ls-files '*.sh' .ci/run '*debian/*.postinst' '*debian/*.postrm' \
 	2>/dev/null || find . -name '*.sh' -o -path '*debian/*.post*')
