@@ -727,7 +727,10 @@ static void check_consumers(const char *krel, const struct modfile *mf)
 	kmod_unref(ctx);
 }
 
-/* Whether kernel @krel came from a Debian package (then headers exist). */
+/*
+ * Whether kernel @krel came from a distribution package (then a headers
+ * package exists): its package's documentation directory is installed.
+ */
 static bool packaged_kernel(const char *krel)
 {
 	static const char *const pkgs[] = {
@@ -736,10 +739,10 @@ static bool packaged_kernel(const char *krel)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(pkgs); i++)
-		if (exists(mkpath("%s/var/lib/dpkg/info/%s%s.list", where.root,
-				  pkgs[i], krel)) ||
-		    exists(mkpath("%s/var/lib/dpkg/info/%s%s-unsigned.list",
-				  where.root, pkgs[i], krel)))
+		if (exists(mkpath("%s/usr/share/doc/%s%s", where.root, pkgs[i],
+				  krel)) ||
+		    exists(mkpath("%s/usr/share/doc/%s%s-unsigned", where.root,
+				  pkgs[i], krel)))
 			return true;
 	return false;
 }

@@ -383,8 +383,7 @@ run "$R" doctor
 expect "doctor: khoser not built, no headers, self-built kernel" 1 \
 	'remedy: give DKMS this kernel.s build tree at /lib/modules/7\.2\.13/build'
 refute "doctor: no headers package suggested for a self-built kernel" 'apt install linux-headers'
-mkdir -p "$R/var/lib/dpkg/info"
-touch "$R/var/lib/dpkg/info/linux-image-7.2.13.list"
+mkdir -p "$R/usr/share/doc/linux-image-7.2.13"
 run "$R" doctor
 expect "doctor: khoser not built, no headers, Debian kernel" 1 'remedy: apt install linux-headers-7\.2\.13 \('
 rm -rf "$R/var/lib/dkms/khoser"
