@@ -3,6 +3,10 @@
 #
 #   make [KDIR=/path/to/kernel/build]   build khoser.ko (default: running kernel)
 #   make test-module [KDIR=...]         also build tests/module/khoser_test.ko
+#   make dkms [KDIR=...]                DKMS's MAKE step (dkms.conf): khoser.ko
+#                                       and the consumer kit in devel/
+#   make dkms-test [KDIR=...]           khoser-test-dkms's MAKE step:
+#                                       khoser_test.ko against the installed khoser
 #   make tools                          build src/user/khoserctl
 #   make clean
 #   make setup                          install and cache what the tests need
@@ -13,10 +17,11 @@
 #   make deb                            Debian packages in build-deb/
 #   make bench                          figures next to baselines (bench/)
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+# KERNELRELEASE (as DKMS passes it) picks the kernel; else the running one.
+KDIR ?= /lib/modules/$(or $(KERNELRELEASE),$(shell uname -r))/build
 
 .PHONY: all modules test-module tools clean setup demo check e2e bench unit \
-	valgrind fuzz lint matrix pkg user deb
+	valgrind fuzz lint matrix pkg user deb dkms dkms-test
 
 all: modules
 
@@ -28,13 +33,25 @@ test-module: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/module \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
 
+# The kit consumers build against (src/dkms/publish.sh), staged in devel/
+# for DKMS's POST_BUILD to store; KHOSER_VERSION is DKMS's PACKAGE_VERSION.
+dkms: modules
+	src/dkms/publish.sh stage \
+		$(or $(KERNELRELEASE),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)".*/\1/p' \
+			$(KDIR)/include/generated/utsrelease.h)) $(KHOSER_VERSION)
+
+# khoser-test-dkms (src/dkms/khoser-test.conf): khoser_test.ko linked against
+# the khoser DKMS installed for the kernel, found through khoser.mk.
+dkms-test:
+	$(MAKE) -f src/dkms/test-companion.mk KDIR=$(KDIR)
+
 tools:
 	$(MAKE) -C src/user
 
 clean:
 	if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
 		$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/module clean; fi
-	rm -rf src/compat/generated build-deb
+	rm -rf src/compat/generated build-deb devel
 	if [ -d tests/unit ]; then $(MAKE) -C tests/unit clean; fi
 	if [ -d src/user ]; then $(MAKE) -C src/user clean; fi
 

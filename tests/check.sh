@@ -10,8 +10,10 @@
 #             sizes (the same code paths), printed; no timed assertions
 #   kbuild    khoser.ko against the KHO 7.2 tree and Debian's stock headers
 #   matrix    khoser + consumer against six kernel trees (tests/matrix.sh)
-#   pkg       Debian packages: build, lintian, install, DKMS, consumer,
-#             QEMU round trips with the packaged modules, remove (tests/pkg.sh)
+#   pkg       Debian packages: build, lintian, install, DKMS for three
+#             kernels, consumer package, QEMU round trips with the packaged
+#             modules, dkms install --force/remove/uninstall, a kernel
+#             upgrade and removal, purge, dkms 3.x (tests/pkg.sh)
 #   lint      checkpatch --strict, kernel-doc, export docs, SPDX, pr_fmt and
 #             every shell script through shellcheck
 # Step results are counted: a step's own "N passed, N failed" line when it

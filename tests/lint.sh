@@ -89,8 +89,16 @@ done
 [ -z "$bad" ] || echo "named but not tracked by git:$bad"
 result "named files tracked ($(echo $named | wc -w) paths)" "$([ -z "$bad" ] && echo 0 || echo 1)"
 
+# Debian packages come from the archive the machine's apt uses
+# (tests/mirror.sh): no package mirror's host is named anywhere.
+out=$(git grep -nIiE '(deb|ftp[0-9]*(\.[a-z]{2})?|security|snapshot|archive|httpredir)\.(debian\.org|ubuntu\.com)' \
+	2>/dev/null)
+[ -z "$out" ] || printf '%s\n' "$out"
+result "no package mirror host named" "$([ -z "$out" ] && echo 0 || echo 1)"
+
 # Every shell script through shellcheck, all severities.
-scripts=$(git ls-files '*.sh' .ci/run 2>/dev/null || find . -name '*.sh')
+scripts=$(git ls-files '*.sh' .ci/run '*debian/*.postinst' '*debian/*.postrm' \
+	2>/dev/null || find . -name '*.sh' -o -path '*debian/*.post*')
 out=$(shellcheck $scripts 2>&1)
 [ -z "$out" ] || printf '%s\n' "$out"
 result "shellcheck ($(echo $scripts | wc -w) scripts)" "$([ -z "$out" ] && echo 0 || echo 1)"

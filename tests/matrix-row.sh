@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # One row of `make matrix`, run in a scratch copy of the tree (on the host,
 # or in a chroot through tests/stock/chroot.sh): build khoser.ko and
-# khoser_test.ko with W=1 against KDIR, publish them the way the DKMS
-# POST_BUILD step does (src/dkms/publish.sh), build tests/consumer through
-# src/dkms/khoser.mk against that, and print the facts as "row: KEY=VALUE"
+# khoser_test.ko with W=1 against KDIR, stage the consumer kit the way the
+# DKMS build does (src/dkms/publish.sh stage), build tests/consumer through
+# src/dkms/khoser.mk against that kit, and print the facts as "row: KEY=VALUE"
 # lines (warnings and errors as "log: ..." lines).
 #
 # usage: tests/matrix-row.sh KDIR
@@ -49,12 +49,11 @@ else
 fi
 say "exports=$(grep -c 'EXPORT_SYMBOL_GPL' Module.symvers)"
 
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
-src/dkms/publish.sh "$krel" "$version" "$PWD/$out/state" >"$out/publish.log" 2>&1
+src/dkms/publish.sh stage "$krel" >"$out/publish.log" 2>&1
 say "publish_rc=$?"
 cp -R tests/consumer "$out/consumer"
 make -j"$jobs" -C "$out/consumer" KDIR="$kdir" KHOSER_MK="$PWD/src/dkms/khoser.mk" \
-	KHOSER_STATE="$PWD/$out/state" W=1 >"$out/consumer.log" 2>&1
+	KHOSER_DIR="$PWD/devel" W=1 >"$out/consumer.log" 2>&1
 rc=$?
 say "consumer_rc=$rc"
 [ "$rc" -eq 0 ] || grep 'khoser.mk:' "$out/consumer.log" | sed 's/^/log: /'

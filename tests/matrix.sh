@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # make matrix: khoser (+ khoser_test) and the consumer (tests/consumer,
-# through src/dkms/khoser.mk and a published copy of khoser's exports, as
+# through src/dkms/khoser.mk and a staged kit of khoser's exports, as
 # with the package) built with W=1 against each kernel tree below, one row
 # each (tests/matrix-row.sh):
 #

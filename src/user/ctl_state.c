@@ -6,7 +6,7 @@
 
 /* ------------------------------------------------------------- KHO state */
 
-struct object objs[MAX_OBJS];
+struct object *objs;
 int nobjs;
 int objs_readable;
 
@@ -106,41 +106,67 @@ void read_khoser(struct khoser_info *m)
 	}
 }
 
+/*
+ * Whether KHO is on, and what said so. Only evidence counts: khoser's own
+ * view, KHO's debugfs (present only while KHO is enabled), the kernel log
+ * (KHO disabling itself), the config, the command line. What none of them
+ * tells stays unknown (-1).
+ */
 void read_kho(struct kho_info *k, const struct khoser_info *m)
 {
-	char val[32];
+	char val[32], c = config_opt("CONFIG_KEXEC_HANDOVER");
+	bool debugfs = is_dir(mkpath("%s/kho", where.debug));
+	bool dbg_mounted;
 
-	k->cmdline_on = cmdline_param("kho", val, sizeof(val)) ?
-			str_true(val) :
-			config_opt("CONFIG_KEXEC_HANDOVER_ENABLE_DEFAULT") == 'y';
+	k->compiled = c == 'y' ? 1 : c == '?' ? -1 : 0;
+	k->cmdline_given = cmdline_param("kho", val, sizeof(val));
+	if (k->cmdline_given)
+		k->cmdline_on = str_true(val);
+	else if (config_opt("CONFIG_KEXEC_HANDOVER_ENABLE_DEFAULT") == 'y')
+		k->cmdline_on = 1;
+	else if (cmdline_known() && c != '?')
+		k->cmdline_on = 0;
+	else
+		k->cmdline_on = -1;
 	read_scratch(k);
+	read_kho_log(&k->log);
 	k->enabled = -1;
 	k->boot = -1;
 	k->how = "unknown";
+	dbg_mounted = debugfs || fs_mounted("debugfs") == 1;
 	if (m->loaded && m->kho_enabled >= 0) {
 		k->enabled = m->kho_enabled;
 		k->boot = m->kho_boot;
 		k->how = "khoser";
 		/* khoser says no also when it was built without the API. */
-		if (!k->enabled && m->kho_api == 0 &&
-		    is_dir(mkpath("%s/kho", where.debug))) {
+		if (!k->enabled && m->kho_api == 0 && debugfs) {
 			k->enabled = 1;
 			k->how = "debugfs";
 			k->boot = is_dir(mkpath("%s/kho/in", where.debug));
 		}
-	} else if (is_dir(mkpath("%s/kho", where.debug))) {
+	} else if (debugfs) {
 		/* KHO's debugfs exists only when it is enabled. */
 		k->enabled = 1;
 		k->boot = is_dir(mkpath("%s/kho/in", where.debug));
 		k->how = "debugfs";
-	} else if (config_opt("CONFIG_KEXEC_HANDOVER") == 'n') {
+	} else if (k->compiled == 0) {
 		k->enabled = 0;
 		k->boot = 0;
 		k->how = "config";
-	} else if (!k->cmdline_on) {
+	} else if (k->log.scratch_failed) {
+		k->enabled = 0;
+		k->boot = 0;
+		k->how = "kernel log";
+	} else if (k->cmdline_on == 0) {
 		k->enabled = 0;
 		k->boot = 0;
 		k->how = "cmdline";
+	} else if (dbg_mounted && k->compiled == 1 &&
+		   config_opt("CONFIG_KEXEC_HANDOVER_DEBUGFS") == 'y') {
+		/* Compiled in with its debugfs, debugfs mounted, no kho/. */
+		k->enabled = 0;
+		k->boot = 0;
+		k->how = "debugfs";
 	}
 }
 
@@ -148,6 +174,7 @@ void read_kho(struct kho_info *k, const struct khoser_info *m)
 void read_objects(const struct khoser_info *m)
 {
 	char line[1024];
+	int cap = 0;
 	FILE *f;
 
 	nobjs = 0;
@@ -159,8 +186,8 @@ void read_objects(const struct khoser_info *m)
 	objs_readable = !!f;
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f) && nobjs < MAX_OBJS) {
-		struct object *o = &objs[nobjs];
+	while (fgets(line, sizeof(line), f)) {
+		struct object *o;
 		char *field[8], *save = NULL, *t;
 		int n = 0;
 
@@ -170,6 +197,13 @@ void read_objects(const struct khoser_info *m)
 			field[n++] = t;
 		if (n != 8 || (strcmp(field[0], "in") && strcmp(field[0], "out")))
 			continue;	/* the header, or something unknown */
+		if (nobjs == cap) {
+			cap = cap ? cap * 2 : 64;
+			objs = realloc(objs, cap * sizeof(*objs));
+			if (!objs)
+				die("out of memory");
+		}
+		o = &objs[nobjs];
 		scopy(o->dir, sizeof(o->dir), field[0]);
 		scopy(o->name, sizeof(o->name), field[1]);
 		scopy(o->kind, sizeof(o->kind), field[2]);
@@ -199,25 +233,18 @@ static void kmod_quiet(void *data, int priority, const char *file, int line,
 {
 }
 
-/* libkmod context for kernel @krel's module tree under --root. */
+/*
+ * libkmod context for kernel @krel's module tree under --root. On the
+ * running system libkmod reads its default modprobe.d directories; a
+ * fixture tree (--root and friends) is read without configuration.
+ */
 struct kmod_ctx *kmod_for(const char *krel)
 {
-	static const char *const conf[] = {
-		"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
-		"/lib/modprobe.d",
-	};
-	char confs[4][PATH_MAX];
-	const char *cp[5];
+	static const char *const none[] = { NULL };
 	struct kmod_ctx *ctx;
-	unsigned int i;
 
-	for (i = 0; i < 4; i++) {
-		snprintf(confs[i], sizeof(confs[i]), "%s%s", where.root,
-			 conf[i]);
-		cp[i] = confs[i];
-	}
-	cp[4] = NULL;
-	ctx = kmod_new(mkpath("%s/lib/modules/%s", where.root, krel), cp);
+	ctx = kmod_new(mkpath("%s/lib/modules/%s", where.root, krel),
+		       where.root[0] ? none : NULL);
 	if (!ctx)
 		die("libkmod: cannot create a context");
 	kmod_set_log_fn(ctx, kmod_quiet, NULL);
@@ -234,6 +261,7 @@ bool find_module(const char *krel, const char *name,
 	const char *p;
 
 	memset(mf, 0, sizeof(*mf));
+	mf->kho_api = -1;
 	if (kmod_module_new_from_lookup(ctx, name, &list) < 0 || !list)
 		goto out;
 	mod = kmod_module_get_module(list);
@@ -255,9 +283,12 @@ bool find_module(const char *krel, const char *name,
 		else if (!strcmp(k, "vermagic"))
 			scopy(mf->vermagic, sizeof(mf->vermagic), v);
 		else if (!strcmp(k, "kho_api"))
-			scopy(mf->kho_api, sizeof(mf->kho_api), v);
+			mf->kho_api = !strcmp(v, "yes") ? 1 :
+				      !strcmp(v, "no") ? 0 : -1;
 		else if (!strcmp(k, "signer"))
 			scopy(mf->signer, sizeof(mf->signer), v);
+		else if (!strcmp(k, "sig_key"))
+			scopy(mf->sig_key, sizeof(mf->sig_key), v);
 		else if (!strcmp(k, "depends"))
 			scopy(mf->depends, sizeof(mf->depends), v);
 	}
@@ -268,4 +299,99 @@ out:
 	kmod_module_unref_list(list);
 	kmod_unref(ctx);
 	return mf->found;
+}
+
+/*
+ * A setting of DKMS's framework configuration (/etc/dkms/framework.conf,
+ * then framework.conf.d/\*.conf, the last one wins, as DKMS reads them), or
+ * @def. Only plain assignments are understood (var=value, quoted or not).
+ */
+const char *dkms_conf_value(const char *var, const char *def)
+{
+	static char val[PATH_MAX];
+	const char *dir = mkpath("%s/etc/dkms/framework.conf.d", where.root);
+	struct dirent **names = NULL;
+	char files[65][PATH_MAX], line[PATH_MAX + 64];
+	size_t n = strlen(var);
+	int nf = 0, nn, i;
+	bool found = false;
+
+	scopy(files[nf++], PATH_MAX,
+	      mkpath("%s/etc/dkms/framework.conf", where.root));
+	nn = scandir(dir, &names, NULL, alphasort);
+	for (i = 0; i < nn; i++) {
+		size_t l = strlen(names[i]->d_name);
+
+		if (nf < 65 && l > 5 &&
+		    !strcmp(names[i]->d_name + l - 5, ".conf"))
+			scopy(files[nf++], PATH_MAX,
+			      mkpath("%s/%s", dir, names[i]->d_name));
+		free(names[i]);
+	}
+	free(names);
+	for (i = 0; i < nf; i++) {
+		FILE *f = fopen(files[i], "re");
+
+		while (f && fgets(line, sizeof(line), f)) {
+			char *p = line + strspn(line, " \t"), *e;
+
+			if (strncmp(p, var, n) || p[n] != '=')
+				continue;
+			p += n + 1;
+			p[strcspn(p, "\n")] = '\0';
+			if (*p == '"' || *p == '\'') {
+				e = strchr(p + 1, *p);
+				if (e)
+					*e = '\0';
+				p++;
+			} else {
+				p[strcspn(p, " \t#")] = '\0';
+			}
+			scopy(val, sizeof(val), p);
+			found = true;
+		}
+		if (f)
+			fclose(f);
+	}
+	return found && val[0] ? val : def;
+}
+
+/*
+ * The newest khoser version DKMS can build: sources installed by
+ * khoser-dkms (/usr/src/khoser-VERSION/dkms.conf) or added to DKMS's tree;
+ * NULL when there is none.
+ */
+const char *khoser_dkms_version(void)
+{
+	static char best[64];
+	char dirs[2][PATH_MAX];
+	struct dirent *e;
+	unsigned int i;
+	DIR *d;
+
+	best[0] = '\0';
+	scopy(dirs[0], PATH_MAX, mkpath("%s/usr/src", where.root));
+	scopy(dirs[1], PATH_MAX, mkpath("%s/var/lib/dkms/khoser", where.root));
+	for (i = 0; i < 2; i++) {
+		d = opendir(dirs[i]);
+		while (d && (e = readdir(d))) {
+			const char *v = e->d_name;
+
+			if (i == 0) {
+				if (strncmp(v, "khoser-", 7) || v[7] < '0' ||
+				    v[7] > '9' ||
+				    !exists(mkpath("%s/%s/dkms.conf", dirs[i], v)))
+					continue;
+				v += 7;
+			} else if (v[0] < '0' || v[0] > '9' ||
+				   !exists(mkpath("%s/%s/source", dirs[i], v))) {
+				continue;
+			}
+			if (strverscmp(v, best) > 0)
+				scopy(best, sizeof(best), v);
+		}
+		if (d)
+			closedir(d);
+	}
+	return best[0] ? best : NULL;
 }

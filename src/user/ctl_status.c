@@ -6,80 +6,94 @@
 
 /* ---------------------------------------------------------------- status */
 
+/* Why KHO is off, when something says why (NULL otherwise). */
+static const char *disabled_reason(const struct kho_info *k)
+{
+	if (k->enabled != 0)
+		return NULL;
+	if (k->compiled == 0)
+		return "not compiled in (CONFIG_KEXEC_HANDOVER is not set)";
+	if (k->log.scratch_failed)
+		return "no scratch memory: KHO disabled itself at boot";
+	if (k->cmdline_on == 0)
+		return "not enabled on the command line (kho=on)";
+	return "unknown";
+}
+
 static void print_status_json(const struct kho_info *k,
 			      const struct khoser_info *m,
 			      const struct modfile *mf)
 {
+	char h[sizeof(m->holders)], *save = NULL, *t;
 	int i;
 
-	printf("{\"kernel\": ");
-	json_str(where.krel);
-	printf(", \"kho\": {\"enabled\": %s, \"source\": ",
-	       json_bool(k->enabled));
-	json_str(k->how);
-	printf(", \"boot\": %s, \"cmdline\": %s, \"scratch\": ",
-	       json_bool(k->boot), json_bool(k->cmdline_on));
-	if (k->areas < 0)
-		printf("null");
-	else
-		printf("{\"areas\": %d, \"bytes\": %llu}", k->areas,
-		       k->scratch);
-	printf("}, \"khoser\": {\"loaded\": %s", json_bool(m->loaded));
-	printf(", \"state\": ");
-	json_str(m->loaded ? m->state : NULL);
-	printf(", \"version\": ");
-	json_str(m->loaded && m->version[0] ? m->version : NULL);
-	printf(", \"kho_api\": %s, \"refcnt\": ", json_bool(m->kho_api));
-	if (m->refcnt < 0)
-		printf("null");
-	else
-		printf("%d", m->refcnt);
-	printf(", \"holders\": [");
-	if (m->holders[0]) {
-		char h[sizeof(m->holders)], *save = NULL, *t;
-		bool first = true;
-
-		scopy(h, sizeof(h), m->holders);
-		for (t = strtok_r(h, " ", &save); t;
-		     t = strtok_r(NULL, " ", &save)) {
-			printf("%s", first ? "" : ", ");
-			json_str(t);
-			first = false;
-		}
-	}
-	printf("], \"module\": ");
-	if (!mf->found) {
-		printf("null");
+	json_open(NULL);
+	json_int("schema", JSON_SCHEMA);
+	json_string("kernel", where.krel);
+	json_open("kho");
+	json_bool("compiled", k->compiled);
+	json_bool("enabled", k->enabled);
+	json_string("source", k->how);
+	json_bool("boot", k->boot);
+	json_bool("cmdline", k->cmdline_on);
+	json_string("disabled_reason", disabled_reason(k));
+	if (k->areas < 0) {
+		json_null("scratch");
 	} else {
-		printf("{\"path\": ");
-		json_str(mf->path);
-		printf(", \"version\": ");
-		json_str(mf->version[0] ? mf->version : NULL);
-		printf(", \"kho_api\": ");
-		json_str(mf->kho_api[0] ? mf->kho_api : NULL);
-		printf(", \"signer\": ");
-		json_str(mf->signer[0] ? mf->signer : NULL);
-		printf("}");
+		json_open("scratch");
+		json_int("areas", k->areas);
+		json_uint("bytes", k->scratch);
+		json_close();
 	}
-	printf("}, \"outgoing\": %d, \"incoming\": %d, \"objects\": [",
-	       count_objs("out"), count_objs("in"));
+	json_close();
+
+	json_open("khoser");
+	json_bool("loaded", m->loaded);
+	json_string("state", m->loaded ? m->state : NULL);
+	json_string("version", m->loaded && m->version[0] ? m->version : NULL);
+	json_bool("kho_api", m->loaded ? m->kho_api : -1);
+	if (m->refcnt < 0)
+		json_null("refcnt");
+	else
+		json_int("refcnt", m->refcnt);
+	json_array("holders");
+	scopy(h, sizeof(h), m->holders);
+	for (t = strtok_r(h, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		json_string(NULL, t);
+	json_close();
+	if (!mf->found) {
+		json_null("module");
+	} else {
+		json_open("module");
+		json_string("path", mf->path);
+		json_string("version", mf->version[0] ? mf->version : NULL);
+		json_bool("kho_api", mf->kho_api);
+		json_string("signer", mf->signer[0] ? mf->signer : NULL);
+		json_close();
+	}
+	json_close();
+
+	json_bool("objects_readable", objs_readable);
+	json_int("outgoing", count_objs("out"));
+	json_int("incoming", count_objs("in"));
+	json_array("objects");
 	for (i = 0; i < nobjs; i++) {
 		const struct object *o = &objs[i];
 
-		printf("%s{\"dir\": ", i ? ", " : "");
-		json_str(o->dir);
-		printf(", \"name\": ");
-		json_str(o->name);
-		printf(", \"kind\": ");
-		json_str(o->kind);
-		printf(", \"compat\": ");
-		json_str(o->compat);
-		printf(", \"size\": %llu, \"blocks\": %llu, \"entries\": %llu, \"state\": ",
-		       o->size, o->blocks, o->entries);
-		json_str(o->state);
-		printf("}");
+		json_open(NULL);
+		json_string("dir", o->dir);
+		json_string("name", o->name);
+		json_string("kind", o->kind);
+		json_string("compat", o->compat);
+		json_uint("size", o->size);
+		json_uint("blocks", o->blocks);
+		json_uint("entries", o->entries);
+		json_string("state", o->state);
+		json_close();
 	}
-	printf("]}\n");
+	json_close();
+	json_close();
+	json_end();
 }
 
 static const char *yes_no(int v)
@@ -91,11 +105,13 @@ static void print_status_table(const struct kho_info *k,
 			       const struct khoser_info *m,
 			       const struct modfile *mf)
 {
+	const char *why = disabled_reason(k);
 	int i;
 
 	printf("%-18s %s\n", "kernel", where.krel);
-	printf("%-18s %s (%s)%s\n", "KHO enabled", yes_no(k->enabled), k->how,
-	       k->cmdline_on ? ", kho=on" : "");
+	printf("%-18s %s (%s)%s%s%s\n", "KHO enabled", yes_no(k->enabled),
+	       k->how, k->cmdline_on == 1 ? ", kho=on" : "",
+	       why ? ": " : "", why ? why : "");
 	printf("%-18s %s\n", "KHO boot", yes_no(k->boot));
 	if (k->areas < 0)
 		printf("%-18s %s\n", "scratch", "unknown (no debugfs kho/out)");
@@ -112,7 +128,7 @@ static void print_status_table(const struct kho_info *k,
 	if (mf->found)
 		printf("%-18s %s (version %s, KHO API %s, %s)\n", "module file",
 		       mf->path, mf->version[0] ? mf->version : "?",
-		       mf->kho_api[0] ? mf->kho_api : "?",
+		       mf->kho_api < 0 ? "?" : yes_no(mf->kho_api),
 		       mf->signer[0] ? "signed" : "unsigned");
 	else
 		printf("%-18s none for %s\n", "module file", where.krel);
@@ -140,6 +156,10 @@ static void print_status_table(const struct kho_info *k,
 	}
 }
 
+#define STATUS_USAGE "usage: khoserctl [OPTIONS] status [--json]\n" \
+	"  KHO state, the khoser module and the objects handed over.\n" \
+	"  --json   one JSON document (fields: khoserctl(8))\n"
+
 int cmd_status(int argc, char **argv)
 {
 	struct kho_info k;
@@ -149,10 +169,12 @@ int cmd_status(int argc, char **argv)
 	int i;
 
 	for (i = 1; i < argc; i++) {
+		if (sub_option("status", argv[i], STATUS_USAGE))
+			continue;
 		if (!strcmp(argv[i], "--json"))
 			json = true;
 		else
-			die("status: unknown argument '%s'", argv[i]);
+			usage_error("status: unknown argument '%s'", argv[i]);
 	}
 	read_khoser(&m);
 	read_kho(&k, &m);

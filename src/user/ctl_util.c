@@ -1,19 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khoserctl: helpers: paths, files, strings and JSON output.
+ * khoserctl: helpers: errors, paths, files, strings and JSON output.
  */
 #include "khoserctl.h"
 
+/* A runtime error: exit 1. */
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
 	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(2);
+	exit(EXIT_PROBLEM);
+}
+
+/* A usage error: exit 2. */
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (%s --help)\n", prog);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Flush stdout and report a write error (a full disk, a closed pipe): a
+ * report that did not reach its reader is a failure. Returns the exit
+ * status to use.
+ */
+int finish_output(int rc)
+{
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n", prog,
+			strerror(errno ? errno : EIO));
+		return EXIT_PROBLEM;
+	}
+	return rc;
 }
 
 /* Format a path into a static ring of buffers (a few live at once). */
@@ -97,14 +128,45 @@ int read_bool(const char *p)
 	return buf[0] == 'Y' || buf[0] == 'y' || buf[0] == '1';
 }
 
+/* A whole (small) file, NUL-terminated; NULL when unreadable. */
+void *read_file(const char *p, size_t *len)
+{
+	FILE *f = fopen(p, "re");
+	char *buf = NULL, *nbuf;
+	size_t size = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (size + 4096 + 1 > cap) {
+			cap = (size + 4096 + 1) * 2;
+			nbuf = realloc(buf, cap);
+			if (!nbuf) {
+				free(buf);
+				fclose(f);
+				die("out of memory");
+			}
+			buf = nbuf;
+		}
+		n = fread(buf + size, 1, 4096, f);
+		size += n;
+	} while (n > 0);
+	fclose(f);
+	buf[size] = '\0';
+	if (len)
+		*len = size;
+	return buf;
+}
+
 /* ------------------------------------------------------------------ JSON */
 
-void json_str(const char *s)
+/* Nesting: whether the current container already has a member. */
+static bool json_more[32];
+static bool json_in_array[32];
+static int json_depth;
+
+static void json_raw_string(const char *s)
 {
-	if (!s) {
-		fputs("null", stdout);
-		return;
-	}
 	putchar('"');
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -123,7 +185,81 @@ void json_str(const char *s)
 	putchar('"');
 }
 
-const char *json_bool(int v)
+/* Comma and key before a member. */
+static void json_member(const char *key)
 {
-	return v < 0 ? "null" : v ? "true" : "false";
+	if (json_depth > 0) {
+		if (json_more[json_depth])
+			fputs(", ", stdout);
+		json_more[json_depth] = true;
+		if (!json_in_array[json_depth] && key) {
+			json_raw_string(key);
+			fputs(": ", stdout);
+		}
+	}
+}
+
+static void json_push(const char *key, char c, bool array)
+{
+	json_member(key);
+	putchar(c);
+	if (json_depth + 1 >= (int)ARRAY_SIZE(json_more))
+		die("JSON nesting too deep");
+	json_depth++;
+	json_more[json_depth] = false;
+	json_in_array[json_depth] = array;
+}
+
+void json_open(const char *key)
+{
+	json_push(key, '{', false);
+}
+
+void json_array(const char *key)
+{
+	json_push(key, '[', true);
+}
+
+void json_close(void)
+{
+	putchar(json_in_array[json_depth] ? ']' : '}');
+	json_depth--;
+}
+
+void json_string(const char *key, const char *s)
+{
+	json_member(key);
+	if (s)
+		json_raw_string(s);
+	else
+		fputs("null", stdout);
+}
+
+void json_bool(const char *key, int v)
+{
+	json_member(key);
+	fputs(v < 0 ? "null" : v ? "true" : "false", stdout);
+}
+
+void json_int(const char *key, long long v)
+{
+	json_member(key);
+	printf("%lld", v);
+}
+
+void json_uint(const char *key, unsigned long long v)
+{
+	json_member(key);
+	printf("%llu", v);
+}
+
+void json_null(const char *key)
+{
+	json_member(key);
+	fputs("null", stdout);
+}
+
+void json_end(void)
+{
+	putchar('\n');
 }

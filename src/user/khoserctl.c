@@ -13,8 +13,9 @@
  */
 #include "khoserctl.h"
 
+/* src/user/Makefile passes debian/changelog's version. */
 #ifndef KHOSERCTL_VERSION
-#define KHOSERCTL_VERSION "0.1.0"
+#define KHOSERCTL_VERSION "unknown"
 #endif
 
 /* Where to look; all absolute, without a trailing slash ("" for /). */
@@ -22,6 +23,15 @@ struct ctl_where where;
 const char *prog = "khoserctl";
 
 /* ------------------------------------------------------------------ load */
+
+/* The dkms command that (re)builds khoser for the kernel. */
+static const char *dkms_hint(void)
+{
+	const char *v = khoser_dkms_version();
+
+	return v ? text("dkms install --force khoser/%s -k %s", v, where.krel) :
+		   "apt install khoser-dkms";
+}
 
 static const char *load_hint(int err)
 {
@@ -32,9 +42,9 @@ static const char *load_hint(int err)
 	case EKEYREJECTED:
 	case ENOKEY:
 	case EBADMSG:
-		return "signature refused: " FIX_SIGN;
+		return "signature refused: is the key that signed it enrolled? (khoserctl doctor)";
 	case ENOEXEC:
-		return "built for another kernel? rebuild: dkms install --force khoser";
+		return text("built for another kernel? rebuild: %s", dkms_hint());
 	case ENOENT:
 		return "unknown symbol or missing dependency: see dmesg";
 	case EINVAL:
@@ -61,11 +71,17 @@ static int load_one(const char *name, bool dry_run)
 	}
 	ctx = kmod_for(where.krel);
 	if (kmod_module_new_from_lookup(ctx, name, &list) < 0 || !list) {
+		const char *v = khoser_dkms_version();
+
 		fprintf(stderr,
 			"%s: %s: no module for kernel %s in %s/lib/modules/%s\n"
-			"%s: is khoser-dkms installed and built for it? %s\n",
+			"%s: %s\n",
 			prog, name, where.krel, where.root, where.krel, prog,
-			text("(dkms status khoser; dkms autoinstall -k %s)",
+			!v ? "install khoser-dkms (apt install khoser-dkms)" :
+			strcmp(name, "khoser") ?
+			text("install khoser-test-dkms, or: dkms install khoser-test/%s -k %s",
+			     v, where.krel) :
+			text("build it: dkms install khoser/%s -k %s", v,
 			     where.krel));
 		kmod_unref(ctx);
 		return 1;
@@ -94,18 +110,24 @@ static int load_one(const char *name, bool dry_run)
 	return 0;
 }
 
+#define LOAD_USAGE "usage: khoserctl [OPTIONS] load [--test] [--dry-run]\n" \
+	"  Load khoser (and with --test the khoser_test companion) through\n" \
+	"  libkmod; --dry-run only says which files would be loaded.\n"
+
 static int cmd_load(int argc, char **argv)
 {
 	bool test = false, dry_run = false;
 	int i, err;
 
 	for (i = 1; i < argc; i++) {
+		if (sub_option("load", argv[i], LOAD_USAGE))
+			continue;
 		if (!strcmp(argv[i], "--test"))
 			test = true;
 		else if (!strcmp(argv[i], "--dry-run"))
 			dry_run = true;
 		else
-			die("load: unknown argument '%s'", argv[i]);
+			usage_error("load: unknown argument '%s'", argv[i]);
 	}
 	err = load_one("khoser", dry_run);
 	if (!err && test)
@@ -120,15 +142,38 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: khoserctl [OPTIONS] COMMAND [ARGS]\n"
 		"commands:\n"
-		"  status [--json]            KHO state, khoser module, preserved objects\n"
-		"  doctor [--target RELEASE]  would a live update with khoser work? (exit 0: yes)\n"
-		"  load [--test] [--dry-run]  load khoser (and khoser_test) through libkmod\n"
+		"  status [--json]                   KHO state, khoser module, preserved objects\n"
+		"  doctor [--json] [--target REL]    would a live update with khoser work? (exit 0: yes)\n"
+		"  load [--test] [--dry-run]         load khoser (and khoser_test) through libkmod\n"
+		"  COMMAND --help                    a command's own usage\n"
 		"options:\n"
 		"  --root DIR      read DIR/sys, DIR/sys/kernel/debug, DIR/proc, DIR/boot,\n"
-		"                  DIR/lib/modules and DIR/var/lib/dkms instead of /...\n"
-		"  --sysfs DIR  --debugfs DIR  --procfs DIR   override one of them\n"
+		"                  DIR/lib/modules, DIR/etc/dkms, DIR/var/lib/dkms, DIR/usr/src,\n"
+		"                  DIR/usr/share/doc and the kernel log DIR/dev/kmsg instead of /...\n"
+		"  --sysfs DIR  --debugfs DIR  --procfs DIR  --kmsg FILE   override one of them\n"
 		"  --kernel REL    kernel release (default: PROCFS/sys/kernel/osrelease)\n"
-		"  --version, --help\n");
+		"  -V, --version   -h, --help\n"
+		"exit status: 0 ok, 1 error or problem found, 2 usage error\n");
+}
+
+static void print_version(void)
+{
+	printf("khoserctl %s\n", KHOSERCTL_VERSION);
+}
+
+/*
+ * The options every command takes: -h/--help (its usage) and -V/--version.
+ * Both print and exit; anything else returns false.
+ */
+bool sub_option(const char *cmd, const char *arg, const char *usage)
+{
+	if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+		fputs(usage, stdout);
+	else if (!strcmp(arg, "-V") || !strcmp(arg, "--version"))
+		print_version();
+	else
+		return false;
+	exit(finish_output(0));
 }
 
 static void set_dir(char *dst, const char *src)
@@ -136,29 +181,31 @@ static void set_dir(char *dst, const char *src)
 	size_t n;
 
 	if (snprintf(dst, PATH_MAX, "%s", src) >= PATH_MAX)
-		die("path too long: %s", src);
+		usage_error("path too long: %s", src);
 	n = strlen(dst);
 	while (n > 0 && dst[n - 1] == '/')
 		dst[--n] = '\0';
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "sysfs", required_argument, NULL, 's' },
 		{ "debugfs", required_argument, NULL, 'd' },
 		{ "procfs", required_argument, NULL, 'p' },
+		{ "kmsg", required_argument, NULL, 'm' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sys = NULL, *dbg = NULL, *proc = NULL, *krel = NULL;
+	const char *kmsg = NULL;
 	struct utsname u;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			set_dir(where.root, optarg);
@@ -172,23 +219,27 @@ int main(int argc, char **argv)
 		case 'p':
 			proc = optarg;
 			break;
+		case 'm':
+			kmsg = optarg;
+			break;
 		case 'k':
 			krel = optarg;
 			break;
 		case 'V':
-			printf("khoserctl %s\n", KHOSERCTL_VERSION);
+			print_version();
 			return 0;
 		case 'h':
 			print_usage(stdout);
 			return 0;
 		default:
 			print_usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
 	set_dir(where.sys, sys ?: mkpath("%s/sys", where.root));
 	set_dir(where.debug, dbg ?: mkpath("%s/kernel/debug", where.sys));
 	set_dir(where.proc, proc ?: mkpath("%s/proc", where.root));
+	set_dir(where.kmsg, kmsg ?: mkpath("%s/dev/kmsg", where.root));
 	where.live = !strcmp(where.sys, "/sys");
 	if (!krel && read_text(mkpath("%s/sys/kernel/osrelease", where.proc),
 			       where.krel, sizeof(where.krel)) > 0)
@@ -203,7 +254,7 @@ int main(int argc, char **argv)
 
 	if (optind >= argc) {
 		print_usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	argv += optind;
 	argc -= optind;
@@ -215,5 +266,10 @@ int main(int argc, char **argv)
 		return cmd_load(argc, argv);
 	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[0]);
 	print_usage(stderr);
-	return 2;
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return finish_output(run(argc, argv));
 }

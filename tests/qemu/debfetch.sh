@@ -5,6 +5,9 @@
 #
 # usage: debfetch.sh SUITE DESTDIR PACKAGE...
 #   Downloads the .debs of PACKAGE... (no dependencies) into DESTDIR.
+# The archive is the one the machine's apt sources use (tests/mirror.sh;
+# KHOSER_DEBIAN_MIRROR overrides); the rest of apt's configuration (proxy,
+# date checks) applies as usual.
 set -euo pipefail
 
 suite=$1 dest=$2
@@ -13,7 +16,7 @@ cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 apt_root=$cache/apt-$suite
 mkdir -p "$apt_root"/{lists/partial,archives/partial,etc} "$dest"
 
-mirror=http://deb.debian.org/debian
+mirror=$("$(cd "$(dirname "$0")/.." && pwd)/mirror.sh")
 cat >"$apt_root/etc/sources.list" <<SRC
 deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main
 SRC

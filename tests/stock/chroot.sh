@@ -41,7 +41,9 @@
 # The chroot of SUITE is $KHOSER_CACHE/chroot-SUITE; its .khoser-stamp has a
 # "kver=RELEASE" line per headers package installed and a "series S=RELEASE"
 # line per series resolved.
-#   KHOSER_DEBIAN_MIRROR (default http://deb.debian.org/debian)
+#   KHOSER_DEBIAN_MIRROR the Debian archive (default: the one this machine's
+#                        apt sources use, tests/mirror.sh); apt's http proxy
+#                        is used by debootstrap and in the chroot too
 #   KHOSER_SID_KEYRING   keyring for debootstrap (default: the host's
 #                        debian-archive-keyring, which verifies sid today)
 set -euo pipefail
@@ -78,7 +80,8 @@ cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 root=$cache/chroot-$suite
 lock=$cache/chroot-$suite.lock
 stamp=$root/.khoser-stamp
-mirror=${KHOSER_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mirror_sh=$(cd "$(dirname "$0")/.." && pwd)/mirror.sh
+mirror=
 kdir=/usr/src/linux-headers-$kver
 # W=1 builds run scripts/kernel-doc: perl (6.x) or python3 (7.x).
 packages=(dwarves make kmod perl python3)
@@ -173,12 +176,13 @@ install_debootstrap() {
 	apt-get install -y -qq debootstrap >&2
 }
 
-# Carry the host's apt date checks into the chroot: where the host's
-# mirror is a frozen snapshot (its Release files past Valid-Until) the
-# host disables them, and the chroot's apt needs the same to work at all.
+# Carry the host's apt date checks and proxy into the chroot: where the
+# host's mirror is a frozen snapshot (its Release files past Valid-Until)
+# the host disables them, and the chroot's apt needs the same to work at all.
 host_apt_policy() {
 	local opt val
-	for opt in Acquire::Check-Valid-Until Acquire::Check-Date; do
+	for opt in Acquire::Check-Valid-Until Acquire::Check-Date \
+		Acquire::http::Proxy Acquire::https::Proxy; do
 		val=$(apt-config dump "$opt" 2>/dev/null | sed -n "s/^$opt \"\(.*\)\";\$/\1/p")
 		[ -z "$val" ] || printf '%s "%s";\n' "$opt" "$val"
 	done
@@ -186,7 +190,7 @@ host_apt_policy() {
 
 # Build the chroot in a temp dir; called with the lock held.
 create() {
-	local tmp keyopt=() t0=$SECONDS
+	local tmp keyopt=() t0=$SECONDS proxy
 	install_debootstrap
 	for tmp in "$root".tmp.*; do
 		if [ -e "$tmp" ]; then
@@ -203,8 +207,11 @@ create() {
 	if [ -n "${KHOSER_SID_KEYRING:-}" ]; then
 		keyopt=(--keyring="$KHOSER_SID_KEYRING")
 	fi
-	log "debootstrap $suite into $tmp"
-	debootstrap --variant=minbase "${keyopt[@]}" "$suite" "$tmp" "$mirror" >&2
+	mirror=$("$mirror_sh") || die "no Debian mirror"
+	proxy=$("$mirror_sh" proxy)
+	log "debootstrap $suite from $mirror into $tmp"
+	http_proxy=${proxy:-${http_proxy:-}} \
+		debootstrap --variant=minbase "${keyopt[@]}" "$suite" "$tmp" "$mirror" >&2
 	printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"
 	chmod 755 "$tmp/usr/sbin/policy-rc.d"
 	host_apt_policy >"$tmp/etc/apt/apt.conf.d/99khoser"
