@@ -7,7 +7,7 @@
  * consumers. A check that depends on one that already failed is reported
  * as skipped, with the cause, instead of with a remedy that cannot work.
  */
-#include "khoserctl.h"
+#include "ctl.h"
 
 enum verdict { V_OK, V_NOTE, V_PROBLEM, V_SKIP };
 

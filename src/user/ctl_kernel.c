@@ -2,7 +2,7 @@
 /*
  * khoserctl: the running kernel: command line and configuration.
  */
-#include "khoserctl.h"
+#include "ctl.h"
 
 /* ------------------------------------------------------------ the kernel */
 

@@ -2,7 +2,7 @@
 /*
  * khoserctl: KHO and khoser state from sysfs/debugfs, and modules through libkmod.
  */
-#include "khoserctl.h"
+#include "ctl.h"
 
 /* ------------------------------------------------------------- KHO state */
 

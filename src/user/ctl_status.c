@@ -2,7 +2,7 @@
 /*
  * khoserctl: khoserctl status.
  */
-#include "khoserctl.h"
+#include "ctl.h"
 
 /* ---------------------------------------------------------------- status */
 

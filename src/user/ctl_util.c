@@ -2,7 +2,7 @@
 /*
  * khoserctl: helpers: errors, paths, files, strings and JSON output.
  */
-#include "khoserctl.h"
+#include "ctl.h"
 
 /* A runtime error: exit 1. */
 void die(const char *fmt, ...)
@@ -262,4 +262,33 @@ void json_null(const char *key)
 void json_end(void)
 {
 	putchar('\n');
+}
+
+/* src/user/Makefile passes debian/changelog's version. */
+#ifndef KHOSERCTL_VERSION
+#define KHOSERCTL_VERSION "unknown"
+#endif
+
+/* Where to look; all absolute, without a trailing slash ("" for /). */
+struct ctl_where where;
+const char *prog = "khoserctl";
+
+void print_version(void)
+{
+	printf("khoserctl %s\n", KHOSERCTL_VERSION);
+}
+
+/*
+ * The options every command takes: -h/--help (its usage) and -V/--version.
+ * Both print and exit; anything else returns false.
+ */
+bool sub_option(const char *cmd, const char *arg, const char *usage)
+{
+	if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
+		fputs(usage, stdout);
+	else if (!strcmp(arg, "-V") || !strcmp(arg, "--version"))
+		print_version();
+	else
+		return false;
+	exit(finish_output(0));
 }

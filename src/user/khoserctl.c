@@ -11,16 +11,7 @@
  * tree, so the tests run on fixtures. Modules are found, inspected and
  * loaded through libkmod.
  */
-#include "khoserctl.h"
-
-/* src/user/Makefile passes debian/changelog's version. */
-#ifndef KHOSERCTL_VERSION
-#define KHOSERCTL_VERSION "unknown"
-#endif
-
-/* Where to look; all absolute, without a trailing slash ("" for /). */
-struct ctl_where where;
-const char *prog = "khoserctl";
+#include "ctl.h"
 
 /* ------------------------------------------------------------------ load */
 
@@ -154,26 +145,6 @@ static void print_usage(FILE *f)
 		"  --kernel REL    kernel release (default: PROCFS/sys/kernel/osrelease)\n"
 		"  -V, --version   -h, --help\n"
 		"exit status: 0 ok, 1 error or problem found, 2 usage error\n");
-}
-
-static void print_version(void)
-{
-	printf("khoserctl %s\n", KHOSERCTL_VERSION);
-}
-
-/*
- * The options every command takes: -h/--help (its usage) and -V/--version.
- * Both print and exit; anything else returns false.
- */
-bool sub_option(const char *cmd, const char *arg, const char *usage)
-{
-	if (!strcmp(arg, "-h") || !strcmp(arg, "--help"))
-		fputs(usage, stdout);
-	else if (!strcmp(arg, "-V") || !strcmp(arg, "--version"))
-		print_version();
-	else
-		return false;
-	exit(finish_output(0));
 }
 
 static void set_dir(char *dst, const char *src)

@@ -148,6 +148,7 @@ int read_text(const char *p, char *buf, size_t len);
 int read_bool(const char *p);
 void *read_file(const char *p, size_t *len);
 int finish_output(int rc);
+void print_version(void);
 
 /* JSON output: one document on stdout, keys ignored inside arrays. */
 void json_open(const char *key);	/* { */
