@@ -78,8 +78,8 @@ result "SPDX first line, pr_fmt set" "$([ -z "$bad" ] && echo 0 || echo 1)"
 # was never committed. Build products the Makefile or README name are listed
 # here; any other named path must be in git.
 # (include/generated/utsrelease.h is a kernel build tree's file.)
-built='src/compat/generated src/user/khoserctl tests/module/khoser_test.ko
-	include/generated/utsrelease.h'
+built='src/compat/generated src/user/khoserctl tests/module/khoser_test.ko'
+built="$built include/generated/utsrelease.h"
 bad=
 named=$(grep -hoE '(^|[^A-Za-z0-9_./~-]|\)/)(tests|src|include|debian)/[A-Za-z0-9_.^/-]*' \
 	Makefile tests/check.sh README.md |
