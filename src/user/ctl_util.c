@@ -4,18 +4,26 @@
  */
 #include "ctl.h"
 
+/* Print "prog: message" to stderr (a usage error: with a hint), exit @code. */
+static void __attribute__((noreturn, format(printf, 2, 0)))
+fail(int code, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	if (code == EXIT_USAGE)
+		fprintf(stderr, " (%s --help)", prog);
+	fputc('\n', stderr);
+	exit(code);
+}
+
 /* A runtime error: exit 1. */
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_PROBLEM);
+	fail(EXIT_PROBLEM, fmt, ap);
 }
 
 /* A usage error: exit 2. */
@@ -23,13 +31,8 @@ void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (%s --help)\n", prog);
-	exit(EXIT_USAGE);
+	fail(EXIT_USAGE, fmt, ap);
 }
 
 /*
