@@ -190,4 +190,30 @@ int cmd_doctor(int argc, char **argv);
 /* khoserctl.c */
 bool sub_option(const char *cmd, const char *arg, const char *usage);
 
+/* doctor's findings (ctl_findings.c), added to by every check. */
+enum verdict { V_OK, V_NOTE, V_PROBLEM, V_SKIP };
+struct finding {
+	enum verdict v;
+	const char *stage;
+	char kernel[64];
+	char what[24];
+	char text[512];
+	char remedy[512];
+};
+
+extern const char *const verdict_tag[];
+extern const char *const verdict_json[];
+extern struct finding *findings;
+extern int nfindings, problems, notes;
+extern const char *stage;	/* the stage checks are in now */
+extern const char *fkrel;	/* the kernel they are about */
+void add(enum verdict v, const char *what, const char *remedy,
+	 const char *fmt, ...) __printf(4, 5);
+#define OK(what, ...)		add(V_OK, what, NULL, __VA_ARGS__)
+#define NOTE(what, remedy, ...)	add(V_NOTE, what, remedy, __VA_ARGS__)
+#define PROBLEM(what, remedy, ...) add(V_PROBLEM, what, remedy, __VA_ARGS__)
+#define SKIP(what, ...)		add(V_SKIP, what, NULL, __VA_ARGS__)
+/* ctl_consumers.c */
+void check_consumers(const char *krel, const struct modfile *mf);
+
 #endif /* KHOSERCTL_H */

@@ -5,8 +5,7 @@
 #include "ctl.h"
 
 /* Print "prog: message" to stderr (a usage error: with a hint), exit @code. */
-static void __attribute__((noreturn, format(printf, 2, 0)))
-fail(int code, const char *fmt, va_list ap)
+static void __printf(2, 0) fail(int code, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fprintf(stderr, "%s: ", prog);
