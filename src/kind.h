@@ -31,6 +31,13 @@
  *              fields, for debugfs
  * @check_desc: the payload fields of a descriptor of this kind in range,
  *              before anything is claimed: NULL, or "reason-word: text"
+ * @dep_base:   optional; base name of a format the payload is built on
+ *              ("khoser-block" for a vbuf's chunk list). A found string may
+ *              name it even when the caller's does not (khoser's own
+ *              metadata): accepted when this build reads that version
+ * @dep_compat: optional; structure locked: the component naming the format
+ *              @dep_base is written in (e.g. "khoser-block-v2"), or NULL
+ *              for the implicit v1; root adds it to the published string
  * @restore:    structure locked, initialized, idle and empty: restore the
  *              payload @desc names, cross-check every descriptor field with
  *              what was found; on failure one line naming @label, nothing
@@ -46,6 +53,8 @@ struct khoser_kind {
 			   const char *label);
 	void (*describe)(void *obj, struct khoser_root_ser *desc);
 	const char *(*check_desc)(const struct khoser_root_ser *desc);
+	const char *dep_base;
+	const char *(*dep_compat)(void *obj);
 	int (*restore)(void *obj, const struct khoser_root_ser *desc,
 		       const char *label);
 };

@@ -34,6 +34,10 @@
  */
 
 #define KHOSER_BLOCK_COMPAT		"khoser-block-v1"
+/* khoser's own, self-describing format (struct khoser_block2_hdr). */
+#define KHOSER_BLOCK_COMPAT_V2		"khoser-block-v2"
+/* Base name of both, for khoser_compat_version(). */
+#define KHOSER_BLOCK_BASE		"khoser-block"
 
 /* One block is one page, as upstream: KHO never crosses page sizes. */
 #define KHOSER_BLOCK_SIZE		PAGE_SIZE
