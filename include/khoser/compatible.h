@@ -29,5 +29,7 @@ int khoser_compat_check(const char *name, const char *expected,
 			const char *found);
 int khoser_compat_known(const char *compat);
 const char *khoser_compat_format(unsigned int idx);
+int khoser_compat_version(const char *compat, const char *base,
+			  unsigned long *ver);
 
 #endif /* _KHOSER_COMPATIBLE_H */
