@@ -637,6 +637,8 @@ int khoser_incoming_compat(const char *name, char *buf, size_t len)
 	if (!err) {
 		n = buf && len ? strscpy(buf, obj->desc->compat, len) : -E2BIG;
 		err = n < 0 ? -ENOSPC : n;
+		if (n < 0 && buf && len)
+			buf[0] = '\0';
 	}
 	mutex_unlock(&reg->lock);
 	return err;
