@@ -13,7 +13,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -74,6 +73,20 @@ static bool base_is(const struct part *p, const char *base)
 }
 
 /*
+ * ASCII only: the kernel's islower() also takes Latin-1 letters (0xdf to
+ * 0xff), which the grammar does not allow.
+ */
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || is_digit(c) || c == '_';
+}
+
+/*
  * Parse one version "0" or [1-9][0-9]* (at most KHOSER_COMPAT_VERSION_DIGITS
  * digits) at @s, up to @end or a ','. Returns its length, or 0 when bad.
  */
@@ -83,7 +96,7 @@ static size_t parse_version(const char *s, const char *end, unsigned long *ver)
 
 	*ver = 0;
 	while (s + n < end && s[n] != ',') {
-		if (!isdigit(s[n]) || n == KHOSER_COMPAT_VERSION_DIGITS ||
+		if (!is_digit(s[n]) || n == KHOSER_COMPAT_VERSION_DIGITS ||
 		    (n == 1 && s[0] == '0'))
 			return 0;
 		*ver = *ver * 10 + (s[n] - '0');
@@ -119,7 +132,7 @@ static bool base_valid(const char *s, size_t len)
 			if (word_start)
 				return false;
 			word_start = true;
-		} else if (islower(s[i]) || isdigit(s[i]) || s[i] == '_') {
+		} else if (is_word_char(s[i])) {
 			word_start = false;
 		} else {
 			return false;

@@ -25,7 +25,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -146,6 +145,13 @@ static const struct khoser_kind *kind_of(u64 id)
 
 /* --- names and arguments --------------------------------------------------- */
 
+/* [a-z0-9._-] */
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+	       c == '_' || c == '-';
+}
+
 /**
  * khoser_name_valid - check an object name
  * @name: the name
@@ -160,15 +166,11 @@ int khoser_name_valid(const char *name)
 {
 	size_t i;
 
-	if (!name || !isalnum(name[0]) || isupper(name[0]))
+	/* ASCII only: the kernel's islower() also takes Latin-1 letters. */
+	if (!name || !name_char(name[0]) || strchr("._-", name[0]))
 		return -EINVAL;
 	for (i = 0; name[i]; i++) {
-		char c = name[i];
-
-		if (i >= KHOSER_NAME_MAX)
-			return -EINVAL;
-		if (!(islower(c) || isdigit(c) || c == '.' || c == '_' ||
-		      c == '-'))
+		if (i >= KHOSER_NAME_MAX || !name_char(name[i]))
 			return -EINVAL;
 	}
 	return 0;

@@ -30,6 +30,8 @@ TEST(invalid_strings)
 		"mydrv-v1;mydrv-v2",		/* owner base again */
 		"mydrv-v1234567890",		/* version too long */
 		"mydrv-v1x", "mydrv-v-1", "mydrv-v1\n",
+		/* Latin-1 letters, which the kernel's islower() takes */
+		"caf\xe9-v1", "mydrv-v1;\xe9-v1", "a\xdf-v1",
 	};
 	char big[400];
 	unsigned int i;

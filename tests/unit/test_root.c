@@ -53,6 +53,8 @@ TEST(names)
 	char longest[KHOSER_NAME_LEN], too_long[KHOSER_NAME_LEN + 1];
 	static const char * const bad[] = {
 		"", "-x", ".x", "_x", "Abc", "a b", "a/b", "a@b", "a;b", "é",
+		/* Latin-1 letters, which the kernel's islower() takes */
+		"caf\xe9", "\xe9t\xe9", "a\xdf", "\xc0" "b",
 	};
 	unsigned int i;
 
