@@ -485,11 +485,12 @@ int khoser_compat_version(const char *compat, const char *base,
 			  unsigned long *ver)
 {
 	struct part parts[KHOSER_COMPAT_MAX_PARTS];
+	size_t blen;
 	int n, i;
 
 	n = parse(compat, parts, false);
-	if (n < 0 || !base ||
-	    !base_valid(base, strnlen(base, KHOSER_COMPAT_LEN)))
+	blen = base ? strnlen(base, KHOSER_COMPAT_LEN) : 0;
+	if (n < 0 || blen > KHOSER_COMPAT_MAX || !base_valid(base, blen))
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		if (base_is(&parts[i], base)) {
