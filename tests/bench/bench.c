@@ -222,27 +222,36 @@ static double block_meta(u64 blocks, u64 n, u32 esz)
 	       ((double)n * esz);
 }
 
+enum { IO_KHOSER, IO_UPSTREAM, IO_FLAT, NIO };
+
 /*
  * Append and read the same entries of @esz bytes through khoser's per-entry
- * iterator (and, with @batch, its batch calls), upstream's iterator when
- * built with it, and a flat buffer; with @mem, the block set's metadata per
+ * iterator, upstream's iterator when built with it, and a flat buffer, all
+ * three held at once and timed back to back, in an order that rotates from
+ * run to run (the machine is shared: neighbours share its load); with
+ * @batch, khoser's batch calls too; with @mem, the block set's metadata per
  * payload byte next to upstream's format.
  */
 static void bench_block_io(u32 esz, bool batch, bool mem)
 {
-	double app[MAX_REPS], rd[MAX_REPS], bapp[MAX_REPS], brd[MAX_REPS];
-	double flat_app[MAX_REPS], flat_rd[MAX_REPS];
-	double up_app[MAX_REPS], up_rd[MAX_REPS], t;
+	double app[NIO][MAX_REPS], rd[NIO][MAX_REPS];
+	double bapp[MAX_REPS], brd[MAX_REPS], t;
 	u64 cap = KHOSER_BLOCK_CAPACITY(esz), n, got, blocks = 0;
+	static const int with_up[NIO] = { IO_KHOSER, IO_UPSTREAM, IO_FLAT };
+	static const int without[NIO] = { IO_KHOSER, IO_FLAT };
+	const int *ids = bench_upstream ? with_up : without;
+	int nio = bench_upstream ? NIO : NIO - 1;
 	struct khoser_block_set bs;
-	void *up;
+	void *up = NULL;
 	u8 *src, *flat;
 	char name[64];
+	int r, k, w;
 	u64 i;
-	int r;
 
-	/* Every implementation holds the same entries: within upstream's
-	 * fixed bound of 10000 blocks. */
+	/*
+	 * Every implementation holds the same entries: within upstream's
+	 * fixed bound of 10000 blocks.
+	 */
 	n = min_t(u64, io_entries, io_blocks * cap);
 	src = malloc((size_t)esz * BENCH_SRC_ENTRIES);
 	flat = malloc(esz * n);
@@ -255,30 +264,46 @@ static void bench_block_io(u32 esz, bool batch, bool mem)
 		if (khoser_block_set_init(&bs, esz) ||
 		    khoser_block_set_grow(&bs, n))
 			die("block set grow");
+		if (bench_upstream && !(up = bench_upstream_create(esz, n)))
+			die("upstream grow");
 		/* Write every page once first, so all sides write warm pages. */
 		khoser_fill(&bs, src, esz, n);
+		if (up)
+			bench_upstream_fill(up, src, esz, n);
 		flat_fill(flat, src, esz, n);
 
-		t = now_ns();
-		khoser_fill(&bs, src, esz, n);
-		app[r] = (now_ns() - t) / n;
+		for (k = 0; k < nio; k++) {
+			w = ids[(k + r) % nio];
+			t = now_ns();
+			if (w == IO_KHOSER)
+				khoser_fill(&bs, src, esz, n);
+			else if (w == IO_UPSTREAM)
+				bench_upstream_fill(up, src, esz, n);
+			else
+				flat_fill(flat, src, esz, n);
+			app[w][r] = (now_ns() - t) / n;
+		}
 		check_count("khoser append", khoser_block_set_entries(&bs), n);
-
-		t = now_ns();
-		flat_fill(flat, src, esz, n);
-		flat_app[r] = (now_ns() - t) / n;
-
-		t = now_ns();
-		sink = khoser_read(&bs, esz, &got);
-		rd[r] = (now_ns() - t) / n;
-		check_count("khoser read", got, n);
-
-		t = now_ns();
-		sink += flat_read(flat, esz, n);
-		flat_rd[r] = (now_ns() - t) / n;
+		for (k = 0; k < nio; k++) {
+			w = ids[(k + r) % nio];
+			got = n;
+			t = now_ns();
+			if (w == IO_KHOSER)
+				sink += khoser_read(&bs, esz, &got);
+			else if (w == IO_UPSTREAM)
+				sink += bench_upstream_read(up, esz, &got);
+			else
+				sink += flat_read(flat, esz, n);
+			rd[w][r] = (now_ns() - t) / n;
+			check_count(w == IO_KHOSER ? "khoser read" :
+				    "upstream read", got, n);
+		}
 
 		if (mem && !r)
 			blocks = chain_length(khoser_block_set_head_pa(&bs));
+		if (up)
+			bench_upstream_destroy(up);
+		up = NULL;
 
 		if (batch) {
 			if (khoser_block_set_clear(&bs))
@@ -292,44 +317,29 @@ static void bench_block_io(u32 esz, bool batch, bool mem)
 			check_count("khoser read_batch", got, n);
 		}
 		khoser_block_set_destroy(&bs);
-
-		if (bench_upstream) {
-			up = bench_upstream_create(esz, n);
-			if (!up)
-				die("upstream grow");
-			bench_upstream_fill(up, src, esz, n);
-			t = now_ns();
-			bench_upstream_fill(up, src, esz, n);
-			up_app[r] = (now_ns() - t) / n;
-			t = now_ns();
-			sink += bench_upstream_read(up, esz, &got);
-			up_rd[r] = (now_ns() - t) / n;
-			check_count("upstream read", got, n);
-			bench_upstream_destroy(up);
-		}
 		unload();
 	}
 	snprintf(name, sizeof(name), "block_append_%ub", esz);
-	line(name, median(app, reps), "ns/entry", "flat_memcpy",
-	     median(flat_app, reps));
+	line(name, median(app[IO_KHOSER], reps), "ns/entry", "flat_memcpy",
+	     median(app[IO_FLAT], reps));
 	snprintf(name, sizeof(name), "block_read_%ub", esz);
-	line(name, median(rd, reps), "ns/entry", "flat_read",
-	     median(flat_rd, reps));
+	line(name, median(rd[IO_KHOSER], reps), "ns/entry", "flat_read",
+	     median(rd[IO_FLAT], reps));
 	if (batch) {
 		snprintf(name, sizeof(name), "block_append_batch_%ub", esz);
 		line(name, median(bapp, reps), "ns/entry", "flat_memcpy",
-		     median(flat_app, reps));
+		     median(app[IO_FLAT], reps));
 		snprintf(name, sizeof(name), "block_read_batch_%ub", esz);
 		line(name, median(brd, reps), "ns/entry", "flat_read",
-		     median(flat_rd, reps));
+		     median(rd[IO_FLAT], reps));
 	}
 	if (bench_upstream) {
 		snprintf(name, sizeof(name), "upstream_block_append_%ub", esz);
-		line(name, median(up_app, reps), "ns/entry", "flat_memcpy",
-		     median(flat_app, reps));
+		line(name, median(app[IO_UPSTREAM], reps), "ns/entry",
+		     "flat_memcpy", median(app[IO_FLAT], reps));
 		snprintf(name, sizeof(name), "upstream_block_read_%ub", esz);
-		line(name, median(up_rd, reps), "ns/entry", "flat_read",
-		     median(flat_rd, reps));
+		line(name, median(rd[IO_UPSTREAM], reps), "ns/entry",
+		     "flat_read", median(rd[IO_FLAT], reps));
 	}
 	if (mem) {
 		/* Upstream's format: the same header, the same packing. */
@@ -341,24 +351,63 @@ static void bench_block_io(u32 esz, bool batch, bool mem)
 	free(flat);
 }
 
+/* What any reader must do at least: follow the chain, read each count. */
+static BENCH_NOINLINE u64 bare_walk(u64 pa)
+{
+	const struct khoser_block_hdr *h;
+	u64 n = 0;
+
+	while (pa) {
+		h = phys_to_virt(pa);
+		n += h->count;
+		pa = h->next;
+	}
+	return n;
+}
+
+/* The bare KHO primitive grow stands on: @blocks preserved pages. */
+static BENCH_NOINLINE void bare_alloc_preserve(void **pg, u64 blocks)
+{
+	u64 i;
+
+	for (i = 0; i < blocks; i++) {
+		pg[i] = kho_alloc_preserve(KHOSER_BLOCK_SIZE);
+		if (IS_ERR(pg[i]))
+			die("kho_alloc_preserve");
+	}
+}
+
+/* Runs of the largest sizes: 3 (they take seconds each, on a shared box). */
+static int big_reps(u64 n, u64 big)
+{
+	return n >= big && reps > 3 ? 3 : reps;
+}
+
 /*
- * Scaling of a block set of 64-byte entries: grow, fill (per-entry
- * iterator), seal, restore after kexec and read (per-entry iterator), per
- * entry, for each count of scale[]; the baseline of each is the same phase
- * at the smallest count, so the ratio shows how the cost per entry moves.
+ * Scaling of a block set of 64-byte entries, per entry, for each count of
+ * scale[]: grow vs the bare kho_alloc_preserve() of as many pages; fill
+ * (per-entry iterator) vs a flat memcpy of the same entries; seal vs seal
+ * at the smallest count; restore after kexec vs a bare walk of the chain;
+ * read (per-entry iterator) vs a flat read. Costs that rise with the count
+ * while their baseline rises alike are the machine's caches, not khoser.
  */
 static void bench_scale(void)
 {
 	enum { GROW, FILL, SEAL, RESTORE, READ, NPHASE };
 	static const char * const phase[NPHASE] = {
 		"grow", "fill", "seal", "restore", "read" };
-	double v[MAX_SCALE][NPHASE][MAX_REPS], med[MAX_SCALE][NPHASE], t;
+	static const char * const base[NPHASE] = {
+		"kho_alloc_preserve", "flat_memcpy", NULL, "bare_chain_walk",
+		"flat_read" };
+	double v[NPHASE][MAX_REPS], b[NPHASE][MAX_REPS], t;
+	double med[MAX_SCALE][NPHASE], bmed[MAX_SCALE][NPHASE];
 	const u32 esz = 64;
 	struct khoser_block_set bs;
-	u64 n, head, blocks, got;
-	u8 *src;
-	char name[64], base[64];
-	int s, p, r;
+	u64 n, head, blocks, got, i;
+	int s, p, r, nr = reps;
+	char name[64], bname[64];
+	u8 *src, *flat;
+	void **pg;
 
 	src = malloc(esz * BENCH_SRC_ENTRIES);
 	if (!src)
@@ -367,7 +416,13 @@ static void bench_scale(void)
 	for (s = 0; s < MAX_SCALE && scale[s]; s++) {
 		n = scale[s];
 		blocks = DIV_ROUND_UP(n, KHOSER_BLOCK_CAPACITY(esz));
-		for (r = 0; r < reps; r++) {
+		flat = malloc(n * esz);
+		pg = malloc(blocks * sizeof(*pg));
+		if (!flat || !pg)
+			die("malloc");
+		memset(flat, 0, n * esz);
+		nr = big_reps(n, 10000000);
+		for (r = 0; r < nr; r++) {
 			boot();
 			if (khoser_block_set_init(&bs, esz) ||
 			    khoser_block_set_set_max_blocks(&bs, blocks))
@@ -375,14 +430,23 @@ static void bench_scale(void)
 			t = now_ns();
 			if (khoser_block_set_grow(&bs, n))
 				die("block set grow");
-			v[s][GROW][r] = (now_ns() - t) / n;
+			v[GROW][r] = (now_ns() - t) / n;
+			t = now_ns();
+			bare_alloc_preserve(pg, blocks);
+			b[GROW][r] = (now_ns() - t) / n;
+			for (i = 0; i < blocks; i++)
+				kho_unpreserve_free(pg[i]);
+
 			t = now_ns();
 			khoser_fill(&bs, src, esz, n);
-			v[s][FILL][r] = (now_ns() - t) / n;
+			v[FILL][r] = (now_ns() - t) / n;
+			t = now_ns();
+			flat_fill(flat, src, esz, n);
+			b[FILL][r] = (now_ns() - t) / n;
 			t = now_ns();
 			if (khoser_block_set_seal(&bs))
 				die("block set seal");
-			v[s][SEAL][r] = (now_ns() - t) / n;
+			v[SEAL][r] = (now_ns() - t) / n;
 			head = khoser_block_set_head_pa(&bs);
 
 			kexec();
@@ -392,24 +456,37 @@ static void bench_scale(void)
 			t = now_ns();
 			if (khoser_block_set_restore(&bs, head))
 				die("block set restore");
-			v[s][RESTORE][r] = (now_ns() - t) / n;
+			v[RESTORE][r] = (now_ns() - t) / n;
 			t = now_ns();
-			sink = khoser_read(&bs, esz, &got);
-			v[s][READ][r] = (now_ns() - t) / n;
+			sink = bare_walk(head);
+			b[RESTORE][r] = (now_ns() - t) / n;
+			t = now_ns();
+			sink += khoser_read(&bs, esz, &got);
+			v[READ][r] = (now_ns() - t) / n;
 			check_count("scale read", got, n);
+			t = now_ns();
+			sink += flat_read(flat, esz, n);
+			b[READ][r] = (now_ns() - t) / n;
 			khoser_block_set_destroy(&bs);
 			unload();
 		}
-		for (p = 0; p < NPHASE; p++)
-			med[s][p] = median(v[s][p], reps);
+		for (p = 0; p < NPHASE; p++) {
+			med[s][p] = median(v[p], nr);
+			bmed[s][p] = base[p] ? median(b[p], nr) : med[0][p];
+		}
+		free(flat);
+		free(pg);
 	}
 	for (p = 0; p < NPHASE; p++) {
 		for (s = 0; s < MAX_SCALE && scale[s]; s++) {
 			snprintf(name, sizeof(name), "scale_%s_%llu", phase[p],
 				 (unsigned long long)scale[s]);
-			snprintf(base, sizeof(base), "scale_%s_%llu",
-				 phase[p], (unsigned long long)scale[0]);
-			line(name, med[s][p], "ns/entry", base, med[0][p]);
+			if (base[p])
+				snprintf(bname, sizeof(bname), "%s", base[p]);
+			else
+				snprintf(bname, sizeof(bname), "scale_%s_%llu",
+					 phase[p], (unsigned long long)scale[0]);
+			line(name, med[s][p], "ns/entry", bname, bmed[s][p]);
 		}
 	}
 	free(src);
@@ -444,20 +521,6 @@ static u64 chain_after_kexec(u64 blocks)
 	head = khoser_block_set_head_pa(&bs);
 	kexec();
 	return head;
-}
-
-/* What any reader must do at least: follow the chain, read each count. */
-static BENCH_NOINLINE u64 bare_walk(u64 pa)
-{
-	const struct khoser_block_hdr *h;
-	u64 n = 0;
-
-	while (pa) {
-		h = phys_to_virt(pa);
-		n += h->count;
-		pa = h->next;
-	}
-	return n;
 }
 
 enum { R_KHOSER, R_UPSTREAM, R_BARE };
@@ -509,12 +572,12 @@ static double restore_once(u64 blocks, int how, bool icount)
 
 static double restore_median(u64 blocks, int how)
 {
+	int r, nr = big_reps(blocks, 10 * KHOSER_BLOCK_DEFAULT_MAX);
 	double v[MAX_REPS];
-	int r;
 
-	for (r = 0; r < reps; r++)
+	for (r = 0; r < nr; r++)
 		v[r] = restore_once(blocks, how, false);
-	return median(v, reps);
+	return median(v, nr);
 }
 
 /*

@@ -95,7 +95,7 @@ cached_source() {
 	done
 	[ -n "$best" ] && printf '%s\n' "$best"
 }
-upstream= up_note=
+upstream='' up_note=''
 if [ "$quick" = 1 ]; then
 	upstream=$(cached_source) ||
 		up_note="skipped: no linux-source-7.2 in $cache/src (--quick does not download; tests/qemu/kernel.sh --src-only fetches it)"
@@ -114,7 +114,7 @@ fi
 if [ -n "$upstream" ]; then
 	up_note="linux-source-7.2 $(cat "$upstream/.khoser-source-complete" 2>/dev/null || echo "?"), kernel/liveupdate/kho_block.c"
 else
-	log "upstream reference SKIPPED ($up_note)"
+	log "upstream reference SKIPPED: ${up_note#skipped: }"
 fi
 
 # --- what each part must produce ------------------------------------------
