@@ -44,7 +44,6 @@ void *bench_upstream_create(u32 esz, u64 count);
 void bench_upstream_fill(void *set, const u8 *src, u32 esz, u64 n);
 /* Read every entry through kho_block_set_it_read_entry(); the sum. */
 u64 bench_upstream_read(void *set, u32 esz, u64 *n);
-u64 bench_upstream_head_pa(void *set);
 /* kho_block_set_restore() of the chain at @head_pa; NULL on failure. */
 void *bench_upstream_restore(u32 esz, u64 head_pa);
 void bench_upstream_destroy(void *set);

@@ -53,11 +53,6 @@ BENCH_NOINLINE u64 bench_upstream_read(void *set, u32 esz, u64 *n)
 	return sum;
 }
 
-u64 bench_upstream_head_pa(void *set)
-{
-	return kho_block_set_head_pa(set);
-}
-
 void *bench_upstream_restore(u32 esz, u64 head_pa)
 {
 	struct kho_block_set *bs = calloc(1, sizeof(*bs));

@@ -14,9 +14,27 @@ static void __attribute__((noreturn)) none(void)
 	abort();
 }
 
-void *bench_upstream_create(u32 esz, u64 count) { none(); }
-void bench_upstream_fill(void *set, const u8 *src, u32 esz, u64 n) { none(); }
-u64 bench_upstream_read(void *set, u32 esz, u64 *n) { none(); }
-u64 bench_upstream_head_pa(void *set) { none(); }
-void *bench_upstream_restore(u32 esz, u64 head_pa) { none(); }
-void bench_upstream_destroy(void *set) { none(); }
+void *bench_upstream_create(u32 esz, u64 count)
+{
+	none();
+}
+
+void bench_upstream_fill(void *set, const u8 *src, u32 esz, u64 n)
+{
+	none();
+}
+
+u64 bench_upstream_read(void *set, u32 esz, u64 *n)
+{
+	none();
+}
+
+void *bench_upstream_restore(u32 esz, u64 head_pa)
+{
+	none();
+}
+
+void bench_upstream_destroy(void *set)
+{
+	none();
+}
