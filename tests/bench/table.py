@@ -145,16 +145,21 @@ class Table:
                                          m)})
         rows = []
         for p in phases:
-            row = [p]
+            row, base = [p], "-"
             for n in counts:
                 f = self.get(f"scale_{p}_{n}")
-                row.append(f"{num(f[1])} ({num(f[5])}x)" if f else "-")
-            rows.append(row)
+                if not f:
+                    row.append("-")
+                    continue
+                base = re.sub(r"_\d+$", f" at {counts[0]}", f[3])
+                row.append(f"{num(f[1])} ({num(f[5])}x of {num(f[4])})")
+            rows.append(row + [base])
         if counts:
-            self.emit("Scaling, 64-byte entries (ns/entry; in brackets: x "
-                      "the same phase at the smallest count)",
+            self.emit("Scaling, 64-byte entries (ns/entry; in brackets: "
+                      "the ratio to the baseline of the same run, and the "
+                      "baseline)",
                       ["phase"] + [f"{n:,} entries".replace(",", " ")
-                                   for n in counts], rows)
+                                   for n in counts] + ["baseline"], rows)
 
     def memory(self):
         names = {
