@@ -273,8 +273,11 @@ static void bench_block_io(u32 esz, bool batch, bool mem)
 		if (khoser_block_set_init(&bs, esz) ||
 		    khoser_block_set_grow(&bs, n))
 			die("block set grow");
-		if (bench_upstream && !(up = bench_upstream_create(esz, n)))
-			die("upstream grow");
+		if (bench_upstream) {
+			up = bench_upstream_create(esz, n);
+			if (!up)
+				die("upstream grow");
+		}
 		/* Write every page once first, so all sides write warm pages. */
 		khoser_fill(&bs, src, esz, n);
 		if (up)
