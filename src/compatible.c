@@ -285,6 +285,32 @@ int khoser_compat_valid_expected(const char *compat)
 }
 EXPORT_SYMBOL_GPL(khoser_compat_valid_expected);
 
+/*
+ * Insert format @tmp into @parts (*@n of them, owner first, formats sorted)
+ * in sorted position. Returns 0 (also when the same component is there);
+ * -EEXIST when another version of its base is; -EINVAL when it has the
+ * owner's base; -ENOSPC when the string has the most components already.
+ */
+static int insert_part(struct part *parts, unsigned int *n,
+		       const struct part *tmp)
+{
+	unsigned int j;
+
+	if (!base_cmp(tmp, &parts[0]))
+		return -EINVAL;
+	for (j = 1; j < *n; j++)
+		if (base_cmp(tmp, &parts[j]) <= 0)
+			break;
+	if (j < *n && !base_cmp(tmp, &parts[j]))
+		return tmp->ver == parts[j].ver ? 0 : -EEXIST;
+	if (*n == KHOSER_COMPAT_MAX_PARTS)
+		return -ENOSPC;
+	memmove(&parts[j + 1], &parts[j], (*n - j) * sizeof(parts[0]));
+	parts[j] = *tmp;
+	(*n)++;
+	return 0;
+}
+
 /**
  * khoser_compat_build - compose a composite compatible string
  * @buf:      output buffer
@@ -305,7 +331,8 @@ int khoser_compat_build(char *buf, size_t len, const char *own,
 			const char * const *formats, unsigned int nformats)
 {
 	struct part parts[KHOSER_COMPAT_MAX_PARTS], tmp;
-	unsigned int n = 1, i, j;
+	unsigned int n = 1, i;
+	int err;
 
 	if (!own || parse_part(own, strlen(own), &parts[0], false))
 		return -EINVAL;
@@ -313,22 +340,9 @@ int khoser_compat_build(char *buf, size_t len, const char *own,
 		if (!formats[i] ||
 		    parse_part(formats[i], strlen(formats[i]), &tmp, false))
 			return -EINVAL;
-		/* Insert sorted; equal base: same version dropped, else bad. */
-		for (j = 1; j < n; j++)
-			if (base_cmp(&tmp, &parts[j]) <= 0)
-				break;
-		if (j < n && !base_cmp(&tmp, &parts[j])) {
-			if (tmp.ver != parts[j].ver)
-				return -EINVAL;
-			continue;
-		}
-		if (!base_cmp(&tmp, &parts[0]))
-			return -EINVAL;
-		if (n == KHOSER_COMPAT_MAX_PARTS)
-			return -ENOSPC;
-		memmove(&parts[j + 1], &parts[j], (n - j) * sizeof(parts[0]));
-		parts[j] = tmp;
-		n++;
+		err = insert_part(parts, &n, &tmp);
+		if (err)
+			return err == -EEXIST ? -EINVAL : err;
 	}
 	return emit(buf, len, parts, n);
 }
@@ -523,30 +537,18 @@ int khoser_compat_add(char *buf, size_t len, const char *compat,
 		      const char *comp)
 {
 	struct part parts[KHOSER_COMPAT_MAX_PARTS], tmp;
-	int n, j;
+	unsigned int n;
+	int ret;
 
-	n = parse(compat, parts, false);
-	if (n < 0 || !comp ||
-	    parse_part(comp, strnlen(comp, KHOSER_COMPAT_LEN), &tmp, false) ||
-	    !base_cmp(&tmp, &parts[0]))
+	ret = parse(compat, parts, false);
+	if (ret < 0 || !comp ||
+	    parse_part(comp, strnlen(comp, KHOSER_COMPAT_LEN), &tmp, false))
 		return -EINVAL;
-	for (j = 1; j < n; j++)
-		if (base_cmp(&tmp, &parts[j]) <= 0)
-			break;
-	if (j < n && !base_cmp(&tmp, &parts[j])) {
-		if (tmp.ver != parts[j].ver)
-			return -EEXIST;
-	} else {
-		if (n == KHOSER_COMPAT_MAX_PARTS) {
-			if (buf && len)
-				buf[0] = '\0';
-			return -ENOSPC;
-		}
-		memmove(&parts[j + 1], &parts[j], (n - j) * sizeof(parts[0]));
-		parts[j] = tmp;
-		n++;
-	}
-	return emit(buf, len, parts, n);
+	n = ret;
+	ret = insert_part(parts, &n, &tmp);
+	if (ret == -ENOSPC && buf && len)
+		buf[0] = '\0';
+	return ret ? ret : emit(buf, len, parts, n);
 }
 
 /**

@@ -198,3 +198,15 @@ bool test_verify(const void *entry, size_t size, u64 seed, u64 idx)
 	}
 	return true;
 }
+
+struct khoser_root_ser *test_incoming_desc(const char *name)
+{
+	char node[64];
+	phys_addr_t phys;
+	size_t size;
+
+	snprintf(node, sizeof(node), "khoser-%s", name);
+	if (kho_retrieve_subtree(node, &phys, &size))
+		abort();
+	return phys_to_virt(phys);
+}

@@ -74,4 +74,7 @@ void test_fill(void *entry, size_t size, u64 seed, u64 idx);
 bool test_verify(const void *entry, size_t size, u64 seed, u64 idx);
 u64 test_rand(u64 *state);
 
+/* The descriptor the previous boot published as @name (aborts if none). */
+struct khoser_root_ser *test_incoming_desc(const char *name);
+
 #endif

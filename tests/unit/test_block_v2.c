@@ -55,18 +55,6 @@ static bool all_there(struct khoser_block_set *bs, size_t esz, u64 n,
 	return i == n;
 }
 
-static struct khoser_root_ser *incoming_desc(const char *name)
-{
-	char node[64];
-	phys_addr_t phys;
-	size_t size;
-
-	snprintf(node, sizeof(node), "khoser-%s", name);
-	if (kho_retrieve_subtree(node, &phys, &size))
-		abort();
-	return phys_to_virt(phys);
-}
-
 TEST(round_trip_orders_and_sizes)
 {
 	static const size_t sizes[] = { 1, 8, 64, 500, KHOSER_BLOCK2_MAX_ENTRY };
@@ -183,7 +171,7 @@ static void three_blocks(unsigned int flags)
 
 static struct khoser_block2_hdr *block(unsigned int i)
 {
-	u64 pa = incoming_desc("t")->phys;
+	u64 pa = test_incoming_desc("t")->phys;
 
 	while (i--)
 		pa = ((struct khoser_block2_hdr *)phys_to_virt(pa))->next;
@@ -246,10 +234,10 @@ TEST(every_field_checked)
 	block(2)->crc ^= 1;
 	refused(-EINVAL, "crc:", 2);
 	three_blocks(0);		/* a CRC would cover the link */
-	block(1)->next = incoming_desc("t")->phys;
+	block(1)->next = test_incoming_desc("t")->phys;
 	refused(-EINVAL, "cycle", 2);
 	three_blocks(KHOSER_BLOCK_F_CRC);
-	block(1)->next = incoming_desc("t")->phys;
+	block(1)->next = test_incoming_desc("t")->phys;
 	refused(-EINVAL, "crc:", 1);
 }
 
@@ -273,7 +261,7 @@ TEST(format_named_must_be_found)
 	char *v;
 
 	three_blocks(KHOSER_BLOCK_F_CRC);
-	d = incoming_desc("t");
+	d = test_incoming_desc("t");
 	v = strstr(d->compat, "block-v2");
 	CHECK(v);
 	v[7] = '1';			/* the descriptor now says v1 */
@@ -477,7 +465,7 @@ TEST(vbuf_chunk_list_crc)
 	CHECK_EQ(khoser_vbuf_preserve(&vb, data, 3 * PAGE_SIZE), 0);
 	CHECK_EQ(khoser_vbuf_publish(&vb, "vb", "kt-v1;khoser-vbuf-v1"), 0);
 	test_kexec(true);
-	h = phys_to_virt(incoming_desc("vb")->phys);
+	h = phys_to_virt(test_incoming_desc("vb")->phys);
 	((u8 *)phys_to_virt(h->chunks))[32] ^= 0x40;
 	khoser_vbuf_init(&in);
 	CHECK_EQ(khoser_vbuf_lookup(&in, "vb", "kt-v1;khoser-vbuf-v1"), -EINVAL);

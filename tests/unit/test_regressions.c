@@ -167,18 +167,6 @@ static void handed_over_set(const char *name, u64 n)
 		abort();
 }
 
-static struct khoser_root_ser *incoming_desc(const char *name)
-{
-	char node[64];
-	phys_addr_t phys;
-	size_t size;
-
-	snprintf(node, sizeof(node), "khoser-%s", name);
-	if (kho_retrieve_subtree(node, &phys, &size))
-		abort();
-	return phys_to_virt(phys);
-}
-
 /*
  * Bug 5: looking up an incoming set into a set that is itself published
  * must fail (-EBUSY); today it succeeds and repoints the set's object.
@@ -228,7 +216,7 @@ TEST(bug6_claim_page_frees_a_foreign_chunk)
 	CHECK_EQ(khoser_vbuf_publish(&vb, "v", COMPAT_VBUF), 0);
 	handed_over_set("b", 100);
 	test_kexec(true);
-	head = phys_to_virt(incoming_desc("b")->phys);
+	head = phys_to_virt(test_incoming_desc("b")->phys);
 	head->next = page_to_phys(x);
 	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
 	CHECK_EQ(khoser_block_set_lookup(&bs, "b", COMPAT_BLOCK), -EINVAL);
@@ -251,9 +239,9 @@ TEST(bug7_truncated_chain_accepted)
 	test_boot(true);
 	handed_over_set("t", 315);
 	test_kexec(true);
-	CHECK_EQ(incoming_desc("t")->nblocks, 5);
-	CHECK_EQ(incoming_desc("t")->entries, 315);
-	b0 = phys_to_virt(incoming_desc("t")->phys);
+	CHECK_EQ(test_incoming_desc("t")->nblocks, 5);
+	CHECK_EQ(test_incoming_desc("t")->entries, 315);
+	b0 = phys_to_virt(test_incoming_desc("t")->phys);
 	b1 = phys_to_virt(b0->next);
 	b1->next = 0;
 	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
