@@ -718,6 +718,29 @@ EXPORT_SYMBOL_GPL(khoser_block_set_entries);
 
 /* --- the named root's view (khoser_block_kind) ------------------------- */
 
+/*
+ * What a descriptor counts of @n blocks of @bs, and of its bound: blocks
+ * for format 1, pages for format 2 (include/khoser/abi/root.h).
+ */
+static u64 desc_units(const struct khoser_block_set *bs, unsigned long n)
+{
+	unsigned long i;
+	u64 pages = 0;
+
+	if (khoser_block_fmt(bs) != 2)
+		return n;
+	for (i = 0; i < n; i++)
+		pages += 1UL << bs->blk[i].order;
+	return pages;
+}
+
+static u64 desc_bound(const struct khoser_block_set *bs)
+{
+	return khoser_block_fmt(bs) == 2 ?
+	       (u64)bs->max_blocks << KHOSER_BLOCK_V2_MAX_ORDER :
+	       bs->max_blocks;
+}
+
 static void kind_describe(void *obj, struct khoser_root_ser *desc)
 {
 	struct khoser_block_set *bs = obj;
@@ -725,9 +748,9 @@ static void kind_describe(void *obj, struct khoser_root_ser *desc)
 	desc->kind = KHOSER_KIND_BLOCK;
 	desc->phys = bs->head_pa;
 	desc->size = bs->entry_size;
-	desc->nblocks = bs->nkept;
+	desc->nblocks = desc_units(bs, bs->nkept);
 	desc->entries = count_entries(bs);
-	desc->max_blocks = bs->max_blocks;
+	desc->max_blocks = desc_bound(bs);
 }
 
 static int kind_publish(void *obj, struct khoser_root_ser *desc)
@@ -801,10 +824,11 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 		return "desc-blocks: head and block count disagree";
 	if (d->nblocks > d->max_blocks)
 		return "desc-blocks: more blocks than the writer's bound";
-	cap = format == 1 ? khoser_block_capacity(1, d->size, 0) :
-	      khoser_block_capacity(2, d->size, KHOSER_BLOCK_V2_MAX_ORDER);
-	if (d->entries < d->nblocks ||
-	    d->entries > d->nblocks * cap)
+	/* Both formats: no more entries than version 1 pages would hold. */
+	cap = khoser_block_capacity(1, d->size, 0);
+	if (d->entries > d->nblocks * cap ||
+	    (format == 1 && d->entries < d->nblocks) ||
+	    (format == 2 && d->entries << KHOSER_BLOCK_V2_MAX_ORDER < d->nblocks))
 		return "desc-entries: entry count impossible for the blocks";
 	return NULL;
 }
@@ -812,8 +836,10 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			const char *label)
 {
+	unsigned int format = khoser_block_compat_format(d->compat);
+	const char *units = format == 2 ? "pages" : "blocks";
 	struct khoser_block_set *bs = obj;
-	u64 entries;
+	u64 entries, found;
 	int err;
 
 	if (bs->nblocks)
@@ -824,25 +850,29 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			       (unsigned long long)d->size, bs->entry_size);
 		return -EPROTO;
 	}
-	if (d->nblocks > bs->max_blocks) {
+	bs->format = format;
+	if (d->nblocks > desc_bound(bs)) {
 		khoser_refused(label, "over-bound: more blocks than this set's bound",
-			       "%llu blocks, bound %lu",
-			       (unsigned long long)d->nblocks, bs->max_blocks);
+			       "%llu %s, bound %lu blocks",
+			       (unsigned long long)d->nblocks, units,
+			       bs->max_blocks);
 		return -EINVAL;
 	}
 	/* Bounded by the descriptor: a longer chain is refused as it is read. */
-	err = restore_locked(bs, d->phys, d->nblocks, khoser_block_compat_format(d->compat),
-			     label);
+	err = restore_locked(bs, d->phys, min_t(u64, d->nblocks, bs->max_blocks),
+			     format, label);
 	if (err)
 		return err;
 	entries = count_entries(bs);
-	if (bs->nblocks != d->nblocks || entries != d->entries) {
-		khoser_refused(label, bs->nblocks != d->nblocks ?
+	found = desc_units(bs, bs->nblocks);
+	if (found != d->nblocks || entries != d->entries) {
+		khoser_refused(label, found != d->nblocks ?
 			       "chain-short: chain ends before the descriptor's block count" :
 			       "count-mismatch: entries differ from the descriptor",
-			       "descriptor: %llu blocks, %llu entries; chain: %lu, %llu",
-			       (unsigned long long)d->nblocks,
-			       (unsigned long long)d->entries, bs->nblocks,
+			       "descriptor: %llu %s, %llu entries; chain: %llu, %llu",
+			       (unsigned long long)d->nblocks, units,
+			       (unsigned long long)d->entries,
+			       (unsigned long long)found,
 			       (unsigned long long)entries);
 		drop_all(bs);
 		bs->life.state = KHOSER_STATE_OUT;

@@ -85,6 +85,40 @@ TEST(round_trip_orders_and_sizes)
 	}
 }
 
+/*
+ * A full v2 set's descriptor passes the checks an older khoser (reading
+ * only v1) runs before it compares compatible strings: its pages times a v1
+ * page's capacity hold its entries, within its bound. That reader then
+ * refuses it with -EPROTO naming both versions, not as corrupt.
+ */
+TEST(descriptor_plausible_to_a_v1_reader)
+{
+	static const size_t sizes[] = { 1, 8, 64, 1000, 2048, 4064 };
+	const struct khoser_root_ser *d;
+	struct khoser_block_set bs;
+	unsigned int s;
+	u64 n;
+
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		test_boot(true);
+		n = 3 * KHOSER_BLOCK2_CAPACITY(sizes[s], 4);
+		CHECK_EQ(write_v2(&bs, sizes[s], 4, KHOSER_BLOCK_F_CRC, n, s), 0);
+		CHECK_EQ(khoser_block_set_publish(&bs, "p", V2), 0);
+		test_kexec(true);
+		d = test_incoming_desc("p");
+		CHECK_EQ(d->nblocks, 3 << 4);		/* pages */
+		CHECK_EQ(d->entries, n);
+		CHECK(d->entries <= d->nblocks * KHOSER_BLOCK_CAPACITY(d->size));
+		CHECK(d->nblocks <= d->max_blocks);
+		CHECK(d->entries >= d->nblocks >> 4);
+		CHECK_EQ(khoser_block_set_init(&bs, sizes[s]), 0);
+		CHECK_EQ(khoser_block_set_lookup(&bs, "p", V2), 0);
+		CHECK(all_there(&bs, sizes[s], n, s));
+		CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+		test_exit();
+	}
+}
+
 /* The header as the ABI says, CRC included, recomputed independently. */
 TEST(header_bytes_and_crc)
 {
@@ -477,6 +511,7 @@ TEST(vbuf_chunk_list_crc)
 
 static const struct test_case cases[] = {
 	TEST_ENTRY(round_trip_orders_and_sizes),
+	TEST_ENTRY(descriptor_plausible_to_a_v1_reader),
 	TEST_ENTRY(header_bytes_and_crc),
 	TEST_ENTRY(grow_falls_back_to_smaller_orders),
 	TEST_ENTRY(every_field_checked),

@@ -16,6 +16,7 @@
 #define _KHOSER_ABI_BLOCK_H
 
 #include <linux/build_bug.h>
+#include <linux/minmax.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <asm/page.h>
@@ -66,7 +67,9 @@
  *                    seed ~0, final value inverted) of bytes 0-19, then
  *                    bytes 24-31, then the @count entries; otherwise 0
  * 24          8      @count: entries in this block, 1 to
- *                    KHOSER_BLOCK2_CAPACITY(@entry_size, @order)
+ *                    KHOSER_BLOCK2_CAPACITY(@entry_size, @order): what
+ *                    fits after the header, at most 2^@order times what a
+ *                    version 1 page holds
  * 32          ...    the entries, packed
  * =========== ====== =====================================================
  *
@@ -165,10 +168,17 @@ static_assert(offsetof(struct khoser_block2_hdr, entry_size) == 16);
 static_assert(offsetof(struct khoser_block2_hdr, crc) == 20);
 static_assert(offsetof(struct khoser_block2_hdr, count) == 24);
 
-/* Entries per version 2 block of @order for @esz-byte entries, @esz > 0. */
+/*
+ * Entries per version 2 block of @order for @esz-byte entries, @esz > 0:
+ * what fits after the header, but never more than 2^@order version 1
+ * pages hold, so that a descriptor of a version 2 set (which counts pages)
+ * is plausible to a reader that knows only version 1 and reaches its
+ * compatible-string check (see include/khoser/abi/root.h).
+ */
 #define KHOSER_BLOCK2_CAPACITY(esz, order)				\
-	((u32)(((KHOSER_BLOCK_SIZE << (order)) -				\
-		sizeof(struct khoser_block2_hdr)) / (esz)))
+	((u32)min_t(u64, ((KHOSER_BLOCK_SIZE << (order)) -		\
+			  sizeof(struct khoser_block2_hdr)) / (esz),	\
+		    (u64)KHOSER_BLOCK_CAPACITY(esz) << (order)))
 
 /* Largest version 2 entry: it fits a block of any order. */
 #define KHOSER_BLOCK2_MAX_ENTRY						\

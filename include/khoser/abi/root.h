@@ -61,11 +61,14 @@
  *            0 when empty; vbuf: header page)
  * @size:     payload size in bytes (block set: entry size; sparse array:
  *            value size; vbuf: buffer length)
- * @nblocks:  block set: blocks in the chain; sparse array: pages in the
- *            chain; vbuf: pages in the buffer; otherwise 0
+ * @nblocks:  block set: blocks in the chain (version 2: pages in its
+ *            blocks, so that a version 1 reader's bound on entries per
+ *            page holds); sparse array: pages in the chain; vbuf: pages
+ *            in the buffer; otherwise 0
  * @entries:  block set, sparse array: entries; vbuf: chunks; otherwise 0
- * @max_blocks: block set, sparse array: chain-length bound the writer used;
- *            otherwise 0
+ * @max_blocks: block set, sparse array: chain-length bound the writer used
+ *            (block set version 2: in pages, the bound in blocks times
+ *            2^%KHOSER_BLOCK_V2_MAX_ORDER); otherwise 0
  * @reserved: must be zero
  */
 struct khoser_root_ser {
