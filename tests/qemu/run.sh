@@ -665,7 +665,7 @@ check_formats() {
 	for k in $(seq 1 "$hops"); do
 		f=$inv/$k.format
 		for v in wrote read; do
-			got=$(grep " $v=" "$f" | awk '{ print $4 }' | sort | uniq -c |
+			got=$(awk -v v="$v" 'index($4, v "=") == 1 { print $4 }' "$f" | sort | uniq -c |
 				awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
 			[ -z "$got" ] || echo "  formats: boot $k: $v $got"
 		done
@@ -677,7 +677,7 @@ check_formats() {
 		f=$inv/$k.format
 		all=$(awk '$3 == "kind=block" || $3 == "kind=vbuf" { print $2 }' "$inv/$k.verified.kind" 2>/dev/null | sort)
 		n=$(grep -c "^verified .* read=$v\$" "$f" || true)
-		bad=$(grep '^verified ' "$f" | grep -v " read=$v\$" | cut -d' ' -f2,4 | tr '\n' ' ')
+		bad=$(awk -v r="read=$v" '$1 == "verified" && $4 != r { printf "%s %s ", $2, $4 }' "$f")
 		[ -z "$bad" ] || fmtfail "boot $k read ${bad}(expected read=$v)"
 		for o in $all; do
 			grep -q "^verified $o " "$f" || fmtfail "boot $k verified $o without saying which format it read"
