@@ -665,8 +665,8 @@ check_formats() {
 	for k in $(seq 1 "$hops"); do
 		f=$inv/$k.format
 		for v in wrote read; do
-			got=$(awk -v v="$v" 'index($4, v "=") == 1 { print $4 }' "$f" | sort | uniq -c |
-				awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+			got=$(awk -v v="$v" 'index($4, v "=") == 1 { print substr($4, length(v) + 2) }' "$f" |
+				sort | uniq -c | awk '{ printf "%s%s in %s", sep, $1, $2; sep = ", " }')
 			[ -z "$got" ] || echo "  formats: boot $k: $v $got"
 		done
 	done
