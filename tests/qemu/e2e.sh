@@ -28,6 +28,11 @@ if [ "${KHOSER_E2E_CROSS:-1}" = 1 ]; then
 		run --kernels "$k" cross
 	done
 	run mismatch
+	# Block format v2 against the OLD module set (khoser before v2,
+	# tests/qemu/oldset.sh): upgrade from it, roll back to it.
+	for s in upgrade rollback rollback-v1; do
+		run "$s"
+	done
 fi
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
