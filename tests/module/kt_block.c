@@ -628,13 +628,13 @@ static int check_flip_v1(const char *name, u64 tag)
 	khoser_block_set_destroy(&in);
 	khoser_release(name);
 	if (i != BAD_COUNT || diff || fmt != 1) {
-		kt_failf("%s: %llu entries in v%u, %llu differ from what was written with one bit flipped",
+		kt_failf("%s: %llu entries in v%u, %llu not as written with one bit flipped",
 			 name, i, fmt, diff);
 		return -EBADMSG;
 	}
-	pr_info("undetected %s: bit %u of byte %u of entry %llu (block %u) flipped at reboot, lookup returned 0 and the entry reads back flipped, the other %u entries intact: khoser-block-v1 has no CRC, by design\n",
-		name, FLIP_BIT, FLIP_BYTE, flip_entry(), FLIP_BLOCK,
-		BAD_COUNT - 1);
+	/* One line: run.sh counts it. */
+	pr_info("undetected %s: entry %llu (block %u) read back flipped, v1 has no CRC\n",
+		name, flip_entry(), FLIP_BLOCK);
 	return 0;
 }
 

@@ -87,13 +87,12 @@ void kt_failf(const char *fmt, ...)
  */
 void kt_compat_fmt(char *buf, size_t len, int ver, unsigned int block_ver)
 {
-	const char *formats[] = { block_ver == 2 ? KHOSER_BLOCK_COMPAT_V2 :
-				  KHOSER_BLOCK_COMPAT };
+	const char *block = block_ver == 2 ? KHOSER_BLOCK_COMPAT_V2 :
+			    KHOSER_BLOCK_COMPAT;
 	char own[32], *p;
 
 	snprintf(own, sizeof(own), KT_OWNER "-v%d", ver);
-	if (khoser_compat_build(buf, len, own, formats,
-				ARRAY_SIZE(formats)) < 0) {
+	if (khoser_compat_build(buf, len, own, &block, 1) < 0) {
 		buf[0] = '\0';
 		return;
 	}
