@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khoser block sets: chains of preserved pages of fixed-size entries, in the
- * upstream "kho-block-v1" layout (include/khoser/abi/block.h).
+ * khoser block sets: chains of preserved blocks of fixed-size entries, in
+ * the upstream "kho-block-v1" layout or khoser's "khoser-block-v2"
+ * (include/khoser/abi/block.h; headers in block_fmt.c, iterators in
+ * block_it.c).
  *
  * DOC: block-set lifecycle
  *
  * Outgoing sets are grown ahead of time (so that filling them cannot fail),
  * filled through an iterator, sealed (trailing unused blocks released, so
- * the chain handed over has no empty block) and published. Incoming sets are
+ * the chain handed over has no empty block, and version 2 CRCs computed)
+ * and published. The blocks are kept in an array grown geometrically, so a
+ * set of n blocks costs O(log n) small allocations. Incoming sets are
  * restored from a head address, claiming and checking every block before
  * reading it (src/chain.c), and are read-only.
  *
@@ -24,33 +28,18 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
-#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/prefetch.h>
 #include <linux/string.h>
 #include <khoser/block.h>
 #include "block_priv.h"
 #include "chain.h"
 #include "compat/kho.h"
-#include "compat/list.h"
 #include "compat/slab.h"
 #include "kind.h"
 #include "life.h"
 
 #define WHAT "block set"
-
-/* Entries of @block, never more than a block can hold. */
-static u64 block_count(const struct khoser_block_set *bs,
-		       const struct khoser_block *block)
-{
-	return min_t(u64, READ_ONCE(block->hdr->count), bs->per_block);
-}
-
-static bool entry_size_ok(size_t entry_size)
-{
-	return entry_size && entry_size <= KHOSER_BLOCK_MAX_ENTRY;
-}
 
 /* Initialized, writable when @write, and (a static set) a usable size. */
 static int check_state(const struct khoser_block_set *bs, const char *op,
@@ -58,7 +47,8 @@ static int check_state(const struct khoser_block_set *bs, const char *op,
 {
 	int err = khoser_life_check(&bs->life, WHAT, op, write);
 
-	if (!err && !entry_size_ok(bs->entry_size)) {
+	if (!err && !khoser_block_entry_size_ok(khoser_block_fmt(bs),
+						bs->entry_size)) {
 		pr_err("%s: entry size %u cannot fit a block\n", op,
 		       bs->entry_size);
 		err = -EINVAL;
@@ -79,50 +69,76 @@ static int lock_set(struct khoser_block_set *bs, const char *op, bool write)
 	return err;
 }
 
-/* Link @block at the tail of the chain. */
-static void link_block(struct khoser_block_set *bs, struct khoser_block *block)
+/* Room for @n blocks in @bs->blk, growing it geometrically. */
+static int blk_room(struct khoser_block_set *bs, unsigned long n)
 {
-	struct khoser_block *last;
+	struct khoser_block *blk;
+	unsigned long room;
 
-	last = list_last_entry_or_null(&bs->blocks, struct khoser_block, list);
-	if (last)
-		last->hdr->next = khoser_kho_phys(block->hdr);
+	if (n <= bs->nalloc)
+		return 0;
+	room = max3(n, bs->nalloc * 2, 8UL);
+	blk = kvmalloc_array(room, sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return -ENOMEM;
+	if (bs->nblocks)
+		memcpy(blk, bs->blk, bs->nblocks * sizeof(*blk));
+	kvfree(bs->blk);
+	bs->blk = blk;
+	bs->nalloc = room;
+	return 0;
+}
+
+/* Append block @hdr of @order (room made) at the tail of the chain. */
+static struct khoser_block *add_block(struct khoser_block_set *bs, void *hdr,
+				      unsigned int order)
+{
+	struct khoser_block *b = &bs->blk[bs->nblocks];
+
+	b->hdr = hdr;
+	b->order = order;
+	b->cap = khoser_block_capacity(khoser_block_fmt(bs), bs->entry_size,
+				       order);
+	if (bs->nblocks)
+		*khoser_block_nextp(b - 1) = khoser_kho_phys(hdr);
 	else
-		bs->head_pa = khoser_kho_phys(block->hdr);
-	block->hdr->next = 0;
-	list_add_tail(&block->list, &bs->blocks);
+		bs->head_pa = khoser_kho_phys(hdr);
 	bs->nblocks++;
 	bs->nkept++;
+	bs->capacity += b->cap;
+	return b;
 }
 
 /* Unlink and free the last block of the chain. */
 static void drop_last(struct khoser_block_set *bs)
 {
-	struct khoser_block *last, *prev;
+	struct khoser_block *last = &bs->blk[bs->nblocks - 1];
 
-	last = list_last_entry(&bs->blocks, struct khoser_block, list);
-	list_del(&last->list);
 	if (bs->life.state == KHOSER_STATE_IN)
 		khoser_kho_release_page(last->hdr);
 	else if (bs->nblocks > bs->nkept)
 		khoser_kho_put_page(last->hdr);		/* cut at kexec */
 	else
-		khoser_kho_free_page(last->hdr);
-	kfree(last);
+		khoser_kho_free_block(last->hdr, last->order);
 	if (bs->nkept == bs->nblocks)	/* the dropped block was kept */
 		bs->nkept--;
 	bs->nblocks--;
+	bs->capacity -= last->cap;
 
-	prev = list_last_entry_or_null(&bs->blocks, struct khoser_block, list);
-	if (prev && bs->nkept == bs->nblocks)
-		prev->hdr->next = 0;
-	else if (!prev)
+	if (bs->nblocks && bs->nkept == bs->nblocks) {
+		*khoser_block_nextp(last - 1) = 0;
+	} else if (!bs->nblocks) {
+		/* An empty set holds no memory, whatever led to it. */
 		bs->head_pa = 0;
+		kvfree(bs->blk);
+		bs->blk = NULL;
+		bs->nalloc = 0;
+	}
 }
 
 static void drop_all(struct khoser_block_set *bs)
 {
-	while (!list_empty(&bs->blocks))
+	while (bs->nblocks)
 		drop_last(bs);
 }
 
@@ -131,8 +147,10 @@ static void drop_all(struct khoser_block_set *bs)
  * @bs:         the block set
  * @entry_size: size of each entry, 1 to %KHOSER_BLOCK_MAX_ENTRY bytes
  *
- * The set holds no block until khoser_block_set_grow(). Its chain-length
- * bound starts at %KHOSER_BLOCK_DEFAULT_MAX (upstream's reader limit).
+ * The set holds no block until khoser_block_set_grow() and writes format 1
+ * ("khoser-block-v1", upstream's) until khoser_block_set_set_format(). Its
+ * chain-length bound starts at %KHOSER_BLOCK_DEFAULT_MAX (upstream's
+ * reader limit).
  *
  * Context: Any context; @bs must not be in use.
  * Return: 0, or -EINVAL when @entry_size cannot fit a block (the set is
@@ -141,8 +159,7 @@ static void drop_all(struct khoser_block_set *bs)
 int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size)
 {
 	memset(bs, 0, sizeof(*bs));
-	INIT_LIST_HEAD(&bs->blocks);
-	if (!entry_size_ok(entry_size)) {
+	if (!khoser_block_entry_size_ok(1, entry_size)) {
 		pr_err("init: entry size %zu does not fit a %lu-byte block\n",
 		       entry_size, (unsigned long)KHOSER_BLOCK_SIZE);
 		return -EINVAL;
@@ -150,10 +167,88 @@ int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size)
 	khoser_life_init(&bs->life, KHOSER_STATE_OUT);
 	bs->max_blocks = KHOSER_BLOCK_DEFAULT_MAX;
 	bs->entry_size = entry_size;
-	bs->per_block = KHOSER_BLOCK_CAPACITY(entry_size);
+	bs->format = 1;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_init);
+
+/**
+ * khoser_block_set_set_format - choose the block format a set writes
+ * @bs:      an outgoing, writable block set without blocks
+ * @version: 1 ("khoser-block-v1", upstream's) or 2 ("khoser-block-v2")
+ * @order:   version 2: largest block order, 0 to
+ *           %KHOSER_BLOCK_V2_MAX_ORDER (grow falls back to smaller blocks
+ *           when large ones cannot be had); version 1: 0
+ * @flags:   version 2: %KHOSER_BLOCK_F_CRC or 0; version 1: 0
+ *
+ * The format decides the compatible string the set is published under
+ * (khoser_block_set_compat()); write version 1 for a reader that knows
+ * only upstream's format or an older khoser. Restores read either format
+ * whatever is set here.
+ *
+ * Context: Process context (may sleep); takes the set's lock.
+ * Return: 0; -EINVAL on a version, order or flag out of range, or an
+ * entry size version 2 blocks cannot hold; -EBUSY when the set has
+ * blocks; -EPERM on a sealed or incoming set.
+ */
+int khoser_block_set_set_format(struct khoser_block_set *bs,
+				unsigned int version, unsigned int order,
+				unsigned int flags)
+{
+	int err = lock_set(bs, "set_format", true);
+
+	if (err)
+		return err;
+	if (bs->nblocks) {
+		err = -EBUSY;
+	} else if (version == 1 ? order || flags :
+		   version != 2 || order > KHOSER_BLOCK_V2_MAX_ORDER ||
+		   (flags & ~KHOSER_BLOCK2_FLAGS) ||
+		   !khoser_block_entry_size_ok(2, bs->entry_size)) {
+		pr_err("set_format: version %u, order %u, flags %#x, entry size %u: unsupported\n",
+		       version, order, flags, bs->entry_size);
+		err = -EINVAL;
+	} else {
+		bs->format = version;
+		bs->order = order;
+		bs->flags = flags;
+	}
+	mutex_unlock(&bs->life.lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(khoser_block_set_set_format);
+
+/**
+ * khoser_block_set_format - the block format of a set
+ * @bs: the block set
+ *
+ * Context: Any context; the caller serializes against calls that change
+ * the set.
+ * Return: 1 or 2: the format the set writes, or for an incoming set the
+ * format its chain was found in.
+ */
+unsigned int khoser_block_set_format(const struct khoser_block_set *bs)
+{
+	return khoser_block_fmt(bs);
+}
+EXPORT_SYMBOL_GPL(khoser_block_set_format);
+
+/**
+ * khoser_block_set_compat - the compatible component of a set's format
+ * @bs: the block set
+ *
+ * For building the set's compatible string with khoser_compat_build().
+ *
+ * Context: Any context; the caller serializes against calls that change
+ * the set.
+ * Return: %KHOSER_BLOCK_COMPAT or %KHOSER_BLOCK_COMPAT_V2.
+ */
+const char *khoser_block_set_compat(const struct khoser_block_set *bs)
+{
+	return khoser_block_fmt(bs) == 2 ? KHOSER_BLOCK_COMPAT_V2 :
+					   KHOSER_BLOCK_COMPAT;
+}
+EXPORT_SYMBOL_GPL(khoser_block_set_compat);
 
 /**
  * khoser_block_set_set_max_blocks - set the chain-length bound
@@ -177,33 +272,48 @@ int khoser_block_set_set_max_blocks(struct khoser_block_set *bs,
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_set_max_blocks);
 
+/* A new preserved block of @*order or, failing that, of a smaller one. */
+static void *alloc_block(unsigned int *order)
+{
+	void *hdr;
+
+	for (;;) {
+		hdr = khoser_kho_alloc_block(*order);
+		if (!IS_ERR(hdr) || !*order)
+			return hdr;
+		(*order)--;
+	}
+}
+
 static int grow_locked(struct khoser_block_set *bs, u64 count)
 {
+	unsigned int format = khoser_block_fmt(bs);
+	unsigned int order = format == 2 ? bs->order : 0;
 	unsigned long orig = bs->nblocks;
-	struct khoser_block *block;
-	void *page;
-	u64 need;
+	u64 best, more;
+	void *hdr;
 	int err;
 
-	bs->per_block = KHOSER_BLOCK_CAPACITY(bs->entry_size);
-	need = count / bs->per_block + !!(count % bs->per_block);
-	if (need > bs->max_blocks)
+	if (count <= bs->capacity)
+		return 0;
+	/* Refused before allocating when even the largest blocks cannot do. */
+	best = khoser_block_capacity(format, bs->entry_size, order);
+	more = DIV_ROUND_UP_ULL(count - bs->capacity, best);
+	if (more > bs->max_blocks - bs->nblocks)
 		return -ENOSPC;
-	while (bs->nblocks < need) {
-		page = khoser_kho_alloc_page();
-		if (IS_ERR(page)) {
-			err = PTR_ERR(page);
+	while (bs->capacity < count) {
+		err = -ENOSPC;
+		if (bs->nblocks == bs->max_blocks)
+			goto rollback;
+		err = blk_room(bs, bs->nblocks + 1);
+		if (err)
+			goto rollback;
+		hdr = alloc_block(&order);
+		if (IS_ERR(hdr)) {
+			err = PTR_ERR(hdr);
 			goto rollback;
 		}
-		block = kmalloc_obj(*block);
-		if (!block) {
-			khoser_kho_free_page(page);
-			err = -ENOMEM;
-			goto rollback;
-		}
-		block->hdr = page;
-		block->hdr->count = 0;
-		link_block(bs, block);
+		khoser_block_hdr_init(bs, add_block(bs, hdr, order));
 	}
 	return 0;
 
@@ -219,8 +329,10 @@ rollback:
  * @count: number of entries the set must be able to hold
  *
  * Allocates and preserves blocks until @count entries fit, so that writing
- * them later cannot fail. On failure every block added by this call is
- * released and the set is as it was.
+ * them later cannot fail. A version 2 set allocates blocks of its largest
+ * order, falling back to smaller orders when those cannot be had. On
+ * failure every block added by this call is released and the set is as it
+ * was.
  *
  * Context: Process context (may sleep); takes the set's lock; the caller
  * serializes its iterators on @bs with this call.
@@ -257,19 +369,21 @@ EXPORT_SYMBOL_GPL(khoser_block_set_grow);
 int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count)
 {
 	struct khoser_block *last;
-	u64 keep;
+	u64 before, *cnt;
 	int err;
 
 	err = lock_set(bs, "shrink", true);
 	if (err)
 		return err;
-	while (bs->nblocks && count <= (u64)(bs->nblocks - 1) * bs->per_block)
+	while (bs->nblocks &&
+	       count <= bs->capacity - bs->blk[bs->nblocks - 1].cap)
 		drop_last(bs);
-	last = list_last_entry_or_null(&bs->blocks, struct khoser_block, list);
-	if (last) {
-		keep = count - (u64)(bs->nblocks - 1) * bs->per_block;
-		if (last->hdr->count > keep)
-			last->hdr->count = keep;
+	if (bs->nblocks) {
+		last = &bs->blk[bs->nblocks - 1];
+		before = bs->capacity - last->cap;
+		cnt = khoser_block_countp(bs, last);
+		if (*cnt > count - before)
+			*cnt = count - before;
 	}
 	mutex_unlock(&bs->life.lock);
 	return 0;
@@ -277,43 +391,48 @@ int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count)
 EXPORT_SYMBOL_GPL(khoser_block_set_shrink);
 
 /*
- * The last block holding entries (NULL: none), or an ERR_PTR when an empty
- * block sits between filled ones (logged with @label).
+ * Blocks up to the last one holding entries (0: none), or -EINVAL when an
+ * empty block sits between filled ones (logged with @label).
  */
-static struct khoser_block *last_filled(struct khoser_block_set *bs,
-					const char *label)
+static long filled_blocks(struct khoser_block_set *bs, const char *label)
 {
-	struct khoser_block *block, *last_full = NULL;
-	unsigned long idx = 0, first_empty = 0;
+	unsigned long i, filled = 0, first_empty = 0;
 	bool empty_seen = false;
 
-	list_for_each_entry(block, &bs->blocks, list) {
-		if (READ_ONCE(block->hdr->count) && empty_seen) {
-			pr_err("%s: block %lu is empty but block %lu is not\n",
-			       label, first_empty, idx);
-			return ERR_PTR(-EINVAL);
-		}
-		if (READ_ONCE(block->hdr->count)) {
-			last_full = block;
+	for (i = 0; i < bs->nblocks; i++) {
+		if (READ_ONCE(*khoser_block_countp(bs, &bs->blk[i]))) {
+			if (empty_seen) {
+				pr_err("%s: block %lu is empty but block %lu is not\n",
+				       label, first_empty, i);
+				return -EINVAL;
+			}
+			filled = i + 1;
 		} else if (!empty_seen) {
-			first_empty = idx;
+			first_empty = i;
 			empty_seen = true;
 		}
-		idx++;
 	}
-	return last_full;
+	return filled;
+}
+
+/* The CRCs of the blocks handed over. */
+static void seal_crcs(struct khoser_block_set *bs, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		khoser_block_seal_crc(bs, &bs->blk[i]);
 }
 
 static int seal_locked(struct khoser_block_set *bs)
 {
-	struct khoser_block *last_full = last_filled(bs, "seal");
+	long filled = filled_blocks(bs, "seal");
 
-	if (IS_ERR(last_full))
-		return PTR_ERR(last_full);
-	while (!list_empty(&bs->blocks) &&
-	       list_last_entry(&bs->blocks, struct khoser_block, list) !=
-	       last_full)
+	if (filled < 0)
+		return filled;
+	while (bs->nblocks > filled)
 		drop_last(bs);
+	seal_crcs(bs, bs->nblocks);
 	return 0;
 }
 
@@ -322,9 +441,11 @@ static int seal_locked(struct khoser_block_set *bs)
  * @bs: an outgoing block set
  *
  * Releases trailing blocks that hold no entry (grown but never filled), so
- * that the chain has no empty block, as upstream's reader demands. The set
- * stays writable. Sets published with khoser_block_set_publish() are sealed
- * again automatically when the kernel reboots into kexec.
+ * that the chain has no empty block, as upstream's reader demands, and
+ * computes the CRC of every version 2 block that carries one: seal after
+ * the last write. The set stays writable. Sets published with
+ * khoser_block_set_publish() are sealed again automatically when the
+ * kernel reboots into kexec.
  *
  * Context: Process context (may sleep); takes the set's lock; the caller
  * serializes its iterators on @bs with this call.
@@ -357,15 +478,18 @@ EXPORT_SYMBOL_GPL(khoser_block_set_seal);
  */
 int khoser_block_set_clear(struct khoser_block_set *bs)
 {
-	struct khoser_block *block;
+	size_t hsz = khoser_block_hdr_size(khoser_block_fmt(bs));
+	struct khoser_block *b;
+	unsigned long i;
 	int err;
 
 	err = lock_set(bs, "clear", true);
 	if (err)
 		return err;
-	list_for_each_entry(block, &bs->blocks, list) {
-		block->hdr->count = 0;
-		memset(block->hdr + 1, 0, KHOSER_BLOCK_SIZE - sizeof(*block->hdr));
+	for (i = 0; i < bs->nblocks; i++) {
+		b = &bs->blk[i];
+		*khoser_block_countp(bs, b) = 0;
+		memset((u8 *)b->hdr + hsz, 0, (KHOSER_BLOCK_SIZE << b->order) - hsz);
 	}
 	mutex_unlock(&bs->life.lock);
 	return 0;
@@ -378,7 +502,7 @@ EXPORT_SYMBOL_GPL(khoser_block_set_clear);
  *
  * Outgoing blocks are unpreserved and freed; incoming blocks (claimed from
  * the previous kernel) are freed. The set is left empty and outgoing, as
- * after khoser_block_set_init(), so it can be reused.
+ * after khoser_block_set_init(), so it can be reused; it keeps its format.
  *
  * Context: Process context (may sleep); takes the set's lock; no iterator
  * of the caller may be in use on @bs.
@@ -403,47 +527,88 @@ int khoser_block_set_destroy(struct khoser_block_set *bs)
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_destroy);
 
-/* One claimed block: keep it, check its count, say where the next is. */
-static int visit_block(void *ctx, void *page, unsigned long idx, u64 *next,
-		       const char **why)
-{
-	struct khoser_block_set *bs = ctx;
-	struct khoser_block *block;
-	u64 count;
+/* --- restore ---------------------------------------------------------------- */
 
-	block = kmalloc_obj(*block);
-	if (!block) {
-		khoser_kho_release_page(page);
+/* Walk state of a restore: the set and the format asked for (0: any). */
+struct block_walk {
+	struct khoser_block_set *bs;
+	unsigned int want;
+	char detail[48];
+};
+
+/* One claimed block: keep it, tell its format if first, check it. */
+static int visit_block(void *ctx, void *hdr, unsigned int order,
+		       unsigned long idx, u64 *next, const char **why)
+{
+	struct block_walk *w = ctx;
+	struct khoser_block_set *bs = w->bs;
+	unsigned int found;
+
+	if (blk_room(bs, idx + 1)) {
+		khoser_kho_release_page(hdr);
 		*why = "no-memory: out of memory";
 		return -ENOMEM;
 	}
-	block->hdr = page;
-	list_add_tail(&block->list, &bs->blocks);
-	bs->nblocks++;
-	bs->nkept++;
-	count = READ_ONCE(block->hdr->count);
-	if (!count || count > bs->per_block) {
-		*why = count ? "count-over-capacity: count over the block capacity" :
-			       "empty-block: block holds no entry";
-		return -EINVAL;
+	if (!idx) {
+		found = khoser_block_detect(hdr, order, bs->entry_size);
+		bs->format = w->want ? w->want : found ? found : 1;
+		if (w->want && found && found != w->want) {
+			add_block(bs, hdr, order);
+			snprintf(w->detail, sizeof(w->detail),
+				 "khoser-block-v%u named, v%u found", w->want,
+				 found);
+			*why = "format-mismatch: chain is not in the format its compatible string names";
+			return -EINVAL;
+		}
+		if (!khoser_block_entry_size_ok(bs->format, bs->entry_size)) {
+			add_block(bs, hdr, order);
+			*why = "entry-size: entries too large for the chain's format";
+			return -EINVAL;
+		}
 	}
-	*next = READ_ONCE(block->hdr->next);
+	*why = khoser_block_check(bs, add_block(bs, hdr, order), idx);
+	if (*why)
+		return -EINVAL;
+	*next = READ_ONCE(*khoser_block_nextp(&bs->blk[idx]));
 	return 0;
 }
 
-/* Restore the chain at @head_pa into locked, empty, outgoing @bs. */
-static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
-			  unsigned long bound, const char *label)
+/* Whether @pa lies in a block claimed so far (a cycle). */
+static bool seen_block(void *ctx, u64 pa)
 {
+	const struct khoser_block_set *bs = ((struct block_walk *)ctx)->bs;
+	const struct khoser_block *b;
+	u64 start;
+
+	for (b = bs->blk; b < bs->blk + bs->nblocks; b++) {
+		start = khoser_kho_phys(b->hdr);
+		if (pa >= start && pa - start < (KHOSER_BLOCK_SIZE << b->order))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Restore the chain at @head_pa into locked, empty, outgoing @bs; @want:
+ * the format the caller's descriptor names (0: either).
+ */
+static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
+			  unsigned long bound, unsigned int want,
+			  const char *label)
+{
+	struct block_walk w = { .bs = bs, .want = want };
 	struct khoser_chain chain = {
 		.label = label, .what = "block", .bound = bound,
-		.visit = visit_block, .ctx = bs,
+		.max_order = want == 1 ? 0 : KHOSER_BLOCK_V2_MAX_ORDER,
+		.visit = visit_block, .seen = seen_block, .ctx = &w,
+		.detail = w.detail,
 	};
 	unsigned long claimed;
 	int err;
 
-	bs->per_block = KHOSER_BLOCK_CAPACITY(bs->entry_size);
 	bs->life.state = KHOSER_STATE_IN;
+	bs->flags = 0;
+	bs->order = 0;
 	err = khoser_chain_walk(&chain, head_pa, &claimed);
 	if (err) {
 		drop_all(bs);
@@ -454,9 +619,12 @@ static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
 	return 0;
 }
 
-/* khoser_block_set_restore(), naming @label in the log line. */
+/*
+ * khoser_block_set_restore() of a chain in format @want (0: either),
+ * naming @label in the log line.
+ */
 int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
-				const char *label)
+				unsigned int want, const char *label)
 {
 	int err = khoser_life_lock_idle(&bs->life, WHAT, "restore");
 
@@ -464,8 +632,8 @@ int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
 		return err;
 	err = check_state(bs, "restore", false);
 	if (!err)
-		err = list_empty(&bs->blocks) ?
-		      restore_locked(bs, head_pa, bs->max_blocks, label) :
+		err = !bs->nblocks ?
+		      restore_locked(bs, head_pa, bs->max_blocks, want, label) :
 		      -EBUSY;
 	mutex_unlock(&bs->life.lock);
 	return err;
@@ -477,13 +645,16 @@ int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
  *           bound) the writer used
  * @head_pa: physical address of the first block, 0 for an empty set
  *
- * Reads a "kho-block-v1" chain, written by khoser or by upstream Linux. Every
- * block is checked (page-aligned, in RAM, really preserved with order 0, not
+ * Reads a "kho-block-v1" chain, written by khoser or by upstream Linux, or
+ * a "khoser-block-v2" one; the first block tells which, and
+ * khoser_block_set_format() says it afterwards. Every block is checked
+ * (aligned, in RAM, really preserved with an order its format allows, not
  * visited before, within the chain bound) and claimed before its header is
- * read; its count must be 1 to the block capacity. On any failure, one line
- * is logged naming the problem and the block index, every block claimed so
- * far is released and @bs is left empty and outgoing. Blocks after the bad
- * one are not touched: they cannot be trusted.
+ * read; then every header field is checked (include/khoser/abi/block.h),
+ * the CRC too when the block has one. On any failure, one line is logged
+ * naming the problem and the block index, every block claimed so far is
+ * released and @bs is left empty and outgoing. Blocks after the bad one are
+ * not touched: they cannot be trusted.
  *
  * Context: Process context (may sleep); takes the set's lock.
  * Return: 0 and @bs is incoming (read-only); -EOPNOTSUPP without KHO;
@@ -492,17 +663,17 @@ int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
  */
 int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
 {
-	return khoser_block_set_restore_as(bs, head_pa, "block set restore");
+	return khoser_block_set_restore_as(bs, head_pa, 0, "block set restore");
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_restore);
 
 static u64 count_entries(const struct khoser_block_set *bs)
 {
-	const struct khoser_block *block;
+	unsigned long i;
 	u64 n = 0;
 
-	list_for_each_entry(block, &bs->blocks, list)
-		n += block_count(bs, block);
+	for (i = 0; i < bs->nblocks; i++)
+		n += khoser_block_count(bs, &bs->blk[i]);
 	return n;
 }
 
@@ -539,6 +710,11 @@ static int kind_publish(void *obj, struct khoser_root_ser *desc)
 	struct khoser_block_set *bs = obj;
 	int err = check_state(bs, "publish", true);
 
+	if (!err && khoser_block_compat_format(desc->compat) != khoser_block_fmt(bs)) {
+		pr_err("publish: '%s' must name %s, the format the set writes\n",
+		       desc->compat, khoser_block_set_compat(bs));
+		err = -EINVAL;
+	}
 	if (!err)
 		err = seal_locked(bs);
 	if (!err)
@@ -549,52 +725,47 @@ static int kind_publish(void *obj, struct khoser_root_ser *desc)
 /*
  * At reboot into kexec: cut the chain after its last filled block and
  * unpreserve the blocks after it, keeping them allocated and listed (an
- * iterator of the owner may still point at them), then make the set
- * read-only. Hands over nothing when an empty block sits between filled
- * ones (upstream's reader would refuse the chain).
+ * iterator of the owner may still point at them), compute the CRCs, then
+ * make the set read-only. Hands over nothing when an empty block sits
+ * between filled ones (upstream's reader would refuse the chain).
  */
 static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
 			    const char *label)
 {
 	struct khoser_block_set *bs = obj;
-	struct khoser_block *last_full, *block;
-	unsigned long kept = 0;
+	unsigned long i;
+	long filled;
 
 	if (bs->life.state != KHOSER_STATE_OUT)
 		return;
 	bs->life.state = KHOSER_STATE_SEALED;
-	last_full = last_filled(bs, label);
-	if (IS_ERR(last_full)) {
+	filled = filled_blocks(bs, label);
+	if (filled < 0) {
 		pr_err("%s: cannot seal block set, handing over none\n", label);
 		desc->phys = 0;
 		desc->nblocks = 0;
 		desc->entries = 0;
 		return;
 	}
-	if (last_full) {
-		last_full->hdr->next = 0;
-		list_for_each_entry(block, &bs->blocks, list) {
-			kept++;
-			if (block == last_full)
-				break;
-		}
-		block = list_next_entry(last_full, list);
-	} else {
+	if (filled)
+		*khoser_block_nextp(&bs->blk[filled - 1]) = 0;
+	else
 		bs->head_pa = 0;
-		block = list_first_entry(&bs->blocks, struct khoser_block,
-					 list);
-	}
-	for (; &block->list != &bs->blocks; block = list_next_entry(block, list))
-		khoser_kho_cut_page(block->hdr);
-	bs->nkept = kept;
+	for (i = filled; i < bs->nblocks; i++)
+		khoser_kho_cut_block(bs->blk[i].hdr, bs->blk[i].order);
+	bs->nkept = filled;
+	seal_crcs(bs, filled);
 	kind_describe(bs, desc);
 }
 
 static const char *kind_check_desc(const struct khoser_root_ser *d)
 {
+	unsigned int format = khoser_block_compat_format(d->compat);
 	u64 cap;
 
-	if (!entry_size_ok(d->size))
+	if (!format)
+		return "format: compatible string names no block format this build reads";
+	if (!khoser_block_entry_size_ok(format, d->size))
 		return "entry-size: entry size out of range";
 	if (!PAGE_ALIGNED(d->phys))
 		return "misaligned: block head misaligned";
@@ -602,7 +773,8 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 		return "desc-blocks: head and block count disagree";
 	if (d->nblocks > d->max_blocks)
 		return "desc-blocks: more blocks than the writer's bound";
-	cap = KHOSER_BLOCK_CAPACITY(d->size);
+	cap = khoser_block_capacity(format, d->size, format == 2 ?
+				    KHOSER_BLOCK_V2_MAX_ORDER : 0);
 	if (d->entries < d->nblocks ||
 	    d->entries > d->nblocks * cap)
 		return "desc-entries: entry count impossible for the blocks";
@@ -616,7 +788,7 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	u64 entries;
 	int err;
 
-	if (!list_empty(&bs->blocks))
+	if (bs->nblocks)
 		return -EBUSY;
 	if (d->size != bs->entry_size) {
 		khoser_refused(label, "entry-size: entries of another size",
@@ -631,7 +803,8 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 		return -EINVAL;
 	}
 	/* Bounded by the descriptor: a longer chain is refused as it is read. */
-	err = restore_locked(bs, d->phys, d->nblocks, label);
+	err = restore_locked(bs, d->phys, d->nblocks, khoser_block_compat_format(d->compat),
+			     label);
 	if (err)
 		return err;
 	entries = count_entries(bs);
@@ -661,203 +834,3 @@ const struct khoser_kind khoser_block_kind = {
 	.check_desc = kind_check_desc,
 	.restore = kind_restore,
 };
-
-/* --- iterators ------------------------------------------------------------ */
-
-/**
- * khoser_block_set_it_init - start an iterator at the first entry
- * @it: the iterator
- * @bs: the block set
- *
- * Context: Any context; the caller serializes against calls that change
- * the set.
- */
-void khoser_block_set_it_init(struct khoser_block_set_it *it,
-			      struct khoser_block_set *bs)
-{
-	it->bs = bs;
-	it->block = list_first_entry_or_null(&bs->blocks, struct khoser_block,
-					     list);
-	it->i = 0;
-	it->read_end = 0;	/* the first access takes a slow path */
-	it->write_end = 0;
-	it->pos = NULL;
-	it->hdr = NULL;
-	it->entry_size = bs->entry_size;
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_it_init);
-
-/* Take entry @it->i of the current block and point the cursor past it. */
-static void *it_take(struct khoser_block_set_it *it)
-{
-	u8 *entry = (u8 *)(it->block->hdr + 1) + it->i * it->entry_size;
-
-	it->hdr = it->block->hdr;
-	it->pos = entry + it->entry_size;
-	it->i++;
-	/* The next block's node is a separate allocation: fetch it early. */
-	prefetch(it->block->list.next);
-	return entry;
-}
-
-/**
- * khoser_block_set_it_reserve_slow - reserve, at a block boundary
- * @it: an iterator
- *
- * The out-of-line part of khoser_block_set_it_reserve_entry(), not meant to
- * be called directly: checks the set is writable, moves to the next block
- * when the current one is full, and lets the inline path run to the end of
- * the block.
- *
- * Context: Any context; the caller serializes access to the set.
- * Return: the slot, or NULL when the capacity is used up or the set is not
- * writable.
- */
-void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it)
-{
-	const struct khoser_block_set *bs = it->bs;
-	void *entry;
-
-	if (READ_ONCE(bs->life.state) != KHOSER_STATE_OUT || !it->block)
-		return NULL;
-	if (it->i >= bs->per_block) {
-		if (list_is_last(&it->block->list, &bs->blocks))
-			return NULL;
-		it->block = list_next_entry(it->block, list);
-		it->i = 0;
-	}
-	it->write_end = bs->per_block;
-	it->read_end = 0;	/* a read after writes must check the count */
-	entry = it_take(it);
-	it->hdr->count = it->i;
-	return entry;
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_slow);
-
-/**
- * khoser_block_set_it_read_slow - read, at a block boundary
- * @it: an iterator
- *
- * The out-of-line part of khoser_block_set_it_read_entry(), not meant to be
- * called directly: re-reads the block's count (it may have grown since),
- * moves on to the next block when this one is done and the next holds
- * entries, and lets the inline path run to its count. A reader that reached
- * the end sees entries reserved later.
- *
- * Context: Any context; the caller serializes access to the set.
- * Return: the entry, or NULL after the last one.
- */
-void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
-{
-	const struct khoser_block_set *bs = it->bs;
-	struct khoser_block *next;
-
-	if (!it->block)
-		return NULL;
-	while (it->i >= block_count(bs, it->block)) {
-		if (list_is_last(&it->block->list, &bs->blocks))
-			return NULL;
-		/* Stay before an empty block: a writer may fill ours first. */
-		next = list_next_entry(it->block, list);
-		if (!block_count(bs, next))
-			return NULL;
-		it->block = next;
-		it->i = 0;
-	}
-	it->read_end = block_count(bs, it->block);
-	it->write_end = 0;	/* a reserve after reads must check the state */
-	return it_take(it);
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
-
-/*
- * After a slow path took @first (entry @it->i - 1), take up to @want - 1
- * more in the same block, below @end. Returns how many in all.
- */
-static u64 it_extend(struct khoser_block_set_it *it, u8 *first, u64 end,
-		     u64 want)
-{
-	u64 n = min_t(u64, want, end - it->i + 1);
-
-	it->i += n - 1;
-	it->pos = first + n * it->entry_size;
-	return n;
-}
-
-/**
- * khoser_block_set_it_reserve_batch - reserve up to @want consecutive slots
- * @it:   an iterator on an outgoing block set
- * @want: slots wanted, at least 1
- * @got:  slots reserved, all in one block: 1 to @want, 0 on NULL
- *
- * Like @want calls of khoser_block_set_it_reserve_entry(), but stops at the
- * end of the current block, so the slots are contiguous (@got times the
- * entry size) and counted with one header update. Call again for the rest.
- *
- * Context: Any context; the caller serializes access to the set.
- * Return: the first slot, or NULL when the capacity is used up, @want is 0
- * or the set is not writable.
- */
-void *khoser_block_set_it_reserve_batch(struct khoser_block_set_it *it,
-					u64 want, u64 *got)
-{
-	u8 *first = want ? khoser_block_set_it_reserve_slow(it) : NULL;
-
-	*got = first ? it_extend(it, first, it->bs->per_block, want) : 0;
-	if (first)
-		it->hdr->count = it->i;
-	return first;
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_batch);
-
-/**
- * khoser_block_set_it_read_batch - read up to @want consecutive entries
- * @it:   an iterator
- * @want: entries wanted, at least 1
- * @got:  entries returned, all in one block: 1 to @want, 0 on NULL
- *
- * Like @want calls of khoser_block_set_it_read_entry(), but stops at the end
- * of the current block's entries, so they are contiguous. Call again for
- * the rest.
- *
- * Context: Any context; the caller serializes access to the set.
- * Return: the first entry, or NULL after the last one or when @want is 0.
- */
-void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
-				     u64 want, u64 *got)
-{
-	u8 *first = want ? khoser_block_set_it_read_slow(it) : NULL;
-
-	*got = first ? it_extend(it, first, it->read_end, want) : 0;
-	return first;
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_it_read_batch);
-
-/**
- * khoser_block_set_it_prev - step back one entry
- * @it: an iterator
- *
- * Returns the entry before the cursor and moves the cursor onto it, so the
- * next reserve or read returns that slot again. Counts are not changed: to
- * drop entries from an outgoing set, use khoser_block_set_shrink().
- *
- * Context: Any context; the caller serializes access to the set.
- * Return: the previous entry, or NULL at the start of the set.
- */
-void *khoser_block_set_it_prev(struct khoser_block_set_it *it)
-{
-	const struct khoser_block_set *bs = it->bs;
-
-	it->read_end = 0;	/* back to the slow paths: they re-check */
-	it->write_end = 0;
-	if (!it->block)
-		return NULL;
-	while (!it->i) {
-		if (list_is_first(&it->block->list, &bs->blocks))
-			return NULL;
-		it->block = list_prev_entry(it->block, list);
-		it->i = block_count(bs, it->block);
-	}
-	return (u8 *)(it->block->hdr + 1) + --it->i * it->entry_size;
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_it_prev);

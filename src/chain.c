@@ -6,11 +6,17 @@
  *
  * Block sets and sparse arrays are singly linked chains of pages, each
  * starting with the physical address of the next. khoser_chain_walk()
- * follows one from its head, and for every page, before anything in it is
- * read: bounds the chain's length, checks the address is page-aligned, was
- * not visited before (a cycle) and is in RAM, and claims the page through
- * KHO (which proves the previous kernel preserved it, with order 0). Then
- * the structure's visit callback takes the page and checks its contents.
+ * follows one from its head, and for every link, before anything in it is
+ * read: bounds the chain's length, checks the address is page-aligned and
+ * in RAM, and claims the link through KHO, which proves the previous kernel
+ * preserved it, with an order the chain allows. Then the structure's visit
+ * callback takes the link and checks its contents.
+ *
+ * A cycle needs no set of visited addresses: claiming a page clears its
+ * KHO mark (the kernel does so that a second restore fails), so a chain
+ * that comes back to an earlier link fails its claim; only then does the
+ * walker ask the structure whether the address was one of its links, to
+ * name the failure a cycle.
  * On the first failure one line is logged naming the page, its index and
  * the reason, and the walk stops: pages after a bad one are never touched.
  * Releasing the pages claimed so far is the caller's (they are in its own
@@ -23,7 +29,6 @@
 #include "chain.h"
 #include "compat/kho.h"
 #include "life.h"
-#include "pset.h"
 
 /**
  * khoser_chain_walk - claim and check every page of a chain
@@ -38,18 +43,13 @@ int khoser_chain_walk(const struct khoser_chain *chain, u64 head,
 		      unsigned long *count)
 {
 	const char *why = NULL;
-	struct khoser_pset seen;
 	u64 pa = head, next = 0;
 	unsigned long idx = 0;
+	unsigned int order;
 	void *page;
-	int err;
+	int err = 0;
 
 	*count = 0;
-	if (!head)
-		return 0;
-	err = khoser_pset_init(&seen, min(chain->bound, 1024UL));
-	if (err)
-		return err;
 	while (pa) {
 		err = -EINVAL;
 		if (idx >= chain->bound) {
@@ -60,27 +60,20 @@ int khoser_chain_walk(const struct khoser_chain *chain, u64 head,
 			why = "misaligned: misaligned address";
 			break;
 		}
-		err = khoser_pset_add(&seen, pa);
-		if (err) {
-			why = err == -EEXIST ?
-			      "cycle: chain comes back to an earlier page" :
-			      "no-memory: out of memory";
-			err = err == -EEXIST ? -EINVAL : err;
-			break;
-		}
-		page = khoser_kho_claim_page(pa, &why);
+		page = khoser_kho_claim_block(pa, chain->max_order, &order,
+					      &why);
 		if (!page) {
-			err = -EINVAL;
+			if (idx && chain->seen(chain->ctx, pa))
+				why = "cycle: chain comes back to an earlier page";
 			break;
 		}
 		(*count)++;
-		err = chain->visit(chain->ctx, page, idx, &next, &why);
+		err = chain->visit(chain->ctx, page, order, idx, &next, &why);
 		if (err)
 			break;
 		pa = next;
 		idx++;
 	}
-	khoser_pset_destroy(&seen);
 	if (err)
 		khoser_refused(chain->label, why, "%s %lu at %#llx%s%s, bound %lu",
 			       chain->what, idx, (unsigned long long)pa,

@@ -25,7 +25,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -37,6 +36,7 @@
 #include <khoser/khoser.h>
 #include "compat/kho.h"
 #include "compat/slab.h"
+#include "compatible.h"
 #include "kind.h"
 #include "life.h"
 #include "root.h"
@@ -145,6 +145,13 @@ static const struct khoser_kind *kind_of(u64 id)
 
 /* --- names and arguments --------------------------------------------------- */
 
+/* [a-z0-9._-] */
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+	       c == '_' || c == '-';
+}
+
 /**
  * khoser_name_valid - check an object name
  * @name: the name
@@ -159,15 +166,11 @@ int khoser_name_valid(const char *name)
 {
 	size_t i;
 
-	if (!name || !isalnum(name[0]) || isupper(name[0]))
+	/* ASCII only: the kernel's islower() also takes Latin-1 letters. */
+	if (!name || !name_char(name[0]) || strchr("._-", name[0]))
 		return -EINVAL;
 	for (i = 0; name[i]; i++) {
-		char c = name[i];
-
-		if (i >= KHOSER_NAME_MAX)
-			return -EINVAL;
-		if (!(islower(c) || isdigit(c) || c == '.' || c == '_' ||
-		      c == '-'))
+		if (i >= KHOSER_NAME_MAX || !name_char(name[i]))
 			return -EINVAL;
 	}
 	return 0;
@@ -189,7 +192,8 @@ static struct khoser_object *find(struct list_head *list, const char *name)
 	return NULL;
 }
 
-static int check_args(const char *name, const char *compat)
+/* @compat to publish (one version each) or, @expected, to look up with. */
+static int check_args(const char *name, const char *compat, bool expected)
 {
 	if (!khoser_kho_usable())
 		return -EOPNOTSUPP;
@@ -197,8 +201,13 @@ static int check_args(const char *name, const char *compat)
 		pr_err("invalid object name\n");
 		return -EINVAL;
 	}
-	if (khoser_compat_valid(compat)) {
-		pr_err("%s: invalid compatible string\n", name);
+	if (expected ? khoser_compat_valid_expected(compat) :
+		       khoser_compat_valid(compat)) {
+		if (!expected && !khoser_compat_valid_expected(compat))
+			pr_err("%s: version sets are for lookups; publish one version per component\n",
+			       name);
+		else
+			pr_err("%s: invalid compatible string\n", name);
 		return -EINVAL;
 	}
 	return 0;
@@ -214,9 +223,55 @@ static struct khoser_life *life_of(const struct khoser_kind *kind,
 
 /* --- publish and unpublish --------------------------------------------------- */
 
+/*
+ * Structure locked: store @compat in @desc, with the component naming the
+ * format of @kind's dependency (kind->dep_compat(), absent: its implicit
+ * v1) added when @compat lacks that base; refused when @compat names
+ * another version of it.
+ */
+static int store_compat(const struct khoser_kind *kind, void *payload,
+			const char *name, const char *compat,
+			struct khoser_root_ser *desc)
+{
+	const char *dep = NULL;
+	unsigned long mine, theirs = 1;
+	int err;
+
+	memset(desc->compat, 0, sizeof(desc->compat));
+	if (!kind->dep_base) {
+		strscpy(desc->compat, compat, sizeof(desc->compat));
+		return 0;
+	}
+	if (kind->dep_compat)
+		dep = kind->dep_compat(payload);
+	if (dep && khoser_compat_version(dep, kind->dep_base, &theirs)) {
+		pr_err("%s: %s payload names its format '%s', not %s-v<N>\n",
+		       name, kind->name, dep, kind->dep_base);
+		return -EINVAL;
+	}
+	err = khoser_compat_version(compat, kind->dep_base, &mine);
+	if (!err && mine != theirs) {
+		pr_err("%s: '%s' names %s-v%lu, the %s payload is written in v%lu\n",
+		       name, compat, kind->dep_base, mine, kind->name, theirs);
+		return -EINVAL;
+	}
+	if (!dep || !err) {
+		strscpy(desc->compat, compat, sizeof(desc->compat));
+		return 0;
+	}
+	err = khoser_compat_add(desc->compat, sizeof(desc->compat), compat,
+				dep);
+	if (err < 0) {
+		pr_err("%s: cannot add %s to '%s'\n", name, dep, compat);
+		memset(desc->compat, 0, sizeof(desc->compat));
+		return err;
+	}
+	return 0;
+}
+
 /* Publish @payload of @kind; @desc is the caller's, filled but for payload. */
 static int publish_locked(const struct khoser_kind *kind, void *payload,
-			  struct khoser_object *obj)
+			  const char *compat, struct khoser_object *obj)
 {
 	struct khoser_life *life = life_of(kind, payload);
 	char node[NODE_LEN];
@@ -234,9 +289,11 @@ static int publish_locked(const struct khoser_kind *kind, void *payload,
 	if (!err)
 		err = kind->publish(payload, obj->desc);
 	if (!err) {
+		err = store_compat(kind, payload, obj->name, compat, obj->desc);
 		node_name(node, obj->name);
-		err = khoser_kho_add_subtree(node, obj->desc,
-					     sizeof(*obj->desc));
+		if (!err)
+			err = khoser_kho_add_subtree(node, obj->desc,
+						     sizeof(*obj->desc));
 		if (err && life)
 			life->state = before;
 	}
@@ -253,8 +310,22 @@ static int publish_locked(const struct khoser_kind *kind, void *payload,
 	return 0;
 }
 
-static int publish(const struct khoser_kind *kind, void *payload,
-		   const char *name, const char *compat)
+/**
+ * khoser_root_publish - publish @payload of @kind under @name
+ * @kind:    its kind
+ * @payload: the structure (for the raw kind, the caller's address and size)
+ * @name:    object name
+ * @compat:  the caller's compatible string, one version per component
+ *
+ * The typed doors' common body; unit tests drive it with kinds of their
+ * own.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * structure's, which kind->publish() and kind->dep_compat() run under.
+ * Return: 0 or a negative errno, as the doors document.
+ */
+int khoser_root_publish(const struct khoser_kind *kind, void *payload,
+			const char *name, const char *compat)
 {
 	struct khoser_life *life = life_of(kind, payload);
 	struct khoser_root_ser *desc;
@@ -266,7 +337,7 @@ static int publish(const struct khoser_kind *kind, void *payload,
 		if (err)
 			return err;
 	}
-	err = check_args(name, compat);
+	err = check_args(name, compat, false);
 	if (err)
 		return err;
 	err = khoser_compat_known(compat);
@@ -288,10 +359,9 @@ static int publish(const struct khoser_kind *kind, void *payload,
 	obj->desc = desc;
 	strscpy_pad(desc->magic, KHOSER_ROOT_COMPAT, sizeof(desc->magic));
 	strscpy_pad(desc->name, name, sizeof(desc->name));
-	strscpy_pad(desc->compat, compat, sizeof(desc->compat));
 
 	mutex_lock(&reg->lock);
-	err = publish_locked(kind, payload, obj);
+	err = publish_locked(kind, payload, compat, obj);
 	mutex_unlock(&reg->lock);
 	if (!err)
 		return 0;
@@ -460,7 +530,8 @@ static int find_incoming(const struct khoser_kind *kind, const char *name,
 	}
 	if (obj->status)
 		return obj->status;
-	err = khoser_compat_check(name, compat, obj->desc->compat);
+	err = khoser_compat_match(name, compat, obj->desc->compat,
+				  kind->dep_base);
 	if (err)
 		return err;
 	if (obj->desc->kind != kind->id) {
@@ -476,8 +547,23 @@ static int find_incoming(const struct khoser_kind *kind, const char *name,
 	return 0;
 }
 
-static int lookup(const struct khoser_kind *kind, void *payload,
-		  const char *name, const char *compat)
+/**
+ * khoser_root_lookup - find @name, check it and restore it into @payload
+ * @kind:    the kind the caller expects
+ * @payload: the structure to restore into (for the raw kind, where to put
+ *           the address and size)
+ * @name:    object name
+ * @compat:  the caller's expected compatible string (version sets allowed)
+ *
+ * The typed doors' common body; unit tests drive it with kinds of their
+ * own.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * structure's, which kind->restore() runs under.
+ * Return: 0 or a negative errno, as the doors document.
+ */
+int khoser_root_lookup(const struct khoser_kind *kind, void *payload,
+		       const char *name, const char *compat)
 {
 	struct khoser_life *life = life_of(kind, payload);
 	struct khoser_object *obj = NULL;
@@ -489,7 +575,7 @@ static int lookup(const struct khoser_kind *kind, void *payload,
 		if (err)
 			return err;
 	}
-	err = check_args(name, compat);
+	err = check_args(name, compat, true);
 	if (err)
 		return err;
 
@@ -509,6 +595,57 @@ static int lookup(const struct khoser_kind *kind, void *payload,
 	mutex_unlock(&reg->lock);
 	return err;
 }
+
+/**
+ * khoser_incoming_compat - the compatible string an object was published with
+ * @name: object name
+ * @buf:  output buffer
+ * @len:  size of @buf
+ *
+ * Claims and validates the descriptor the previous kernel published under
+ * @name as a lookup does (and keeps it, with the verdict, for the lookups
+ * that follow), without restoring the payload, and copies its compatible
+ * string into @buf. After a lookup with version sets, this string (and
+ * khoser_compat_version()) tells which versions were found.
+ *
+ * Context: Process context (may sleep); takes the registry lock.
+ * Return: the string's length; -EOPNOTSUPP without KHO; -EINVAL on a bad
+ * name or a refused descriptor; -ENOENT when not published; -EPROTO when
+ * the string found is malformed; -ENOSPC when @buf cannot hold it and its
+ * NUL (@buf then ""); -ENOMEM.
+ */
+int khoser_incoming_compat(const char *name, char *buf, size_t len)
+{
+	struct khoser_object *obj;
+	ssize_t n;
+	int err;
+
+	if (!khoser_kho_usable())
+		return -EOPNOTSUPP;
+	if (khoser_name_valid(name)) {
+		pr_err("invalid object name\n");
+		return -EINVAL;
+	}
+	mutex_lock(&reg->lock);
+	obj = find(&reg->in, name);
+	if (!obj)
+		obj = claim_object(name);
+	err = IS_ERR(obj) ? PTR_ERR(obj) : obj->status;
+	if (!err && khoser_compat_valid(obj->desc->compat)) {
+		pr_err("%s: malformed compatible string in handed-over data\n",
+		       name);
+		err = -EPROTO;
+	}
+	if (!err) {
+		n = buf && len ? strscpy(buf, obj->desc->compat, len) : -E2BIG;
+		err = n < 0 ? -ENOSPC : n;
+		if (n < 0 && buf && len)
+			buf[0] = '\0';
+	}
+	mutex_unlock(&reg->lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(khoser_incoming_compat);
 
 /* --- the typed doors ------------------------------------------------------------ */
 
@@ -531,7 +668,7 @@ int khoser_publish(const char *name, const char *compat, phys_addr_t phys,
 {
 	struct raw_payload raw = { .phys = phys, .size = size };
 
-	return publish(&raw_kind, &raw, name, compat);
+	return khoser_root_publish(&raw_kind, &raw, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_publish);
 
@@ -556,7 +693,7 @@ int khoser_lookup(const char *name, const char *compat, phys_addr_t *phys,
 {
 	struct raw_payload raw = { .phys_out = phys, .size_out = size };
 
-	return lookup(&raw_kind, &raw, name, compat);
+	return khoser_root_lookup(&raw_kind, &raw, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_lookup);
 
@@ -580,7 +717,7 @@ EXPORT_SYMBOL_GPL(khoser_lookup);
 int khoser_block_set_publish(struct khoser_block_set *bs, const char *name,
 			     const char *compat)
 {
-	return publish(&khoser_block_kind, bs, name, compat);
+	return khoser_root_publish(&khoser_block_kind, bs, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_publish);
 
@@ -606,7 +743,7 @@ EXPORT_SYMBOL_GPL(khoser_block_set_publish);
 int khoser_block_set_lookup(struct khoser_block_set *bs, const char *name,
 			    const char *compat)
 {
-	return lookup(&khoser_block_kind, bs, name, compat);
+	return khoser_root_lookup(&khoser_block_kind, bs, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_lookup);
 
@@ -628,7 +765,7 @@ EXPORT_SYMBOL_GPL(khoser_block_set_lookup);
 int khoser_sarray_publish(struct khoser_sarray *sa, const char *name,
 			  const char *compat)
 {
-	return publish(&khoser_sarray_kind, sa, name, compat);
+	return khoser_root_publish(&khoser_sarray_kind, sa, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_publish);
 
@@ -653,7 +790,7 @@ EXPORT_SYMBOL_GPL(khoser_sarray_publish);
 int khoser_sarray_lookup(struct khoser_sarray *sa, const char *name,
 			 const char *compat)
 {
-	return lookup(&khoser_sarray_kind, sa, name, compat);
+	return khoser_root_lookup(&khoser_sarray_kind, sa, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_lookup);
 
@@ -674,7 +811,7 @@ EXPORT_SYMBOL_GPL(khoser_sarray_lookup);
 int khoser_vbuf_publish(struct khoser_vbuf *vb, const char *name,
 			const char *compat)
 {
-	return publish(&khoser_vbuf_kind, vb, name, compat);
+	return khoser_root_publish(&khoser_vbuf_kind, vb, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_publish);
 
@@ -698,7 +835,7 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_publish);
 int khoser_vbuf_lookup(struct khoser_vbuf *vb, const char *name,
 		       const char *compat)
 {
-	return lookup(&khoser_vbuf_kind, vb, name, compat);
+	return khoser_root_lookup(&khoser_vbuf_kind, vb, name, compat);
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_lookup);
 

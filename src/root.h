@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The named root's calls for the module glue (main.c) and debugfs.
+ * The named root's calls for the module glue (main.c), debugfs and the
+ * unit tests (which publish and look up kinds of their own).
  */
 #ifndef _KHOSER_ROOT_PRIV_H
 #define _KHOSER_ROOT_PRIV_H
@@ -31,6 +32,12 @@ struct khoser_obj_info {
 	u64 entries;
 };
 
+struct khoser_kind;
+
+int khoser_root_publish(const struct khoser_kind *kind, void *payload,
+			const char *name, const char *compat);
+int khoser_root_lookup(const struct khoser_kind *kind, void *payload,
+		       const char *name, const char *compat);
 int khoser_root_init(void);
 void khoser_root_exit(void);
 void khoser_root_kexec_seal(void);

@@ -363,8 +363,8 @@ struct sarray_walk {
 };
 
 /* One claimed page: keep it in the index, check it in full. */
-static int visit_page(void *ctx, void *page, unsigned long idx, u64 *next,
-		      const char **why)
+static int visit_page(void *ctx, void *page, unsigned int order,
+		      unsigned long idx, u64 *next, const char **why)
 {
 	struct sarray_walk *w = ctx;
 	struct khoser_sarray *sa = w->sa;
@@ -390,6 +390,18 @@ static int visit_page(void *ctx, void *page, unsigned long idx, u64 *next,
 	return 0;
 }
 
+/* Whether @pa is a page of the chain claimed so far (a cycle). */
+static bool seen_page(void *ctx, u64 pa)
+{
+	const struct khoser_sarray *sa = ((struct sarray_walk *)ctx)->sa;
+	unsigned long i;
+
+	for (i = 0; i < sa->npages; i++)
+		if (khoser_kho_phys(sa->pages[i].hdr) == pa)
+			return true;
+	return false;
+}
+
 /* Restore the chain at @head_pa into locked, empty, outgoing @sa. */
 static int restore_locked(struct khoser_sarray *sa, u64 head_pa,
 			  unsigned long bound, const char *label)
@@ -397,7 +409,8 @@ static int restore_locked(struct khoser_sarray *sa, u64 head_pa,
 	struct sarray_walk w = { .sa = sa, .bad = -1 };
 	struct khoser_chain chain = {
 		.label = label, .what = "page", .bound = bound,
-		.visit = visit_page, .ctx = &w, .detail = w.detail,
+		.visit = visit_page, .seen = seen_page, .ctx = &w,
+		.detail = w.detail,
 	};
 	unsigned long claimed;
 	int err;

@@ -44,7 +44,11 @@
 static_assert(sizeof(KHOSER_VBUF_COMPAT) <= KHOSER_VBUF_MAGIC_LEN);
 
 #define WHAT "vbuf"
-#define CHUNKS_PER_BLOCK KHOSER_BLOCK_CAPACITY(KHOSER_VBUF_CHUNK_SIZE)
+/* Chunk-list entries per block: the list is written in order-0 blocks. */
+static u32 chunks_per_block(unsigned int format)
+{
+	return khoser_block_capacity(format, KHOSER_VBUF_CHUNK_SIZE, 0);
+}
 /* kvmalloc() refuses (and WARNs on) arrays above INT_MAX bytes. */
 #define ARRAY_MAX_PAGES ((u64)INT_MAX / sizeof(struct page *))
 
@@ -232,6 +236,7 @@ static int list_buffer(void *addr, unsigned long nr, u64 *list, u64 *nchunks)
 static int preserve_locked(struct khoser_vbuf *vb, void *addr, size_t length)
 {
 	struct khoser_vbuf_hdr *hdr;
+	unsigned int format;
 	unsigned long nr;
 	u64 nchunks, *list;
 	int err;
@@ -246,9 +251,14 @@ static int preserve_locked(struct khoser_vbuf *vb, void *addr, size_t length)
 	if (err)
 		goto free_list;
 
+	format = READ_ONCE(khoser_own_format);
 	khoser_block_set_init(&vb->chunks, KHOSER_VBUF_CHUNK_SIZE);
+	if (format == 2)
+		khoser_block_set_set_format(&vb->chunks, 2, 0,
+					    KHOSER_BLOCK_F_CRC);
 	khoser_block_set_set_max_blocks(&vb->chunks,
-					DIV_ROUND_UP(nchunks, CHUNKS_PER_BLOCK));
+					DIV_ROUND_UP(nchunks,
+						     chunks_per_block(format)));
 	err = khoser_block_set_grow(&vb->chunks, nchunks);
 	if (err)
 		goto destroy;
@@ -341,7 +351,8 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_hdr_pa);
 
 /* The header's fields in range and consistent (and as @desc says)? */
 static const char *check_hdr(const struct khoser_vbuf_hdr *h,
-			     const struct khoser_root_ser *desc)
+			     const struct khoser_root_ser *desc,
+			     unsigned int format)
 {
 	const size_t mlen = sizeof(KHOSER_VBUF_COMPAT);
 
@@ -362,7 +373,12 @@ static const char *check_hdr(const struct khoser_vbuf_hdr *h,
 		return "too-big: buffer larger than this kernel maps";
 	if (!h->nchunks || h->nchunks > h->nr_pages)
 		return "bad-chunks: chunk count out of range";
-	if (h->nblocks != DIV_ROUND_UP(h->nchunks, CHUNKS_PER_BLOCK))
+	if ((format != 2 &&
+	     h->nblocks == DIV_ROUND_UP(h->nchunks, chunks_per_block(1))) ||
+	    (format != 1 &&
+	     h->nblocks == DIV_ROUND_UP(h->nchunks, chunks_per_block(2))))
+		;	/* as its chunk list's format (0: either) lays it out */
+	else
 		return "chunk-list: chunk-list block count wrong";
 	if (desc && (desc->size != h->length || desc->nblocks != h->nr_pages ||
 		     desc->entries != h->nchunks))
@@ -403,6 +419,7 @@ static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
 	struct khoser_block_set_it it;
 	struct khoser_block *block;
 	u64 *e, *sorted, pages = 0, n = 0;
+	unsigned long i, j;
 	int err = -EINVAL;
 
 	*why = NULL;
@@ -433,10 +450,14 @@ static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
 		*why = "overlap-header: a chunk covers the header page";
 		goto out;
 	}
-	list_for_each_entry(block, &vb->chunks.blocks, list) {
-		if (page_in_chunks(sorted, n, khoser_kho_phys(block->hdr))) {
-			*why = "overlap-list: a chunk covers a chunk-list page";
-			goto out;
+	for (i = 0; i < vb->chunks.nblocks; i++) {
+		block = &vb->chunks.blk[i];
+		for (j = 0; j < 1UL << block->order; j++) {
+			if (page_in_chunks(sorted, n, khoser_kho_phys(block->hdr) +
+					   j * PAGE_SIZE)) {
+				*why = "overlap-list: a chunk covers a chunk-list page";
+				goto out;
+			}
 		}
 	}
 	err = 0;
@@ -471,13 +492,15 @@ static int claim_chunks(struct khoser_block_set *cs, struct page **pages,
 
 /* Restore the chunk list of @hdr into @vb->chunks and check it. */
 static int restore_list(struct khoser_vbuf *vb, u64 hdr_pa,
-			const struct khoser_vbuf_hdr *hdr, const char *label)
+			const struct khoser_vbuf_hdr *hdr, unsigned int format,
+			const char *label)
 {
 	int err;
 
 	khoser_block_set_init(&vb->chunks, KHOSER_VBUF_CHUNK_SIZE);
 	khoser_block_set_set_max_blocks(&vb->chunks, hdr->nblocks);
-	err = khoser_block_set_restore_as(&vb->chunks, hdr->chunks, label);
+	err = khoser_block_set_restore_as(&vb->chunks, hdr->chunks, format,
+					  label);
 	if (err)
 		return err;
 	if (vb->chunks.nblocks != hdr->nblocks ||
@@ -524,7 +547,8 @@ static int map_chunks(struct khoser_vbuf *vb, u64 nr, void **addrp,
 }
 
 static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
-			const struct khoser_root_ser *desc, const char *label)
+			const struct khoser_root_ser *desc, unsigned int format,
+			const char *label)
 {
 	struct khoser_vbuf_hdr *hdr;
 	const char *why = NULL;
@@ -539,7 +563,7 @@ static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
 			       (unsigned long long)hdr_pa);
 		return -EINVAL;
 	}
-	why = check_hdr(hdr, desc);
+	why = check_hdr(hdr, desc, format);
 	if (why) {
 		khoser_refused(label, why,
 			       "vbuf header at %#llx: length %llu, %llu pages, %llu chunks",
@@ -553,7 +577,7 @@ static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
 	length = hdr->length;
 	nr = hdr->nr_pages;
 	nchunks = hdr->nchunks;
-	err = restore_list(vb, hdr_pa, hdr, label);
+	err = restore_list(vb, hdr_pa, hdr, format, label);
 	if (err)
 		goto release_hdr;
 	err = check_chunks(vb, hdr_pa, nchunks, nr, &bad, &why);
@@ -598,7 +622,7 @@ int khoser_vbuf_restore(struct khoser_vbuf *vb, u64 hdr_pa)
 
 	if (err)
 		return err;
-	err = map_handover(vb, hdr_pa, NULL, "vbuf restore");
+	err = map_handover(vb, hdr_pa, NULL, 0, "vbuf restore");
 	mutex_unlock(&vb->life.lock);
 	return err;
 }
@@ -690,8 +714,19 @@ static int kind_publish(void *obj, struct khoser_root_ser *desc)
 	return 0;
 }
 
+/* The format of the chunk list, when not the implicit version 1. */
+static const char *kind_dep_compat(void *obj)
+{
+	struct khoser_vbuf *vb = obj;
+
+	return khoser_block_set_format(&vb->chunks) == 2 ?
+	       KHOSER_BLOCK_COMPAT_V2 : NULL;
+}
+
 static const char *kind_check_desc(const struct khoser_root_ser *d)
 {
+	if (!khoser_block_compat_format(d->compat))
+		return "format: chunk-list format unknown to this build";
 	if (!d->phys || !PAGE_ALIGNED(d->phys))
 		return "misaligned: vbuf header misaligned";
 	if (!d->size)
@@ -708,7 +743,8 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			const char *label)
 {
-	return map_handover(obj, d->phys, d, label);
+	return map_handover(obj, d->phys, d,
+			    khoser_block_compat_format(d->compat), label);
 }
 
 const struct khoser_kind khoser_vbuf_kind = {
@@ -719,5 +755,7 @@ const struct khoser_kind khoser_vbuf_kind = {
 	.publish = kind_publish,
 	.describe = kind_describe,
 	.check_desc = kind_check_desc,
+	.dep_base = KHOSER_BLOCK_BASE,
+	.dep_compat = kind_dep_compat,
 	.restore = kind_restore,
 };

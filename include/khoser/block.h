@@ -11,7 +11,6 @@
 #define _KHOSER_BLOCK_H
 
 #include <linux/compiler.h>
-#include <linux/list.h>
 #include <linux/types.h>
 #include <khoser/abi/block.h>
 #include <khoser/state.h>
@@ -22,59 +21,67 @@
 
 /**
  * struct khoser_block - one block of a set (private to khoser)
- * @list: link in &khoser_block_set.blocks
- * @hdr:  the block's page, header first
+ * @hdr:   the block's first page, header first
+ * @cap:   entries the block can hold
+ * @order: the block is 2^@order pages
  */
 struct khoser_block {
-	struct list_head list;
-	struct khoser_block_hdr *hdr;
+	void *hdr;
+	u32 cap;
+	u8 order;
 };
 
 /**
  * struct khoser_block_set - a set of blocks holding entries of one size
  * @life:       state (OUT, SEALED at kexec, IN), lock, published flag
- * @blocks:     list of &struct khoser_block, chain order
+ * @blk:        the blocks, chain order (an array grown geometrically)
  * @nblocks:    number of blocks
  * @nkept:      blocks still preserved: @nblocks, except after the seal at
  *              kexec, which unpreserves (but keeps) trailing empty blocks
+ * @nalloc:     room in @blk
  * @max_blocks: chain-length bound, for writing and for restoring
+ * @capacity:   entries all the blocks can hold
  * @head_pa:    physical address of the first block header, 0 if none
  * @entry_size: size of each entry in bytes
- * @per_block:  entries per block (set by init, or by the first grow or
- *              restore of a statically initialized set)
+ * @format:     block format written (outgoing) or found (incoming): 1 or 2;
+ *              0 in a statically initialized set means 1
+ * @order:      format 2: largest block order written
+ * @flags:      format 2: KHOSER_BLOCK_F_* written, or found
  */
 struct khoser_block_set {
 	struct khoser_life life;
-	struct list_head blocks;
+	struct khoser_block *blk;
 	unsigned long nblocks;
 	unsigned long nkept;
+	unsigned long nalloc;
 	unsigned long max_blocks;
+	u64 capacity;
 	u64 head_pa;
 	u32 entry_size;
-	u32 per_block;
+	u8 format;
+	u8 order;
+	u8 flags;
 };
 
 /**
  * struct khoser_block_set_it - cursor over the entries of a block set
  * @bs:         the set
- * @block:      current block, NULL when the set has none
- * @i:          index of the next entry within @block
- * @read_end:   entries the inline read path may take in @block (0: go
+ * @b:          index of the current block
+ * @pos:        the next entry of the current block (NULL before the first)
+ * @read_end:   end of the entries the inline read path may take (NULL:
  *              through khoser_block_set_it_read_slow())
- * @write_end:  slots the inline reserve path may take in @block (0: go
+ * @write_end:  end of the slots the inline reserve path may take (NULL:
  *              through khoser_block_set_it_reserve_slow())
- * @pos:        address of entry @i of @block (valid while an end is set)
- * @hdr:        header of @block (valid while an end is set)
+ * @count:      the current block's count, while @write_end is set
  * @entry_size: the set's entry size
  */
 struct khoser_block_set_it {
 	struct khoser_block_set *bs;
-	struct khoser_block *block;
-	u64 i;
-	u64 read_end;
-	u64 write_end;
+	unsigned long b;
 	u8 *pos;
-	struct khoser_block_hdr *hdr;
+	u8 *read_end;
+	u8 *write_end;
+	u64 *count;
 	u32 entry_size;
 };
 
@@ -83,15 +90,21 @@ struct khoser_block_set_it {
  * @_name:       the variable being initialized (a static one: the set's
  *               lock is initialized statically)
  * @_entry_size: entry size in bytes, 1 to KHOSER_BLOCK_MAX_ENTRY
+ *
+ * The set writes format 1 until khoser_block_set_set_format().
  */
 #define KHOSER_BLOCK_SET_INIT(_name, _entry_size) {			\
 	.life = KHOSER_LIFE_INIT((_name).life, KHOSER_STATE_OUT),	\
-	.blocks = LIST_HEAD_INIT((_name).blocks),			\
 	.max_blocks = KHOSER_BLOCK_DEFAULT_MAX,				\
 	.entry_size = (_entry_size),					\
 }
 
 int khoser_block_set_init(struct khoser_block_set *bs, size_t entry_size);
+int khoser_block_set_set_format(struct khoser_block_set *bs,
+				unsigned int version, unsigned int order,
+				unsigned int flags);
+unsigned int khoser_block_set_format(const struct khoser_block_set *bs);
+const char *khoser_block_set_compat(const struct khoser_block_set *bs);
 int khoser_block_set_set_max_blocks(struct khoser_block_set *bs,
 				    unsigned long max_blocks);
 int khoser_block_set_grow(struct khoser_block_set *bs, u64 count);
@@ -127,19 +140,17 @@ void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
  *
  * Context: Any context; caller serializes access to the set.
  * Return: the slot (entry_size bytes), or NULL when the grown capacity is
- * used up or the set is incoming.
+ * used up or the set is not writable.
  */
 static inline void *
 khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it)
 {
 	u8 *entry = it->pos;
-	u64 i = it->i + 1;
 
-	if (unlikely(i > it->write_end))
+	if (unlikely(entry >= it->write_end))
 		return khoser_block_set_it_reserve_slow(it);
 	it->pos = entry + it->entry_size;
-	it->i = i;
-	it->hdr->count = i;
+	(*it->count)++;
 	return entry;
 }
 
@@ -155,12 +166,11 @@ khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it)
  */
 static inline void *khoser_block_set_it_read_entry(struct khoser_block_set_it *it)
 {
-	void *entry = it->pos;
+	u8 *entry = it->pos;
 
-	if (unlikely(it->i >= it->read_end))
+	if (unlikely(entry >= it->read_end))
 		return khoser_block_set_it_read_slow(it);
-	it->pos += it->entry_size;
-	it->i++;
+	it->pos = entry + it->entry_size;
 	return entry;
 }
 
@@ -185,7 +195,7 @@ static inline u64 khoser_block_set_head_pa(const struct khoser_block_set *bs)
  */
 static inline bool khoser_block_set_is_empty(const struct khoser_block_set *bs)
 {
-	return list_empty(&bs->blocks);
+	return !bs->nblocks;
 }
 
 /**

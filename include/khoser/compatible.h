@@ -8,26 +8,34 @@
  *	"mydrv-v2;khoser-block-v1;khoser-sarray-v1"
  *
  * Each component is "<base>-v<version>": base of [a-z0-9_] words joined by
- * '-', version a decimal number. Lookups compare the whole string before
- * anything is restored and name the component that differs.
+ * '-', version a decimal number. The string a lookup expects may list the
+ * versions it reads per component, ascending:
+ *
+ *	"mydrv-v1,2;khoser-block-v1,2"
+ *
+ * (one version stays an exact match); a published string has one version
+ * per component. Lookups compare before anything is restored and name the
+ * component that differs; khoser_incoming_compat() and
+ * khoser_compat_version() then tell which version was found. The grammar,
+ * limits and dependency components: include/khoser/abi/compatible.h.
  */
 #ifndef _KHOSER_COMPATIBLE_H
 #define _KHOSER_COMPATIBLE_H
 
 #include <linux/types.h>
-#include <khoser/abi/root.h>
-
-/* Longest composite string, without the terminating NUL. */
-#define KHOSER_COMPAT_MAX	(KHOSER_COMPAT_LEN - 1)
-/* Most components one string may hold. */
-#define KHOSER_COMPAT_MAX_PARTS	16
+#include <khoser/abi/compatible.h>
 
 int khoser_compat_valid(const char *compat);
+int khoser_compat_valid_expected(const char *compat);
 int khoser_compat_build(char *buf, size_t len, const char *own,
 			const char * const *formats, unsigned int nformats);
 int khoser_compat_check(const char *name, const char *expected,
 			const char *found);
 int khoser_compat_known(const char *compat);
+int khoser_compat_version(const char *compat, const char *base,
+			  unsigned long *ver);
 const char *khoser_compat_format(unsigned int idx);
+int khoser_compat_version(const char *compat, const char *base,
+			  unsigned long *ver);
 
 #endif /* _KHOSER_COMPATIBLE_H */

@@ -18,6 +18,7 @@ int khoser_lookup(const char *name, const char *compat, phys_addr_t *phys,
 		  u64 *size);
 int khoser_unpublish(const char *name);
 int khoser_release(const char *name);
+int khoser_incoming_compat(const char *name, char *buf, size_t len);
 int khoser_name_valid(const char *name);
 
 #endif /* _KHOSER_ROOT_H */

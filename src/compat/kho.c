@@ -96,8 +96,8 @@ void khoser_kho_probe(void)
  * Whether @pfn is the first page of a range the previous kernel preserved
  * with order @order. @why says what is wrong when not.
  */
-static bool read_kho_mark(unsigned long pfn, unsigned int order,
-			  const char **why)
+static bool read_kho_mark_order(unsigned long pfn, unsigned int *order,
+				const char **why)
 {
 	union khoser_kho_page_info info;
 	struct page *page = pfn_to_online_page(pfn);
@@ -117,8 +117,19 @@ static bool read_kho_mark(unsigned long pfn, unsigned int order,
 		*why = "not-preserved: page was not preserved";
 		return false;
 	}
-	if (info.order != order) {
-		*why = info.order > KHOSER_KHO_MAX_MARK_ORDER ?
+	*order = info.order;
+	return true;
+}
+
+static bool read_kho_mark(unsigned long pfn, unsigned int order,
+			  const char **why)
+{
+	unsigned int found;
+
+	if (!read_kho_mark_order(pfn, &found, why))
+		return false;
+	if (found != order) {
+		*why = found > KHOSER_KHO_MAX_MARK_ORDER ?
 		       "bad-order: page mark has an impossible order" :
 		       "wrong-order: page preserved with another order";
 		return false;
@@ -143,28 +154,66 @@ static bool in_ram(u64 phys, unsigned int order, const char **why)
 	return true;
 }
 
+/*
+ * A zeroed, preserved block of 2^@order pages, or an ERR_PTR. Above order 0
+ * it fails fast instead of reclaiming hard: the caller falls back to a
+ * smaller order.
+ */
+void *khoser_kho_alloc_block(unsigned int order)
+{
+	struct folio *folio;
+	void *mem;
+	int err;
+
+	if (!order) {
+		mem = kho_alloc_preserve(PAGE_SIZE);
+		if (!IS_ERR(mem))
+			atomic_long_inc(&preserved);
+		return mem;
+	}
+	folio = folio_alloc(GFP_KERNEL | __GFP_ZERO | __GFP_NORETRY |
+			    __GFP_NOWARN, order);
+	if (!folio)
+		return ERR_PTR(-ENOMEM);
+	err = kho_preserve_folio(folio);
+	if (err) {
+		folio_put(folio);
+		return ERR_PTR(err);
+	}
+	atomic_long_add(1L << order, &preserved);
+	return folio_address(folio);
+}
+
 /* One zeroed, preserved page, or an ERR_PTR. */
 void *khoser_kho_alloc_page(void)
 {
-	void *page = kho_alloc_preserve(PAGE_SIZE);
+	return khoser_kho_alloc_block(0);
+}
 
-	if (!IS_ERR(page))
-		atomic_long_inc(&preserved);
-	return page;
+/* Unpreserve and free a block from khoser_kho_alloc_block(@order). */
+void khoser_kho_free_block(void *block, unsigned int order)
+{
+	atomic_long_sub(1L << order, &preserved);
+	kho_unpreserve_free(block);
 }
 
 /* Unpreserve and free a page from khoser_kho_alloc_page(). */
 void khoser_kho_free_page(void *page)
 {
-	atomic_long_dec(&preserved);
-	kho_unpreserve_free(page);
+	khoser_kho_free_block(page, 0);
+}
+
+/* Unpreserve a block from khoser_kho_alloc_block(), keeping it allocated. */
+void khoser_kho_cut_block(void *block, unsigned int order)
+{
+	atomic_long_sub(1L << order, &preserved);
+	kho_unpreserve_folio(virt_to_folio(block));
 }
 
 /* Unpreserve a page from khoser_kho_alloc_page(), keeping it allocated. */
 void khoser_kho_cut_page(void *page)
 {
-	atomic_long_dec(&preserved);
-	kho_unpreserve_folio(virt_to_folio(page));
+	khoser_kho_cut_block(page, 0);
 }
 
 /* Free a page cut with khoser_kho_cut_page(). */
@@ -191,6 +240,45 @@ void *khoser_kho_claim_page(u64 phys, const char **why)
 		if (!folio)
 			*why = "not-preserved: page was not preserved";
 	}
+	mutex_unlock(&claim_lock);
+	return folio ? folio_address(folio) : NULL;
+}
+
+/*
+ * Claim a block of 2^order pages at @phys, order 0 to @max_order as KHO's
+ * mark says, into *@order; checked as khoser_kho_claim_page() checks a page,
+ * and no page inside the block may carry a mark of its own (another
+ * preserved range overlapping it). NULL with *@why set on failure.
+ */
+void *khoser_kho_claim_block(u64 phys, unsigned int max_order,
+			     unsigned int *order, const char **why)
+{
+	struct folio *folio = NULL;
+
+	*order = 0;
+	if (!max_order)
+		return khoser_kho_claim_page(phys, why);
+	if (!in_ram(phys, 0, why))
+		return NULL;
+	mutex_lock(&claim_lock);
+	if (!read_kho_mark_order(PHYS_PFN(phys), order, why))
+		goto out;
+	if (*order > max_order) {
+		*why = *order > KHOSER_KHO_MAX_MARK_ORDER ?
+		       "bad-order: page mark has an impossible order" :
+		       "wrong-order: block preserved with a larger order than allowed";
+		goto out;
+	}
+	if (!in_ram(phys, *order, why))
+		goto out;
+	if (khoser_kho_inner_marked(phys, *order)) {
+		*why = "overlap-inner: a page inside the block is preserved on its own";
+		goto out;
+	}
+	folio = kho_restore_folio(phys);
+	if (!folio)
+		*why = "not-preserved: page was not preserved";
+out:
 	mutex_unlock(&claim_lock);
 	return folio ? folio_address(folio) : NULL;
 }
@@ -366,12 +454,25 @@ bool khoser_kho_boot(void)
 	return false;
 }
 
+void *khoser_kho_alloc_block(unsigned int order)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
 void *khoser_kho_alloc_page(void)
 {
 	return ERR_PTR(-EOPNOTSUPP);
 }
 
+void khoser_kho_free_block(void *block, unsigned int order)
+{
+}
+
 void khoser_kho_free_page(void *page)
+{
+}
+
+void khoser_kho_cut_block(void *block, unsigned int order)
 {
 }
 
@@ -384,6 +485,13 @@ void khoser_kho_put_page(void *page)
 }
 
 void *khoser_kho_claim_page(u64 phys, const char **why)
+{
+	*why = "unavailable: KHO unavailable";
+	return NULL;
+}
+
+void *khoser_kho_claim_block(u64 phys, unsigned int max_order,
+			     unsigned int *order, const char **why)
 {
 	*why = "unavailable: KHO unavailable";
 	return NULL;

@@ -46,6 +46,11 @@ bool khoser_kho_api(void);
 void khoser_kho_probe(void);
 bool khoser_kho_usable(void);
 bool khoser_kho_boot(void);
+void *khoser_kho_alloc_block(unsigned int order);
+void khoser_kho_free_block(void *block, unsigned int order);
+void khoser_kho_cut_block(void *block, unsigned int order);
+void *khoser_kho_claim_block(u64 phys, unsigned int max_order,
+			     unsigned int *order, const char **why);
 void *khoser_kho_alloc_page(void);
 void khoser_kho_free_page(void *page);
 void khoser_kho_cut_page(void *page);

@@ -10,8 +10,12 @@ for f in "$@"; do
 	corpus=$(dirname "$f")/corpus-$name
 	mkdir -p "$corpus"
 	log=$(mktemp)
+	# A dictionary of the input's tokens, when the target has one.
+	dict=$(dirname "$0")/$name.dict
+	[ -f "$dict" ] || dict=
 	if "$f" -max_total_time="$secs" -rss_limit_mb=4096 -timeout=10 \
-		-artifact_prefix="$(dirname "$f")/" "$corpus" >"$log" 2>&1; then
+		${dict:+"-dict=$dict"} -artifact_prefix="$(dirname "$f")/" \
+		"$corpus" >"$log" 2>&1; then
 		runs=$(grep -Eo 'Done [0-9]+ runs' "$log" | tail -1)
 		echo "$name: ok ($runs in ${secs}s)"
 		passed=$((passed + 1))

@@ -432,7 +432,7 @@ TEST(raw_restores_race_on_one_chain)
 	};
 	struct khoser_block_set bs;
 	struct khoser_block_set_it it;
-	struct khoser_block *blk;
+	struct khoser_block_hdr *blk;
 	unsigned int c, i;
 
 	test_boot(true);
@@ -444,8 +444,8 @@ TEST(raw_restores_race_on_one_chain)
 			test_fill(khoser_block_set_it_reserve_entry(&it), 64,
 				  c, i);
 		r.head[c] = khoser_block_set_head_pa(&bs);
-		blk = list_first_entry(&bs.blocks, struct khoser_block, list);
-		r.second[c] = blk->hdr->next;
+		blk = bs.blk[0].hdr;
+		r.second[c] = blk->next;
 	}
 	test_kexec(true);
 	shim_race(&race, RACE_CHAINS);

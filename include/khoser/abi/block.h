@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * khoser block-set format.
+ * khoser block-set formats.
  *
- * Byte-compatible with upstream Linux "kho-block-v1" chains: a linked list of
- * PAGE_SIZE blocks, each starting with this header and followed by @count
- * fixed-size entries. @next is the physical address of the next block header
- * or 0 at the end of the chain.
+ * Version 1 is byte-compatible with upstream Linux "kho-block-v1" chains: a
+ * linked list of PAGE_SIZE blocks, each starting with struct
+ * khoser_block_hdr and followed by @count fixed-size entries. Version 2 is
+ * khoser's own: the same chain of blocks, each block 2^order pages with a
+ * self-describing header (struct khoser_block2_hdr) and an optional CRC32C.
+ * @next, in both, is the physical address of the next block header or 0 at
+ * the end of the chain. All fields are in the CPU's byte order, as upstream's.
  *
- * Changing anything here means bumping KHOSER_BLOCK_COMPAT.
+ * Changing anything here means a new format version.
  */
 #ifndef _KHOSER_ABI_BLOCK_H
 #define _KHOSER_ABI_BLOCK_H
@@ -18,7 +21,7 @@
 #include <asm/page.h>
 
 /**
- * DOC: block-set format contract
+ * DOC: block format version 1 ("khoser-block-v1", upstream "kho-block-v1")
  *
  * Writer: every block is one preserved order-0 page; @count is 1 to
  * KHOSER_BLOCK_CAPACITY(entry size) in every block handed over (no empty
@@ -31,6 +34,51 @@
  * more blocks than its bound (upstream: 10000), a count of 0 or above the
  * capacity. Upstream's kho_block.c and khoser read and write these bytes
  * alike; tests/unit/test_block.c checks both directions byte for byte.
+ */
+
+/**
+ * DOC: block format version 2 ("khoser-block-v2")
+ *
+ * A chain of blocks as in version 1, but each block describes itself:
+ *
+ * =========== ====== =====================================================
+ * offset      size   field
+ * =========== ====== =====================================================
+ * 0           8      @next: physical address of the next block, 0 at the end
+ * 8           4      @magic: %KHOSER_BLOCK2_MAGIC ("KBS2" in memory)
+ * 12          2      @version: 2
+ * 14          1      @order: the block is 2^@order pages, 0 to
+ *                    %KHOSER_BLOCK_V2_MAX_ORDER, preserved as one folio of
+ *                    that order (KHO's mark says the same order)
+ * 15          1      @flags: %KHOSER_BLOCK_F_CRC or 0; no other bit
+ * 16          4      @entry_size: 1 to %KHOSER_BLOCK2_MAX_ENTRY, the same in
+ *                    every block of a chain
+ * 20          4      @crc: with %KHOSER_BLOCK_F_CRC, CRC32C (Castagnoli,
+ *                    seed ~0, final value inverted) of bytes 0-19, then
+ *                    bytes 24-31, then the @count entries; otherwise 0
+ * 24          8      @count: entries in this block, 1 to
+ *                    KHOSER_BLOCK2_CAPACITY(@entry_size, @order)
+ * 32          ...    the entries, packed
+ * =========== ====== =====================================================
+ *
+ * Writer: every block of a chain has the same @entry_size and @flags;
+ * orders may differ from block to block (a writer falls back to smaller
+ * blocks when large ones cannot be had); no empty block; the CRC is computed
+ * when the set is sealed for hand-over, the last time when the kernel
+ * reboots into kexec, so it covers @next as handed over.
+ *
+ * Reader: claims each block with the order KHO's mark gives (at most
+ * %KHOSER_BLOCK_V2_MAX_ORDER) before reading it, then checks every field:
+ * magic, version, order equal to the mark's, known flags equal to the first
+ * block's, entry size, count within the capacity, reserved bits, and the CRC
+ * when flagged. Each failure has its own reason word in the log line, which
+ * names the set and the block index. A version 1 reader sees a version 2
+ * header's magic and version as a count far above any capacity and refuses
+ * the chain.
+ *
+ * Bytes of a block after its @count entries are not covered by the CRC and
+ * carry no meaning. A version 1 block has no CRC: a bit flipped in its
+ * entries across kexec is not detected.
  */
 
 #define KHOSER_BLOCK_COMPAT		"khoser-block-v1"
@@ -66,5 +114,55 @@ static_assert(offsetof(struct khoser_block_hdr, count) == 8);
 /* Largest entry that fits one block. */
 #define KHOSER_BLOCK_MAX_ENTRY						\
 	(KHOSER_BLOCK_SIZE - sizeof(struct khoser_block_hdr))
+
+#define KHOSER_BLOCK2_MAGIC		0x3253424bU	/* "KBS2" */
+#define KHOSER_BLOCK2_VERSION		2
+/* Largest block: 2^4 pages, 64 KiB with 4 KiB pages. */
+#define KHOSER_BLOCK_V2_MAX_ORDER	4
+/* The block carries a CRC32C of its header and entries. */
+#define KHOSER_BLOCK_F_CRC		0x1
+#define KHOSER_BLOCK2_FLAGS		KHOSER_BLOCK_F_CRC
+
+/**
+ * struct khoser_block2_hdr - header at the start of every version 2 block
+ * @next:       physical address of the next block header, 0 for the last
+ * @magic:      %KHOSER_BLOCK2_MAGIC
+ * @version:    %KHOSER_BLOCK2_VERSION
+ * @order:      the block is 2^@order pages
+ * @flags:      KHOSER_BLOCK_F_*
+ * @entry_size: bytes per entry
+ * @crc:        CRC32C of the block (see the format above), 0 without
+ *              %KHOSER_BLOCK_F_CRC
+ * @count:      entries in this block
+ */
+struct khoser_block2_hdr {
+	u64 next;
+	u32 magic;
+	u16 version;
+	u8 order;
+	u8 flags;
+	u32 entry_size;
+	u32 crc;
+	u64 count;
+} __packed;
+
+static_assert(sizeof(struct khoser_block2_hdr) == 32);
+static_assert(offsetof(struct khoser_block2_hdr, next) == 0);
+static_assert(offsetof(struct khoser_block2_hdr, magic) == 8);
+static_assert(offsetof(struct khoser_block2_hdr, version) == 12);
+static_assert(offsetof(struct khoser_block2_hdr, order) == 14);
+static_assert(offsetof(struct khoser_block2_hdr, flags) == 15);
+static_assert(offsetof(struct khoser_block2_hdr, entry_size) == 16);
+static_assert(offsetof(struct khoser_block2_hdr, crc) == 20);
+static_assert(offsetof(struct khoser_block2_hdr, count) == 24);
+
+/* Entries per version 2 block of @order for @esz-byte entries, @esz > 0. */
+#define KHOSER_BLOCK2_CAPACITY(esz, order)				\
+	((u32)(((KHOSER_BLOCK_SIZE << (order)) -				\
+		sizeof(struct khoser_block2_hdr)) / (esz)))
+
+/* Largest version 2 entry: it fits a block of any order. */
+#define KHOSER_BLOCK2_MAX_ENTRY						\
+	(KHOSER_BLOCK_SIZE - sizeof(struct khoser_block2_hdr))
 
 #endif /* _KHOSER_ABI_BLOCK_H */

@@ -30,6 +30,7 @@ void shim_boot(bool kho_enabled)
 	shim_mm_new_boot();
 	shim_kho_boot(kho_enabled);
 	shim_log_reset();
+	shim_frag_order = MAX_PAGE_ORDER;
 	shim_unlock();
 	new_kernel();
 }

@@ -62,6 +62,7 @@ typedef unsigned int gfp_t;
 #define GFP_KERNEL 0u
 #define __GFP_NOWARN 0x1u
 #define __GFP_ZERO 0x2u
+#define __GFP_NORETRY 0x4u
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
@@ -73,6 +74,7 @@ typedef unsigned int gfp_t;
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define DIV_ROUND_UP_ULL(n, d) DIV_ROUND_UP((unsigned long long)(n), (d))
 #define ALIGN(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define BIT(n) (1UL << (n))
 #define U64_MAX UINT64_MAX
@@ -83,6 +85,7 @@ static inline unsigned long __ffs(unsigned long x)	/* x != 0 */
 }
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
+#define max3(a, b, c) max(max(a, b), c)
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define READ_ONCE(x) (*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
@@ -343,6 +346,8 @@ long shim_used_pages(void);	/* pages allocated or kept by KHO */
 long shim_unclaimed_pages(void);	/* kept by KHO, not restored yet */
 long shim_preserved_pages(void);	/* preserved for the next boot */
 void *shim_alloc_pages(unsigned int order);	/* plain, unpreserved */
+/* Fragmentation: allocations above this order fail (default MAX_PAGE_ORDER). */
+extern unsigned int shim_frag_order;
 
 /*
  * KHO test hooks (kho.c). The KHO API itself is <linux/kexec_handover.h>.

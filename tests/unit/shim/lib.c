@@ -56,3 +56,27 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...)
 		return 0;
 	return (size_t)n < size ? n : (int)(size - 1);
 }
+
+/* lib/crc32.c's crc32c(): reflected Castagnoli, no pre or post inversion. */
+static u32 crc32c_table[256];
+
+__attribute__((constructor)) static void crc32c_init(void)
+{
+	u32 i, j, c;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (j = 0; j < 8; j++)
+			c = (c >> 1) ^ (c & 1 ? 0x82f63b78u : 0);
+		crc32c_table[i] = c;
+	}
+}
+
+u32 crc32c(u32 crc, const void *p, size_t len)
+{
+	const u8 *b = p;
+
+	while (len--)
+		crc = crc32c_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);
+	return crc;
+}

@@ -242,6 +242,8 @@ struct page *shim_alloc_page(void)
 	return p ? &pages[virt_index(p)] : NULL;
 }
 
+unsigned int shim_frag_order = MAX_PAGE_ORDER;
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	void *p;
@@ -251,6 +253,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 			shim_warn("alloc_pages: order above MAX_PAGE_ORDER");
 		return NULL;
 	}
+	if (order > shim_frag_order)
+		return NULL;
 	if (shim_should_fail())
 		return NULL;
 	p = alloc_order(order);
