@@ -39,6 +39,12 @@ static int n_counts = 4;
 module_param_array(counts, uint, &n_counts, 0444);
 MODULE_PARM_DESC(counts, "entries of each base block set");
 
+#if KT_BLOCK_V2
+static unsigned int max_order = KHOSER_BLOCK_V2_MAX_ORDER;
+module_param(max_order, uint, 0444);
+MODULE_PARM_DESC(max_order, "write_format=2: largest block order of any set (default the format's largest)");
+#endif
+
 #define GEN_ESZ		24
 #define GEN_COUNT	3000
 #define BAD_ESZ		64
@@ -256,14 +262,16 @@ static unsigned int set_format(const struct khoser_block_set *bs)
 }
 
 /*
- * Write @o in khoser-block-v2 with blocks of order @order at most and a
- * CRC or not, when this run writes v2 and its entries fit a v2 block.
+ * Write @o in khoser-block-v2 with blocks of order @order (or max_order) at
+ * most and a CRC or not, when this run writes v2 and its entries fit a v2
+ * block.
  */
 static int use_v2(struct kt_obj *o, unsigned int order, bool crc)
 {
 #if KT_BLOCK_V2
 	if (kt_write_format == 2 && o->esz <= KHOSER_BLOCK2_MAX_ENTRY)
-		return khoser_block_set_set_format(&o->bs, 2, order,
+		return khoser_block_set_set_format(&o->bs, 2,
+						   min(order, max_order),
 						   crc ? KHOSER_BLOCK_F_CRC : 0);
 #endif
 	return 0;

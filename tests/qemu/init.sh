@@ -14,26 +14,27 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /run
 
 # HOPS MODE SEED VER RELOAD KRELS EXTRA EXTRA_MODULES KSETS NEW_ARGS
-# LEAKCHECK
+# NEW_EXTRA LEAKCHECK
 # shellcheck source=/dev/null
 . /etc/khoser.conf
 hop=$(cat /etc/hop)
 krel=$(uname -r)
 # This boot's module set: new (this tree's build, /lib/modules) or old
 # (tests/qemu/oldset.sh's, /lib/modules-old); NEW_ARGS go to both modules of
-# the new set only (the old one has no write_format).
+# the new set only (the old one has no write_format), NEW_EXTRA to its
+# khoser_test.
 set=$(echo "$KSETS" | cut -d' ' -f"$hop")
 m=/lib/modules/$krel
-args=$NEW_ARGS
+args=$NEW_ARGS targs=$NEW_EXTRA
 if [ "$set" = old ]; then
 	m=/lib/modules-old/$krel
-	args=
+	args='' targs=''
 fi
 leak=/sys/kernel/debug/kmemleak
 say() { echo "khoser-run: $*"; }
 
 say "hop $hop of $HOPS, kernel $krel"
-say "module set ${set:-new}${args:+ ($args)}"
+say "module set ${set:-new}${args:+ ($args)}${targs:+ (khoser_test $targs)}"
 [ -f $leak ] && echo clear > $leak
 
 # With khoserctl in the initramfs (run.sh --khoserctl), it loads khoser.
@@ -48,7 +49,7 @@ load() {
 	fi
 	# shellcheck disable=SC2086 # EXTRA is a list of parameters
 	insmod "$m/khoser_test.ko" seed="$SEED" hop="$hop" hops="$HOPS" \
-		mode="$MODE" ${VER:+ver="$VER"} $args $EXTRA || return 1
+		mode="$MODE" ${VER:+ver="$VER"} $args $targs $EXTRA || return 1
 	# Consumer modules (run.sh --consumer), after khoser_test.
 	for x in $EXTRA_MODULES; do
 		insmod "$m/$x.ko" || { say "FAIL load $x"; return 1; }

@@ -19,9 +19,9 @@
 #               tests/qemu/oldset.sh) writing v1 -> 7.3 NEW -> 7.2 NEW:
 #               data intact; boot 2 reads every block set in v1, boot 3
 #               (what 7.3 wrote with the defaults) in v2
-#   rollback    7.3 NEW writing the defaults (v2) -> 7.2 OLD: every object
-#               refused with -EPROTO and one "khoser-block: expected v1,
-#               found v2" line each; then nothing held, modules unload
+#   rollback    7.3 NEW writing v2 (order-0 blocks) -> 7.2 OLD: every
+#               object refused with -EPROTO and one "khoser-block: expected
+#               v1, found v2" line each; then nothing held, modules unload
 #   rollback-v1 the same with write_format=1 on 7.3's khoser and
 #               khoser_test: the OLD companion verifies every byte
 #   bench       2 boots of khoser_test bench=1 (tests/bench/run.sh reads the
@@ -34,6 +34,7 @@
 #                          khoser_test of tests/qemu/oldset.sh's commit)
 #   --write-format N       write_format=N to khoser.ko and khoser_test.ko in
 #                          every boot of the NEW module set
+#   --new-extra "PARAMS"   more khoser_test parameters, NEW module set only
 #   --expect-read B=vN,..  every block set (and vbuf chunk list) boot B
 #                          verifies must say it was read in format vN
 #   --expect-version C:vN:vM  mismatch: every refusal is one "khoser: NAME:
@@ -78,6 +79,7 @@ cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 variant=fast kernels='' hops='' mode='' ver='' kho=1 reload=0 extra='' timeout=''
 mem_opt='' summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
 copylog='' write_format='' expect_read='' expect_version='' leakcheck=0
+new_extra=''
 declare -A build_ver=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -99,6 +101,7 @@ while [ $# -gt 0 ]; do
 	--log) logname=$2; shift ;;
 	--copy-log) copylog=$2; shift ;;
 	--write-format) write_format=$2; shift ;;
+	--new-extra) new_extra=$2; shift ;;
 	--expect-read) expect_read=$2; shift ;;
 	--expect-version) expect_version=$2; shift ;;
 	--leakcheck) leakcheck=1 ;;
@@ -126,8 +129,12 @@ upgrade) : "${hops:=3}" "${mode:=normal}" "${kernels:=7.2:old,7.3,7.2}"
 rollback) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.3,7.2:old}"
 	: "${expect_version:=khoser-block:v1:v2}"; leakcheck=1
 	# Without the 4080-byte base set: its entries do not fit a v2 block,
-	# so it stays v1 and the OLD companion would read it.
-	extra="esizes=1,24,64 counts=10000,5000,200000 $extra" ;;
+	# so it stays v1 and the OLD companion would read it. v2 blocks of
+	# order 0 only: the OLD khoser checks a block-set descriptor's entry
+	# count against v1's capacity before it compares compatible strings,
+	# and refuses a v2 set of larger blocks there (-EINVAL, desc-entries).
+	extra="esizes=1,24,64 counts=10000,5000,200000 $extra"
+	new_extra="max_order=0 $new_extra" ;;
 rollback-v1) : "${hops:=2}" "${mode:=normal}" "${kernels:=7.3,7.2:old}"
 	: "${write_format:=1}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
@@ -367,6 +374,7 @@ EXTRA="$extra"
 EXTRA_MODULES="$extra_mods"
 KSETS="$ksets"
 NEW_ARGS="${write_format:+write_format=$write_format}"
+NEW_EXTRA="$new_extra"
 LEAKCHECK=$leakcheck
 CONF
 (cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$stage/initrd.gz"
