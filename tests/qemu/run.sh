@@ -134,7 +134,7 @@ rollback) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.3,7.2:old}"
 	# count against v1's capacity before it compares compatible strings,
 	# and refuses a v2 set of larger blocks there (-EINVAL, desc-entries).
 	extra="esizes=1,24,64 counts=10000,5000,200000 $extra"
-	new_extra="max_order=0 $new_extra" ;;
+	new_extra="max_order=0${new_extra:+ $new_extra}" ;;
 rollback-v1) : "${hops:=2}" "${mode:=normal}" "${kernels:=7.3,7.2:old}"
 	: "${write_format:=1}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
