@@ -16,12 +16,13 @@
 #                                       single steps of make check
 #   make deb                            Debian packages in build-deb/
 #   make bench                          figures next to baselines (bench/)
+#   make bench-table                    README performance table from them
 
 # KERNELRELEASE (as DKMS passes it) picks the kernel; else the running one.
 KDIR ?= /lib/modules/$(or $(KERNELRELEASE),$(shell uname -r))/build
 
-.PHONY: all modules test-module tools clean setup demo check e2e bench unit \
-	valgrind fuzz lint matrix pkg user deb dkms dkms-test
+.PHONY: all modules test-module tools clean setup demo check e2e bench \
+	bench-table unit valgrind fuzz lint matrix pkg user deb dkms dkms-test
 
 all: modules
 
@@ -74,6 +75,10 @@ e2e:
 
 bench:
 	tests/bench/run.sh
+
+# The README performance table, from the last make bench (bench/results.tsv).
+bench-table:
+	tests/bench/table.py --update README.md bench/results.tsv
 
 unit:
 	$(MAKE) -C tests/unit run

@@ -89,6 +89,16 @@ static int blk_room(struct khoser_block_set *bs, unsigned long n)
 	return 0;
 }
 
+/* An empty set holds no memory, whatever led to it. */
+static void free_empty(struct khoser_block_set *bs)
+{
+	if (bs->nblocks)
+		return;
+	kvfree(bs->blk);
+	bs->blk = NULL;
+	bs->nalloc = 0;
+}
+
 /* Append block @hdr of @order (room made) at the tail of the chain. */
 static struct khoser_block *add_block(struct khoser_block_set *bs, void *hdr,
 				      unsigned int order)
@@ -128,11 +138,8 @@ static void drop_last(struct khoser_block_set *bs)
 	if (bs->nblocks && bs->nkept == bs->nblocks) {
 		*khoser_block_nextp(last - 1) = 0;
 	} else if (!bs->nblocks) {
-		/* An empty set holds no memory, whatever led to it. */
 		bs->head_pa = 0;
-		kvfree(bs->blk);
-		bs->blk = NULL;
-		bs->nalloc = 0;
+		free_empty(bs);
 	}
 }
 
@@ -320,6 +327,7 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 rollback:
 	while (bs->nblocks > orig)
 		drop_last(bs);
+	free_empty(bs);
 	return err;
 }
 
@@ -758,14 +766,17 @@ static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
 	kind_describe(bs, desc);
 }
 
+/*
+ * Before the compatible string is compared: a string naming no format
+ * this build reads is refused by that comparison, so the bounds here are
+ * those of the format it names, or the loosest.
+ */
 static const char *kind_check_desc(const struct khoser_root_ser *d)
 {
 	unsigned int format = khoser_block_compat_format(d->compat);
 	u64 cap;
 
-	if (!format)
-		return "format: compatible string names no block format this build reads";
-	if (!khoser_block_entry_size_ok(format, d->size))
+	if (!khoser_block_entry_size_ok(format == 2 ? 2 : 1, d->size))
 		return "entry-size: entry size out of range";
 	if (!PAGE_ALIGNED(d->phys))
 		return "misaligned: block head misaligned";
@@ -773,8 +784,8 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 		return "desc-blocks: head and block count disagree";
 	if (d->nblocks > d->max_blocks)
 		return "desc-blocks: more blocks than the writer's bound";
-	cap = khoser_block_capacity(format, d->size, format == 2 ?
-				    KHOSER_BLOCK_V2_MAX_ORDER : 0);
+	cap = format == 1 ? khoser_block_capacity(1, d->size, 0) :
+	      khoser_block_capacity(2, d->size, KHOSER_BLOCK_V2_MAX_ORDER);
 	if (d->entries < d->nblocks ||
 	    d->entries > d->nblocks * cap)
 		return "desc-entries: entry count impossible for the blocks";

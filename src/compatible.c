@@ -561,33 +561,3 @@ const char *khoser_compat_format(unsigned int idx)
 	return idx < ARRAY_SIZE(formats) ? formats[idx] : NULL;
 }
 EXPORT_SYMBOL_GPL(khoser_compat_format);
-
-/**
- * khoser_compat_version - the version of one component of a string
- * @compat: a composite compatible string
- * @base:   the component's base name, e.g. %KHOSER_BLOCK_BASE
- * @ver:    its version, on success
- *
- * Context: Any context.
- * Return: 0; -ENOENT when no component has that base; -EINVAL when
- * @compat is malformed.
- */
-int khoser_compat_version(const char *compat, const char *base,
-			  unsigned long *ver)
-{
-	struct part parts[KHOSER_COMPAT_MAX_PARTS];
-	size_t blen = strlen(base);
-	int n, i;
-
-	n = parse(compat, parts);
-	if (n < 0)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (parts[i].blen == blen && !memcmp(parts[i].base, base, blen)) {
-			*ver = parts[i].ver;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-EXPORT_SYMBOL_GPL(khoser_compat_version);

@@ -286,14 +286,15 @@ static int publish_locked(const struct khoser_kind *kind, void *payload,
 	}
 	if (!err && find(&reg->out, obj->name))
 		err = -EEXIST;
+	/* The string first: kind->publish() checks it names the format. */
+	if (!err)
+		err = store_compat(kind, payload, obj->name, compat, obj->desc);
 	if (!err)
 		err = kind->publish(payload, obj->desc);
 	if (!err) {
-		err = store_compat(kind, payload, obj->name, compat, obj->desc);
 		node_name(node, obj->name);
-		if (!err)
-			err = khoser_kho_add_subtree(node, obj->desc,
-						     sizeof(*obj->desc));
+		err = khoser_kho_add_subtree(node, obj->desc,
+					     sizeof(*obj->desc));
 		if (err && life)
 			life->state = before;
 	}

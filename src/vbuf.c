@@ -725,8 +725,6 @@ static const char *kind_dep_compat(void *obj)
 
 static const char *kind_check_desc(const struct khoser_root_ser *d)
 {
-	if (!khoser_block_compat_format(d->compat))
-		return "format: chunk-list format unknown to this build";
 	if (!d->phys || !PAGE_ALIGNED(d->phys))
 		return "misaligned: vbuf header misaligned";
 	if (!d->size)

@@ -35,7 +35,5 @@ int khoser_compat_known(const char *compat);
 int khoser_compat_version(const char *compat, const char *base,
 			  unsigned long *ver);
 const char *khoser_compat_format(unsigned int idx);
-int khoser_compat_version(const char *compat, const char *base,
-			  unsigned long *ver);
 
 #endif /* _KHOSER_COMPATIBLE_H */

@@ -6,26 +6,47 @@
  *
  *	metric	value	unit	baseline_name	baseline_value	ratio
  *
- * Timings are medians of 7 runs. With --icount, the figures that must be
- * stable are instruction counts (run under callgrind, see run.sh). With
- * --quick, the same code runs on small sizes, 3 runs each: a smoke test of
- * the figures, not a measurement.
+ * (ratio "-" when the baseline is 0). Timings are medians of 7 runs (of
+ * each run's fastest of IO_PASSES back-to-back passes, for append and
+ * read; 3 runs at the largest scaling sizes). With
+ * --icount, the figures that must be stable are instruction counts (run
+ * under callgrind, see run.sh). With --quick, the same code runs on small
+ * sizes, 3 runs each: a smoke test of the figures, not a measurement.
+ *
+ * Only khoser's public API (include/khoser/) and the shim's boot calls are
+ * used, so the bench keeps building whatever the structures' insides. When
+ * linked with upstream.c, the same loops also drive upstream Linux's own
+ * kho_block.c (figures upstream_*); see tests/bench/run.sh.
  */
+#include <math.h>
 #include <time.h>
 #include <valgrind/callgrind.h>
-#include "../unit/shim/kshim.h"
+#include "bench.h"
 #include <linux/kexec_handover.h>
+#include <linux/vmalloc.h>
 #include <khoser/khoser.h>
-#include "../../src/internal.h"
-#include <khoser/sarray.h>
 
 #define MAX_REPS	7
+/*
+ * Passes of each append/read loop per run, the fastest counted: one loop
+ * takes a few milliseconds, about a scheduler time slice, and a machine
+ * shared with other work only ever adds time to it.
+ */
+#define IO_PASSES	3
+#define MAX_SCALE	3
 
 /* Sizes: full, or --quick (small, same code paths). */
 static int reps = MAX_REPS;
-static u64 entries = 1000000;
-static u64 chain_blocks = 10000;
+static u64 io_entries = 1000000;	/* per entry size, at most ... */
+static u64 io_blocks = KHOSER_BLOCK_DEFAULT_MAX; /* ... this many blocks */
+static u64 chain_blocks = KHOSER_BLOCK_DEFAULT_MAX;
 static u64 sa_scale = 1;		/* sparse-array counts divided by this */
+static u64 vbuf_bytes = 64ULL << 20;
+static const u64 scale_full[MAX_SCALE] = { 1000, 100000, 10000000 };
+static const u64 chains_full[MAX_SCALE] = { 1000, 10000, 100000 };
+static const u64 scale_quick[MAX_SCALE] = { 1000, 10000 };
+static const u64 chains_quick[MAX_SCALE] = { 50, 500 };
+static const u64 *scale = scale_full, *chains = chains_full;
 
 static volatile u64 sink;
 
@@ -61,138 +82,305 @@ static double median(double *v, int n)
 static void line(const char *metric, double value, const char *unit,
 		 const char *base, double base_value)
 {
-	printf("%s\t%.2f\t%s\t%s\t%.2f\t%.3f\n", metric, value, unit, base,
-	       base_value, base_value ? value / base_value : 0.0);
+	printf("%s\t%.*f\t%s\t%s\t%.*f\t", metric, value < 0.1 ? 5 : 2, value,
+	       unit, base, base_value < 0.1 ? 5 : 2, base_value);
+	if (base_value)
+		printf("%.3f\n", value / base_value);
+	else
+		printf("-\n");
 }
 
+static void die(const char *what)
+{
+	fprintf(stderr, "bench: %s failed\n", what);
+	abort();
+}
+
+/* A cold boot with the module loaded (its init: core, notifier, debugfs). */
 static void boot(void)
 {
 	shim_boot(true);
-	if (khoser_core_init())
-		abort();
+	if (shim_module_init())
+		die("module init");
 }
 
-/* Append and read @entries entries of @esz bytes, set vs flat buffer. */
-static void bench_block_io(u32 esz)
+/* kexec into the next kernel, module loaded again. */
+static void kexec(void)
 {
-	double app[MAX_REPS], flat_app[MAX_REPS], rd[MAX_REPS];
-	double flat_rd[MAX_REPS], bapp[MAX_REPS], brd[MAX_REPS], t;
-	u64 got, k;
-	struct khoser_block_set bs;
-	struct khoser_block_set_it it;
-	u8 *src, *flat, *e;
-	char name[64];
-	u64 i, sum;
-	int r;
+	shim_kexec(true);
+	if (shim_module_init())
+		die("module init after kexec");
+}
 
-	src = malloc(esz * 4096);
-	flat = malloc(esz * entries);
-	if (!src || !flat)
+static void unload(void)
+{
+	shim_module_exit();
+}
+
+/* --- the timed loops: khoser, flat (upstream's are in upstream.c) -------- */
+
+static BENCH_NOINLINE void khoser_fill(struct khoser_block_set *bs,
+				       const u8 *src, u32 esz, u64 n)
+{
+	struct khoser_block_set_it it;
+	u64 i;
+
+	khoser_block_set_it_init(&it, bs);
+	for (i = 0; i < n; i++)
+		memcpy(khoser_block_set_it_reserve_entry(&it),
+		       bench_src(src, i, esz), esz);
+}
+
+static BENCH_NOINLINE u64 khoser_read(struct khoser_block_set *bs, u32 esz,
+				      u64 *n)
+{
+	struct khoser_block_set_it it;
+	u64 sum = 0, k = 0;
+	u8 *e;
+
+	khoser_block_set_it_init(&it, bs);
+	while ((e = khoser_block_set_it_read_entry(&it))) {
+		sum += bench_touch(e, esz);
+		k++;
+	}
+	*n = k;
+	return sum;
+}
+
+/* The same through the batch calls: one call per block. */
+static BENCH_NOINLINE void khoser_fill_batch(struct khoser_block_set *bs,
+					     const u8 *src, u32 esz, u64 n)
+{
+	struct khoser_block_set_it it;
+	u64 i, k, got;
+	u8 *e;
+
+	khoser_block_set_it_init(&it, bs);
+	for (i = 0; i < n; i += got) {
+		e = khoser_block_set_it_reserve_batch(&it, n - i, &got);
+		if (!e)
+			die("reserve_batch");
+		for (k = 0; k < got; k++)
+			memcpy(e + k * esz, bench_src(src, i + k, esz), esz);
+	}
+}
+
+static BENCH_NOINLINE u64 khoser_read_batch(struct khoser_block_set *bs,
+					    u32 esz, u64 want, u64 *n)
+{
+	struct khoser_block_set_it it;
+	u64 sum = 0, total = 0, k, got;
+	u8 *e;
+
+	khoser_block_set_it_init(&it, bs);
+	while ((e = khoser_block_set_it_read_batch(&it, want, &got))) {
+		for (k = 0; k < got; k++, e += esz)
+			sum += bench_touch(e, esz);
+		total += got;
+	}
+	*n = total;
+	return sum;
+}
+
+static BENCH_NOINLINE void flat_fill(u8 *flat, const u8 *src, u32 esz, u64 n)
+{
+	u64 i;
+
+	for (i = 0; i < n; i++)
+		memcpy(flat + i * esz, bench_src(src, i, esz), esz);
+}
+
+static BENCH_NOINLINE u64 flat_read(const u8 *flat, u32 esz, u64 n)
+{
+	u64 i, sum = 0;
+
+	for (i = 0; i < n; i++)
+		sum += bench_touch(flat + i * esz, esz);
+	return sum;
+}
+
+static void check_count(const char *what, u64 got, u64 want)
+{
+	if (got != want) {
+		fprintf(stderr, "bench: %s: %llu entries, expected %llu\n",
+			what, (unsigned long long)got,
+			(unsigned long long)want);
 		abort();
-	for (i = 0; i < esz * 4096; i++)
+	}
+}
+
+/* Blocks of the chain at @pa, through the format's header (abi/block.h). */
+static u64 chain_length(u64 pa)
+{
+	const struct khoser_block_hdr *h;
+	u64 n = 0;
+
+	for (; pa; pa = h->next, n++)
+		h = phys_to_virt(pa);
+	return n;
+}
+
+/*
+ * Preserved metadata per payload byte of a block set holding @n entries of
+ * @esz bytes in @blocks blocks: everything preserved that is not an entry
+ * (headers, tail slack, unused slots).
+ */
+static double block_meta(u64 blocks, u64 n, u32 esz)
+{
+	return ((double)blocks * KHOSER_BLOCK_SIZE - (double)n * esz) /
+	       ((double)n * esz);
+}
+
+enum { IO_KHOSER, IO_UPSTREAM, IO_FLAT, NIO };
+
+/*
+ * Append and read the same entries of @esz bytes through khoser's per-entry
+ * iterator, upstream's iterator when built with it, and a flat buffer, all
+ * three held at once and timed back to back, in an order that rotates from
+ * run to run (the machine is shared: neighbours share its load); with
+ * @batch, khoser's batch calls too; with @mem, the block set's metadata per
+ * payload byte next to upstream's format.
+ */
+static void bench_block_io(u32 esz, bool batch, bool mem)
+{
+	double app[NIO][MAX_REPS], rd[NIO][MAX_REPS];
+	double bapp[MAX_REPS], brd[MAX_REPS], t, best;
+	u64 cap = KHOSER_BLOCK_CAPACITY(esz), n, got, blocks = 0;
+	static const int with_up[NIO] = { IO_KHOSER, IO_UPSTREAM, IO_FLAT };
+	static const int without[NIO] = { IO_KHOSER, IO_FLAT };
+	const int *ids = bench_upstream ? with_up : without;
+	int nio = bench_upstream ? NIO : NIO - 1;
+	struct khoser_block_set bs;
+	void *up = NULL;
+	u8 *src, *flat;
+	char name[64];
+	int r, k, w, pass;
+	u64 i;
+
+	/*
+	 * Every implementation holds the same entries: within upstream's
+	 * fixed bound of 10000 blocks.
+	 */
+	n = min_t(u64, io_entries, io_blocks * cap);
+	src = malloc((size_t)esz * BENCH_SRC_ENTRIES);
+	flat = malloc(esz * n);
+	if (!src || !flat)
+		die("malloc");
+	for (i = 0; i < (u64)esz * BENCH_SRC_ENTRIES; i++)
 		src[i] = (u8)(i * 131);
 	for (r = 0; r < reps; r++) {
 		boot();
 		if (khoser_block_set_init(&bs, esz) ||
-		    khoser_block_set_set_max_blocks(&bs, 1UL << 20) ||
-		    khoser_block_set_grow(&bs, entries))
-			abort();
-		/* Touch every block once so both sides write to warm pages. */
-		khoser_block_set_it_init(&it, &bs);
-		for (i = 0; i < entries; i++)
-			memset(khoser_block_set_it_reserve_entry(&it), 0, esz);
-		memset(flat, 0, esz * entries);
-
-		khoser_block_set_it_init(&it, &bs);
-		t = now_ns();
-		for (i = 0; i < entries; i++)
-			memcpy(khoser_block_set_it_reserve_entry(&it),
-			       src + (i & 4095) * esz, esz);
-		app[r] = (now_ns() - t) / entries;
-
-		t = now_ns();
-		for (i = 0; i < entries; i++)
-			memcpy(flat + i * esz, src + (i & 4095) * esz, esz);
-		flat_app[r] = (now_ns() - t) / entries;
-
-		khoser_block_set_it_init(&it, &bs);
-		sum = 0;
-		t = now_ns();
-		while ((e = khoser_block_set_it_read_entry(&it)))
-			sum += *(u64 *)e + *(u64 *)(e + esz - 8);
-		rd[r] = (now_ns() - t) / entries;
-		sink = sum;
-
-		/* The same through the batch calls: one call per block. */
-		khoser_block_set_clear(&bs);
-		khoser_block_set_it_init(&it, &bs);
-		t = now_ns();
-		for (i = 0; i < entries; i += got) {
-			e = khoser_block_set_it_reserve_batch(&it, entries - i,
-							      &got);
-			for (k = 0; k < got; k++)
-				memcpy(e + k * esz, src + ((i + k) & 4095) * esz,
-				       esz);
+		    khoser_block_set_grow(&bs, n))
+			die("block set grow");
+		if (bench_upstream) {
+			up = bench_upstream_create(esz, n);
+			if (!up)
+				die("upstream grow");
 		}
-		bapp[r] = (now_ns() - t) / entries;
-		khoser_block_set_it_init(&it, &bs);
-		sum = 0;
-		t = now_ns();
-		while ((e = khoser_block_set_it_read_batch(&it, entries, &got)))
-			for (k = 0; k < got; k++, e += esz)
-				sum += *(u64 *)e + *(u64 *)(e + esz - 8);
-		brd[r] = (now_ns() - t) / entries;
-		sink += sum;
+		/* Write every page once first, so all sides write warm pages. */
+		khoser_fill(&bs, src, esz, n);
+		if (up)
+			bench_upstream_fill(up, src, esz, n);
+		flat_fill(flat, src, esz, n);
 
-		sum = 0;
-		t = now_ns();
-		for (i = 0; i < entries; i++) {
-			e = flat + i * esz;
-			sum += *(u64 *)e + *(u64 *)(e + esz - 8);
+		for (k = 0; k < nio; k++) {
+			w = ids[(k + r) % nio];
+			best = INFINITY;
+			for (pass = 0; pass < IO_PASSES; pass++) {
+				t = now_ns();
+				if (w == IO_KHOSER)
+					khoser_fill(&bs, src, esz, n);
+				else if (w == IO_UPSTREAM)
+					bench_upstream_fill(up, src, esz, n);
+				else
+					flat_fill(flat, src, esz, n);
+				best = min(best, now_ns() - t);
+			}
+			app[w][r] = best / n;
 		}
-		flat_rd[r] = (now_ns() - t) / entries;
-		sink += sum;
+		check_count("khoser append", khoser_block_set_entries(&bs), n);
+		for (k = 0; k < nio; k++) {
+			w = ids[(k + r) % nio];
+			best = INFINITY;
+			for (pass = 0; pass < IO_PASSES; pass++) {
+				got = n;
+				t = now_ns();
+				if (w == IO_KHOSER)
+					sink += khoser_read(&bs, esz, &got);
+				else if (w == IO_UPSTREAM)
+					sink += bench_upstream_read(up, esz,
+								    &got);
+				else
+					sink += flat_read(flat, esz, n);
+				best = min(best, now_ns() - t);
+				check_count(w == IO_KHOSER ? "khoser read" :
+					    "upstream read", got, n);
+			}
+			rd[w][r] = best / n;
+		}
+
+		if (mem && !r)
+			blocks = chain_length(khoser_block_set_head_pa(&bs));
+		if (up)
+			bench_upstream_destroy(up);
+		up = NULL;
+
+		if (batch) {
+			bapp[r] = brd[r] = INFINITY;
+			for (pass = 0; pass < IO_PASSES; pass++) {
+				if (khoser_block_set_clear(&bs))
+					die("block set clear");
+				t = now_ns();
+				khoser_fill_batch(&bs, src, esz, n);
+				bapp[r] = min(bapp[r], now_ns() - t);
+			}
+			for (pass = 0; pass < IO_PASSES; pass++) {
+				t = now_ns();
+				sink += khoser_read_batch(&bs, esz, n, &got);
+				brd[r] = min(brd[r], now_ns() - t);
+				check_count("khoser read_batch", got, n);
+			}
+			bapp[r] /= n;
+			brd[r] /= n;
+		}
 		khoser_block_set_destroy(&bs);
-		khoser_core_exit();
+		unload();
 	}
 	snprintf(name, sizeof(name), "block_append_%ub", esz);
-	line(name, median(app, reps), "ns/entry", "flat_memcpy",
-	     median(flat_app, reps));
+	line(name, median(app[IO_KHOSER], reps), "ns/entry", "flat_memcpy",
+	     median(app[IO_FLAT], reps));
 	snprintf(name, sizeof(name), "block_read_%ub", esz);
-	line(name, median(rd, reps), "ns/entry", "flat_read",
-	     median(flat_rd, reps));
-	snprintf(name, sizeof(name), "block_append_batch_%ub", esz);
-	line(name, median(bapp, reps), "ns/entry", "flat_memcpy",
-	     median(flat_app, reps));
-	snprintf(name, sizeof(name), "block_read_batch_%ub", esz);
-	line(name, median(brd, reps), "ns/entry", "flat_read",
-	     median(flat_rd, reps));
+	line(name, median(rd[IO_KHOSER], reps), "ns/entry", "flat_read",
+	     median(rd[IO_FLAT], reps));
+	if (batch) {
+		snprintf(name, sizeof(name), "block_append_batch_%ub", esz);
+		line(name, median(bapp, reps), "ns/entry", "flat_memcpy",
+		     median(app[IO_FLAT], reps));
+		snprintf(name, sizeof(name), "block_read_batch_%ub", esz);
+		line(name, median(brd, reps), "ns/entry", "flat_read",
+		     median(rd[IO_FLAT], reps));
+	}
+	if (bench_upstream) {
+		snprintf(name, sizeof(name), "upstream_block_append_%ub", esz);
+		line(name, median(app[IO_UPSTREAM], reps), "ns/entry",
+		     "flat_memcpy", median(app[IO_FLAT], reps));
+		snprintf(name, sizeof(name), "upstream_block_read_%ub", esz);
+		line(name, median(rd[IO_UPSTREAM], reps), "ns/entry",
+		     "flat_read", median(rd[IO_FLAT], reps));
+	}
+	if (mem) {
+		/* Upstream's format: the same header, the same packing. */
+		snprintf(name, sizeof(name), "mem_block_%ub", esz);
+		line(name, block_meta(blocks, n, esz), "B/B", "kho_block_v1",
+		     block_meta(DIV_ROUND_UP(n, cap), n, esz));
+	}
 	free(src);
 	free(flat);
 }
 
-/* A published chain of @chain_blocks blocks after kexec; returns its head. */
-static u64 chain_after_kexec(void)
-{
-	struct khoser_block_set bs;
-	struct khoser_block_set_it it;
-	u64 i, n = chain_blocks * KHOSER_BLOCK_CAPACITY(4080);
-
-	boot();
-	if (khoser_block_set_init(&bs, 4080) || khoser_block_set_grow(&bs, n))
-		abort();
-	khoser_block_set_it_init(&it, &bs);
-	for (i = 0; i < n; i++)
-		*(u64 *)khoser_block_set_it_reserve_entry(&it) = i;
-	i = bs.head_pa;
-	shim_kexec(true);
-	if (khoser_core_init())
-		abort();
-	return i;
-}
-
 /* What any reader must do at least: follow the chain, read each count. */
-static u64 bare_walk(u64 pa)
+static BENCH_NOINLINE u64 bare_walk(u64 pa)
 {
 	const struct khoser_block_hdr *h;
 	u64 n = 0;
@@ -205,33 +393,250 @@ static u64 bare_walk(u64 pa)
 	return n;
 }
 
-/* Restore validation of a 10,000-block chain (claim, check, link). */
-static void bench_restore(bool icount)
+/* The bare KHO primitive grow stands on: @blocks preserved pages. */
+static BENCH_NOINLINE void bare_alloc_preserve(void **pg, u64 blocks)
+{
+	u64 i;
+
+	for (i = 0; i < blocks; i++) {
+		pg[i] = kho_alloc_preserve(KHOSER_BLOCK_SIZE);
+		if (IS_ERR(pg[i]))
+			die("kho_alloc_preserve");
+	}
+}
+
+/* Runs of the largest sizes: 3 (they take seconds each, on a shared box). */
+static int big_reps(u64 n, u64 big)
+{
+	return n >= big && reps > 3 ? 3 : reps;
+}
+
+/*
+ * Scaling of a block set of 64-byte entries, per entry, for each count of
+ * scale[]: grow vs the bare kho_alloc_preserve() of as many pages; fill
+ * (per-entry iterator) vs a flat memcpy of the same entries; seal vs seal
+ * at the smallest count; restore after kexec vs a bare walk of the chain;
+ * read (per-entry iterator) vs a flat read. Costs that rise with the count
+ * while their baseline rises alike are the machine's caches, not khoser.
+ */
+static void bench_scale(void)
+{
+	enum { GROW, FILL, SEAL, RESTORE, READ, NPHASE };
+	static const char * const phase[NPHASE] = {
+		"grow", "fill", "seal", "restore", "read" };
+	static const char * const base[NPHASE] = {
+		"kho_alloc_preserve", "flat_memcpy", NULL, "bare_chain_walk",
+		"flat_read" };
+	double v[NPHASE][MAX_REPS], b[NPHASE][MAX_REPS], t;
+	double med[MAX_SCALE][NPHASE], bmed[MAX_SCALE][NPHASE];
+	const u32 esz = 64;
+	struct khoser_block_set bs;
+	u64 n, head, blocks, got, i;
+	int s, p, r, nr = reps;
+	char name[64], bname[64];
+	u8 *src, *flat;
+	void **pg;
+
+	src = malloc(esz * BENCH_SRC_ENTRIES);
+	if (!src)
+		die("malloc");
+	memset(src, 0x5a, esz * BENCH_SRC_ENTRIES);
+	for (s = 0; s < MAX_SCALE && scale[s]; s++) {
+		n = scale[s];
+		blocks = DIV_ROUND_UP(n, KHOSER_BLOCK_CAPACITY(esz));
+		flat = malloc(n * esz);
+		pg = malloc(blocks * sizeof(*pg));
+		if (!flat || !pg)
+			die("malloc");
+		memset(flat, 0, n * esz);
+		nr = big_reps(n, 10000000);
+		for (r = 0; r < nr; r++) {
+			boot();
+			if (khoser_block_set_init(&bs, esz) ||
+			    khoser_block_set_set_max_blocks(&bs, blocks))
+				die("block set init");
+			t = now_ns();
+			if (khoser_block_set_grow(&bs, n))
+				die("block set grow");
+			v[GROW][r] = (now_ns() - t) / n;
+			t = now_ns();
+			bare_alloc_preserve(pg, blocks);
+			b[GROW][r] = (now_ns() - t) / n;
+			for (i = 0; i < blocks; i++)
+				kho_unpreserve_free(pg[i]);
+
+			t = now_ns();
+			khoser_fill(&bs, src, esz, n);
+			v[FILL][r] = (now_ns() - t) / n;
+			t = now_ns();
+			flat_fill(flat, src, esz, n);
+			b[FILL][r] = (now_ns() - t) / n;
+			t = now_ns();
+			if (khoser_block_set_seal(&bs))
+				die("block set seal");
+			v[SEAL][r] = (now_ns() - t) / n;
+			head = khoser_block_set_head_pa(&bs);
+
+			kexec();
+			if (khoser_block_set_init(&bs, esz) ||
+			    khoser_block_set_set_max_blocks(&bs, blocks))
+				die("block set init");
+			t = now_ns();
+			if (khoser_block_set_restore(&bs, head))
+				die("block set restore");
+			v[RESTORE][r] = (now_ns() - t) / n;
+			t = now_ns();
+			sink = bare_walk(head);
+			b[RESTORE][r] = (now_ns() - t) / n;
+			t = now_ns();
+			sink += khoser_read(&bs, esz, &got);
+			v[READ][r] = (now_ns() - t) / n;
+			check_count("scale read", got, n);
+			t = now_ns();
+			sink += flat_read(flat, esz, n);
+			b[READ][r] = (now_ns() - t) / n;
+			khoser_block_set_destroy(&bs);
+			unload();
+		}
+		for (p = 0; p < NPHASE; p++) {
+			med[s][p] = median(v[p], nr);
+			bmed[s][p] = base[p] ? median(b[p], nr) : med[0][p];
+		}
+		free(flat);
+		free(pg);
+	}
+	for (p = 0; p < NPHASE; p++) {
+		for (s = 0; s < MAX_SCALE && scale[s]; s++) {
+			snprintf(name, sizeof(name), "scale_%s_%llu", phase[p],
+				 (unsigned long long)scale[s]);
+			if (base[p])
+				snprintf(bname, sizeof(bname), "%s", base[p]);
+			else
+				snprintf(bname, sizeof(bname), "scale_%s_%llu",
+					 phase[p], (unsigned long long)scale[0]);
+			line(name, med[s][p], "ns/entry", bname, bmed[s][p]);
+		}
+	}
+	free(src);
+}
+
+/* A chain bound that admits @blocks blocks (never below the default). */
+static unsigned long chain_bound(u64 blocks)
+{
+	return blocks > KHOSER_BLOCK_DEFAULT_MAX ? blocks :
+	       KHOSER_BLOCK_DEFAULT_MAX;
+}
+
+/*
+ * A chain of @blocks one-entry blocks, handed over by a kexec; returns its
+ * head. Each block holds one 4080-byte entry, of which one word is written:
+ * restore cost is per block, whatever the entries.
+ */
+static u64 chain_after_kexec(u64 blocks)
 {
 	struct khoser_block_set bs;
-	double v[MAX_REPS], t;
-	char name[64];
-	u64 head;
-	int r;
+	struct khoser_block_set_it it;
+	u64 i, head;
 
-	for (r = 0; r < (icount ? 1 : reps); r++) {
-		head = chain_after_kexec();
-		khoser_block_set_init(&bs, 4080);
+	boot();
+	if (khoser_block_set_init(&bs, KHOSER_BLOCK_MAX_ENTRY) ||
+	    khoser_block_set_set_max_blocks(&bs, chain_bound(blocks)) ||
+	    khoser_block_set_grow(&bs, blocks))
+		die("chain grow");
+	khoser_block_set_it_init(&it, &bs);
+	for (i = 0; i < blocks; i++)
+		*(u64 *)khoser_block_set_it_reserve_entry(&it) = i;
+	head = khoser_block_set_head_pa(&bs);
+	kexec();
+	return head;
+}
+
+enum { R_KHOSER, R_UPSTREAM, R_BARE };
+
+/* ns per block to restore (or walk) a fresh chain of @blocks blocks. */
+static double restore_once(u64 blocks, int how, bool icount)
+{
+	struct khoser_block_set bs;
+	u64 head = chain_after_kexec(blocks);
+	double t = 0;
+	void *up = NULL;
+
+	if (how == R_KHOSER &&
+	    (khoser_block_set_init(&bs, KHOSER_BLOCK_MAX_ENTRY) ||
+	     khoser_block_set_set_max_blocks(&bs, chain_bound(blocks))))
+		die("block set init");
+	if (icount) {
 		CALLGRIND_ZERO_STATS;
 		CALLGRIND_START_INSTRUMENTATION;
-		t = now_ns();
-		if (khoser_block_set_restore(&bs, head))
-			abort();
-		v[r] = (now_ns() - t) / chain_blocks;
-		CALLGRIND_STOP_INSTRUMENTATION;
-		CALLGRIND_DUMP_STATS_AT("restore");
-		khoser_block_set_destroy(&bs);
-		khoser_core_exit();
 	}
-	snprintf(name, sizeof(name), "block_restore_%llu",
-		 (unsigned long long)chain_blocks);
-	if (!icount)
-		line(name, median(v, reps), "ns/block", "target", 50);
+	t = now_ns();
+	switch (how) {
+	case R_KHOSER:
+		if (khoser_block_set_restore(&bs, head))
+			die("block set restore");
+		break;
+	case R_UPSTREAM:
+		up = bench_upstream_restore(KHOSER_BLOCK_MAX_ENTRY, head);
+		if (!up)
+			die("upstream restore");
+		break;
+	default:
+		sink = bare_walk(head);
+		break;
+	}
+	t = (now_ns() - t) / blocks;
+	if (icount) {
+		CALLGRIND_STOP_INSTRUMENTATION;
+		CALLGRIND_DUMP_STATS_AT(how == R_KHOSER ? "restore" :
+					"bare_walk");
+	}
+	if (how == R_KHOSER)
+		khoser_block_set_destroy(&bs);
+	else if (how == R_UPSTREAM)
+		bench_upstream_destroy(up);
+	unload();
+	return t;
+}
+
+static double restore_median(u64 blocks, int how)
+{
+	int r, nr = big_reps(blocks, 10 * KHOSER_BLOCK_DEFAULT_MAX);
+	double v[MAX_REPS];
+
+	for (r = 0; r < nr; r++)
+		v[r] = restore_once(blocks, how, false);
+	return median(v, nr);
+}
+
+/*
+ * Restore validation of a chain (claim, check, link) against a bare walk
+ * of the same chain, for each length of chains[] (up to 10x the default
+ * bound, with the bound raised); at the default bound, also upstream's.
+ */
+static void bench_restore(void)
+{
+	double ours, bare, up;
+	char name[64];
+	int c;
+
+	for (c = 0; c < MAX_SCALE && chains[c]; c++) {
+		ours = restore_median(chains[c], R_KHOSER);
+		bare = restore_median(chains[c], R_BARE);
+		snprintf(name, sizeof(name), "scale_restore_chain_%llu",
+			 (unsigned long long)chains[c]);
+		line(name, ours, "ns/block", "bare_chain_walk", bare);
+		if (chains[c] != chain_blocks)
+			continue;
+		snprintf(name, sizeof(name), "block_restore_%llu",
+			 (unsigned long long)chains[c]);
+		line(name, ours, "ns/block", "target", 50);
+		if (!bench_upstream)
+			continue;
+		up = restore_median(chains[c], R_UPSTREAM);
+		snprintf(name, sizeof(name), "upstream_block_restore_%llu",
+			 (unsigned long long)chains[c]);
+		line(name, up, "ns/block", "bare_chain_walk", bare);
+	}
 }
 
 enum { SA_DENSE, SA_RANDOM1, SA_STRIDE20, SA_EXTREMES };
@@ -253,7 +658,9 @@ static u64 sa_pattern(int p, u64 i, u64 *state)
 /*
  * Bytes per entry of a sparse array, against the 8-byte floor and the RFC
  * "KHO array" layout: values in 4 KiB pages of 512 consecutive indices, so
- * every 512-index window that holds an entry costs a whole page.
+ * every 512-index window that holds an entry costs a whole page. The same
+ * as metadata per payload byte (payload: the 8-byte values) for the dense
+ * and the 1% patterns.
  */
 static void bench_sarray_bytes(void)
 {
@@ -262,6 +669,7 @@ static void bench_sarray_bytes(void)
 	static const u64 full[] = { 1000000, 1000000, 100000, 2000 };
 	struct khoser_sarray sa;
 	u64 st, i, idx, windows, last;
+	double ours, rfc;
 	char name[64];
 	int p;
 
@@ -276,29 +684,77 @@ static void bench_sarray_bytes(void)
 		for (i = 0; i < count; i++) {
 			idx = sa_pattern(p, i, &st);
 			if (khoser_sarray_add(&sa, idx, i))
-				abort();
+				die("sarray add");
 			if (idx >> 9 != last)
 				windows++;
 			last = idx >> 9;
 		}
 		if (khoser_sarray_seal(&sa))
-			abort();
+			die("sarray seal");
+		ours = (double)khoser_sarray_pages(&sa) * PAGE_SIZE / count;
+		rfc = (double)windows * 4096 / count;
 		snprintf(name, sizeof(name), "sarray_bytes_%s", names[p]);
-		line(name, (double)khoser_sarray_pages(&sa) * PAGE_SIZE /
-		     count, "B/entry", "rfc_kho_array",
-		     (double)windows * 4096 / count);
+		line(name, ours, "B/entry", "rfc_kho_array", rfc);
 		if (p == SA_DENSE)
-			line("sarray_bytes_dense_floor",
-			     (double)khoser_sarray_pages(&sa) * PAGE_SIZE /
-			     count, "B/entry", "u64_floor", 8);
+			line("sarray_bytes_dense_floor", ours, "B/entry",
+			     "u64_floor", KHOSER_SARRAY_VALUE_SIZE);
+		if (p == SA_DENSE || p == SA_RANDOM1) {
+			snprintf(name, sizeof(name), "mem_sarray_%s",
+				 names[p]);
+			line(name, (ours - KHOSER_SARRAY_VALUE_SIZE) /
+			     KHOSER_SARRAY_VALUE_SIZE, "B/B", "rfc_kho_array",
+			     (rfc - KHOSER_SARRAY_VALUE_SIZE) /
+			     KHOSER_SARRAY_VALUE_SIZE);
+		}
 		khoser_sarray_destroy(&sa);
-		khoser_core_exit();
+		unload();
 	}
+}
+
+/*
+ * Metadata of a preserved vmalloc buffer per payload byte: khoser's vbuf
+ * as preserved here (khoser_vbuf_meta_bytes(): header page and chunk
+ * list), and as it would be with every page its own chunk (the worst
+ * case: 1 + ceil(pages / 510) pages), against the kernel's
+ * kho_preserve_vmalloc() of an order-0 area: one page per 511 page
+ * addresses, the list zero-terminated (floor(pages / 511) + 1 pages).
+ */
+static void bench_vbuf_meta(void)
+{
+	u64 pages = DIV_ROUND_UP(vbuf_bytes, PAGE_SIZE);
+	u64 per_block = KHOSER_BLOCK_CAPACITY(KHOSER_VBUF_CHUNK_SIZE);
+	double kernel, ours, worst;
+	struct khoser_vbuf vb;
+	char name[64];
+	void *buf;
+
+	boot();
+	buf = vmalloc(vbuf_bytes);
+	if (!buf)
+		die("vmalloc");
+	memset(buf, 1, vbuf_bytes);
+	khoser_vbuf_init(&vb);
+	if (khoser_vbuf_preserve(&vb, buf, vbuf_bytes))
+		die("vbuf preserve");
+	ours = (double)khoser_vbuf_meta_bytes(&vb) / vbuf_bytes;
+	kernel = (double)(pages / ((PAGE_SIZE - 8) / 8) + 1) * PAGE_SIZE /
+		 vbuf_bytes;
+	worst = (double)(1 + DIV_ROUND_UP(pages, per_block)) * PAGE_SIZE /
+		vbuf_bytes;
+	snprintf(name, sizeof(name), "mem_vbuf_%llum",
+		 (unsigned long long)(vbuf_bytes >> 20));
+	line(name, ours, "B/B", "kho_vmalloc", kernel);
+	snprintf(name, sizeof(name), "mem_vbuf_%llum_scattered",
+		 (unsigned long long)(vbuf_bytes >> 20));
+	line(name, worst, "B/B", "kho_vmalloc", kernel);
+	khoser_vbuf_destroy(&vb);
+	vfree(buf);
+	unload();
 }
 
 int main(int argc, char **argv)
 {
-	static const u32 sizes[] = { 8, 64, 512 };
+	static const u32 sizes[] = { 1, 8, 24, 64, 512, 2048 };
 	bool icount = false;
 	unsigned int s;
 	int a;
@@ -308,9 +764,13 @@ int main(int argc, char **argv)
 			icount = true;
 		} else if (!strcmp(argv[a], "--quick")) {
 			reps = 3;
-			entries = 20000;
+			io_entries = 20000;
+			io_blocks = 1000;
 			chain_blocks = 500;
 			sa_scale = 50;
+			vbuf_bytes = 4ULL << 20;
+			scale = scale_quick;
+			chains = chains_quick;
 		} else {
 			fprintf(stderr, "usage: bench [--quick] [--icount]\n");
 			return 2;
@@ -319,21 +779,19 @@ int main(int argc, char **argv)
 
 	if (icount) {
 		/* Under callgrind: two dumps, "restore" then "bare_walk". */
-		u64 head;
-
-		bench_restore(true);
-		head = chain_after_kexec();
-		CALLGRIND_ZERO_STATS;
-		CALLGRIND_START_INSTRUMENTATION;
-		sink = bare_walk(head);
-		CALLGRIND_STOP_INSTRUMENTATION;
-		CALLGRIND_DUMP_STATS_AT("bare_walk");
+		restore_once(chain_blocks, R_KHOSER, true);
+		restore_once(chain_blocks, R_BARE, true);
+		shim_fini();
 		return 0;
 	}
 	for (s = 0; s < ARRAY_SIZE(sizes); s++)
-		bench_block_io(sizes[s]);
-	bench_restore(false);
+		bench_block_io(sizes[s], sizes[s] == 8 || sizes[s] == 64 ||
+			       sizes[s] == 512,
+			       sizes[s] == 64 || sizes[s] == 2048);
+	bench_restore();
+	bench_scale();
 	bench_sarray_bytes();
+	bench_vbuf_meta();
 	shim_fini();
 	return 0;
 }

@@ -3,17 +3,31 @@
 # make bench: khoser's figures, each next to a baseline measured in the same
 # run. Three parts:
 #   user    tests/bench/bench.c: khoser's sources built -O2 against the unit
-#           test shim (tests/unit/Makefile, target build/bench/bench):
-#           block-set append/read (per-entry iterator and batch calls) vs a
-#           flat buffer, restore validation of a chain, sparse-array bytes
-#           per entry vs the u64 floor and the RFC "KHO array" layout;
-#           medians of 7 runs
+#           test shim (tests/unit/Makefile), medians of 7 runs:
+#           block-set append/read per entry size (1 to 2048 B; per-entry
+#           iterator, and batch calls at 8/64/512 B) vs a flat buffer, and
+#           upstream Linux's own kho_block.c on the same entries
+#           (upstream_*); restore validation vs a bare chain walk up to 10x
+#           the default chain bound; a scaling table (grow, fill, seal,
+#           restore, read per entry at 10^3, 10^5, 10^7 entries); sparse-
+#           array bytes per entry vs the u64 floor and the RFC "KHO array"
+#           layout; metadata per payload byte (mem_*) next to the kernel's
+#           equivalent
 #   icount  the same binary under callgrind: instructions per block of
 #           restore validation vs a bare chain walk (stable run to run)
 #   guest   khoser_test bench=1 in QEMU (tests/qemu/run.sh bench), two
 #           boots under TCG: block-set grow vs kho_alloc_preserve, restore vs
 #           kho_restore_folio, vbuf vs kho_{preserve,restore}_vmalloc,
 #           sparse array vs xarray; metrics prefixed guest_
+#
+# The upstream reference is built at bench time from Debian's
+# linux-source-7.2 (tests/qemu/kernel.sh --src-only: downloaded once into
+# the khoser cache, never into the repository): its kernel/liveupdate/
+# kho_block.c, compiled against the shim under renamed symbols
+# (tests/unit/Makefile bench-upstream). A full run fails when that source
+# cannot be had. --quick never downloads: it uses the cached source, or
+# else runs without the upstream_ figures and says so (a "# upstream:
+# skipped" line in the output and a message on stderr).
 #
 # usage: tests/bench/run.sh [--quick] [--no-guest] [--out FILE]
 #   --quick     small sizes, the same code paths: a smoke test of the
@@ -24,8 +38,12 @@
 #
 # Prints one tab-separated line per figure,
 #	metric	value	unit	baseline_name	baseline_value	ratio
-# (ratio = value / baseline_value), and writes them to FILE. Exits non-zero
-# when a part fails or any figure it must produce is missing or malformed.
+# (ratio = value / baseline_value, "-" for a 0 baseline), after "# key:
+# value" lines naming the run (date, machine, upstream source), and writes
+# them to FILE; tests/bench/table.py renders FILE as the README table
+# (written next to FILE as .md; make bench-table puts bench/results.tsv's
+# into README.md). Exits non-zero when a part fails or any figure it must
+# produce is missing or malformed, or README.md lacks the table markers.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,19 +53,21 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--no-guest) guest=0 ;;
 	--out) out=$2; shift ;;
-	*) sed -n '/^# usage:/,/^# when a part/p' "$0" >&2; exit 2 ;;
+	*) sed -n '/^# usage:/,/^# --out FILE/p' "$0" >&2; exit 2 ;;
 	esac
 	shift
 done
+# Sizes: as tests/bench/bench.c (--quick) uses them.
 if [ "$quick" = 1 ]; then
 	: "${out:=$top/bench/quick.tsv}"
 	uflags=--quick
-	chain=500		# tests/bench/bench.c --quick
+	chain=500 chains="50 500" scale="1000 10000" vbuf_mb=4
 	g_blocks=200 g_vbuf=4,16 g_sa=20000 g_mem=1G
 else
 	: "${out:=$top/bench/results.tsv}"
 	uflags=
-	chain=10000
+	chain=10000 chains="1000 10000 100000" scale="1000 100000 10000000"
+	vbuf_mb=64
 	g_blocks=10000 g_vbuf=64,256 g_sa=1000000 g_mem=2G
 fi
 
@@ -55,16 +75,72 @@ log() { echo "bench: $*" >&2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tab=$(printf '\t')
+cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
+
+# --- the README table's markers (what make bench-table fills) -------------
+"$top/tests/bench/table.py" --check "$top/README.md" ||
+	{ log "README.md: the generated-table markers are broken"; exit 1; }
+
+# --- the upstream reference: Linux's kho_block.c from linux-source-7.2 -----
+# Newest cached, unpacked linux-source-7.2 tree (tests/qemu/kernel.sh's).
+cached_source() {
+	local d best=
+	for d in "$cache"/src/linux-7.2.*/; do
+		[ -f "$d/.khoser-source-complete" ] || continue
+		if [ -z "$best" ] || dpkg --compare-versions \
+			"$(cat "$d/.khoser-source-complete")" gt \
+			"$(cat "$best/.khoser-source-complete")"; then
+			best=${d%/}
+		fi
+	done
+	[ -n "$best" ] && printf '%s\n' "$best"
+}
+upstream='' up_note=''
+if [ "$quick" = 1 ]; then
+	upstream=$(cached_source) ||
+		up_note="skipped: no linux-source-7.2 in $cache/src (--quick does not download; tests/qemu/kernel.sh --src-only fetches it)"
+else
+	log "upstream: linux-source-7.2 (tests/qemu/kernel.sh --src-only)"
+	if ! upstream=$("$top/tests/qemu/kernel.sh" --version 7.2 --src-only |
+		tail -n1) || [ ! -d "$upstream" ]; then
+		log "FAILED: cannot get Debian's linux-source-7.2 for the upstream reference (network, mirror or cache: see tests/qemu/kernel.sh); a full run needs it (--quick runs without it)"
+		exit 1
+	fi
+fi
+if [ -n "$upstream" ] && [ ! -f "$upstream/kernel/liveupdate/kho_block.c" ]; then
+	log "FAILED: $upstream has no kernel/liveupdate/kho_block.c: the upstream reference is gone from this linux-source-7.2"
+	exit 1
+fi
+if [ -n "$upstream" ]; then
+	up_note="linux-source-7.2 $(cat "$upstream/.khoser-source-complete" 2>/dev/null || echo "?"), kernel/liveupdate/kho_block.c"
+else
+	log "upstream reference SKIPPED: ${up_note#skipped: }"
+fi
 
 # --- what each part must produce ------------------------------------------
 expect=()
+for s in 1 8 24 64 512 2048; do
+	expect+=("block_append_${s}b" "block_read_${s}b")
+	[ -z "$upstream" ] ||
+		expect+=("upstream_block_append_${s}b" "upstream_block_read_${s}b")
+done
 for s in 8 64 512; do
-	expect+=("block_append_${s}b" "block_read_${s}b"
-		"block_append_batch_${s}b" "block_read_batch_${s}b")
+	expect+=("block_append_batch_${s}b" "block_read_batch_${s}b")
+done
+expect+=(mem_block_64b mem_block_2048b mem_sarray_dense mem_sarray_random_1pct
+	"mem_vbuf_${vbuf_mb}m" "mem_vbuf_${vbuf_mb}m_scattered")
+for c in $chains; do
+	expect+=("scale_restore_chain_$c")
+done
+for p in grow fill seal restore read; do
+	for n in $scale; do
+		expect+=("scale_${p}_$n")
+	done
 done
 expect+=("block_restore_$chain" sarray_bytes_dense sarray_bytes_dense_floor
 	sarray_bytes_random_1pct 'sarray_bytes_stride_2^20'
 	sarray_bytes_range_extremes "block_restore_${chain}_icount")
+[ -z "$upstream" ] || expect+=("upstream_block_restore_$chain")
 if [ "$guest" = 1 ]; then
 	expect+=(guest_block_grow "guest_block_restore_$g_blocks"
 		guest_sarray_store guest_sarray_lookup guest_sarray_bytes)
@@ -75,10 +151,18 @@ if [ "$guest" = 1 ]; then
 fi
 
 # --- user: the shared sources against the shim ------------------------------
-bin=$top/tests/unit/build/bench/bench
-log "building $bin"
-make -s -C "$top/tests/unit" build/bench/bench >&2
-log "user: block sets and sparse arrays ($([ "$quick" = 1 ] && echo quick || echo full) sizes)"
+if [ -n "$upstream" ]; then
+	log "building the bench with upstream's kho_block.c from $upstream"
+	bin=$(make -s -C "$top/tests/unit" bench-upstream UPSTREAM="$upstream" |
+		tail -n1)
+else
+	bin=$top/tests/unit/build/bench/bench
+	log "building $bin"
+	make -s -C "$top/tests/unit" build/bench/bench >&2
+fi
+[ -x "$bin" ] || { log "no bench binary ($bin)"; exit 1; }
+log "user: block sets, scaling, sparse arrays, metadata ($([ "$quick" = 1 ] && echo quick || echo full) sizes)"
+load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 # shellcheck disable=SC2086 # $uflags: empty or one flag
 "$bin" $uflags >"$work/user.tsv"
 
@@ -124,23 +208,36 @@ if [ "$guest" = 1 ]; then
 fi
 
 # --- every expected figure, once, well formed --------------------------------
-cat "$work/user.tsv" "$work/icount.tsv" "$work/guest.tsv" >"$work/all.tsv"
+cat "$work/user.tsv" "$work/icount.tsv" "$work/guest.tsv" >"$work/figures.tsv"
 bad=0
 for m in "${expect[@]}"; do
 	n=$(awk -F "$tab" -v m="$m" '$1 == m && NF == 6 && $2 ~ /^[0-9.]+$/ &&
-		$5 ~ /^[0-9.]+$/' "$work/all.tsv" | wc -l)
+		$5 ~ /^[0-9.]+$/' "$work/figures.tsv" | wc -l)
 	if [ "$n" -ne 1 ]; then
 		log "figure $m: $n well-formed lines, expected 1"
 		bad=1
 	fi
 done
-extra=$(cut -f1 "$work/all.tsv" | grep -vxF -f <(printf '%s\n' "${expect[@]}") || true)
+extra=$(cut -f1 "$work/figures.tsv" | grep -vxF -f <(printf '%s\n' "${expect[@]}") || true)
 if [ -n "$extra" ]; then
 	log "unexpected figures (add them to the runner's list): $(tr '\n' ' ' <<<"$extra")"
 	bad=1
 fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n1)
+{
+	printf '# date: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	printf '# machine: %s CPUs, %s, Linux %s\n' "$(nproc)" "${cpu:-unknown CPU}" \
+		"$(uname -r)"
+	printf '# load: %s (1-minute load average when the user part started)\n' "$load"
+	printf '# run: tests/bench/run.sh%s%s\n' "${uflags:+ $uflags}" \
+		"$([ "$guest" = 1 ] || echo " --no-guest")"
+	printf '# upstream: %s\n' "$up_note"
+	cat "$work/figures.tsv"
+} >"$work/all.tsv"
 cat "$work/all.tsv"
 mkdir -p "$(dirname "$out")"
 cp "$work/all.tsv" "$out"
-log "$(wc -l <"$work/all.tsv") figures ($((${#expect[@]})) expected) written to $out"
+log "$(wc -l <"$work/figures.tsv") figures ($((${#expect[@]})) expected) written to $out"
+"$top/tests/bench/table.py" "$out" >"${out%.tsv}.md" ||
+	{ log "tests/bench/table.py failed on $out"; bad=1; }
 [ "$bad" = 0 ]

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include "test.h"
+#include "../../src/block_priv.h"
 
 int test_failed_checks;
 static const char *current;
@@ -77,6 +78,7 @@ int test_main(int argc, char **argv, const struct test_case *cases,
 void test_boot(bool kho)
 {
 	shim_boot(kho);
+	khoser_own_format = 2;	/* the parameter's default, as at load */
 	if (shim_module_init())
 		abort();
 }
@@ -84,6 +86,7 @@ void test_boot(bool kho)
 void test_kexec(bool kho)
 {
 	shim_kexec(kho);
+	khoser_own_format = 2;
 	if (shim_module_init())
 		abort();
 }
