@@ -18,22 +18,6 @@
 #define KT_OWNER	"khoser_test"
 #define KT_MAX_OBJS	48
 
-/*
- * Block format v2 (khoser-block-v2: self-describing, large blocks, CRC32C)
- * and version sets in expected compatible strings ("khoser-block-v1,2"),
- * where this khoser has them.
- */
-#ifdef KHOSER_BLOCK2_MAGIC
-#define KT_BLOCK_V2	1
-#else
-#define KT_BLOCK_V2	0
-#endif
-#ifdef KHOSER_COMPAT_MAX_VERSIONS
-#define KT_VERSION_SETS	1
-#else
-#define KT_VERSION_SETS	0
-#endif
-
 /* What a run checks; "corrupt" damages objects at reboot, "off" expects
  * KHO to be unavailable.
  */

@@ -39,11 +39,9 @@ static int n_counts = 4;
 module_param_array(counts, uint, &n_counts, 0444);
 MODULE_PARM_DESC(counts, "entries of each base block set");
 
-#if KT_BLOCK_V2
 static unsigned int max_order = KHOSER_BLOCK_V2_MAX_ORDER;
 module_param(max_order, uint, 0444);
 MODULE_PARM_DESC(max_order, "write_format=2: largest block order of any set (default the format's largest)");
-#endif
 
 #define GEN_ESZ		24
 #define GEN_COUNT	3000
@@ -251,16 +249,6 @@ static struct kt_obj *new_obj(const char *name, u64 tag, u32 esz, u64 count)
 	return o;
 }
 
-/* The block format @bs writes, or an incoming @bs was found in. */
-static unsigned int set_format(const struct khoser_block_set *bs)
-{
-#if KT_BLOCK_V2
-	return khoser_block_set_format(bs);
-#else
-	return 1;
-#endif
-}
-
 /*
  * Write @o in khoser-block-v2 with blocks of order @order (or max_order) at
  * most and a CRC or not, when this run writes v2 and its entries fit a v2
@@ -268,22 +256,18 @@ static unsigned int set_format(const struct khoser_block_set *bs)
  */
 static int use_v2(struct kt_obj *o, unsigned int order, bool crc)
 {
-#if KT_BLOCK_V2
 	if (kt_write_format == 2 && o->esz <= KHOSER_BLOCK2_MAX_ENTRY)
 		return khoser_block_set_set_format(&o->bs, 2,
 						   min(order, max_order),
 						   crc ? KHOSER_BLOCK_F_CRC : 0);
-#endif
 	return 0;
 }
 
 /* Entries the largest block of @o holds. */
 static u64 block_cap(struct kt_obj *o)
 {
-#if KT_BLOCK_V2
-	if (set_format(&o->bs) == 2)
+	if (khoser_block_set_format(&o->bs) == 2)
 		return KHOSER_BLOCK2_CAPACITY(o->esz, o->bs.order);
-#endif
 	return KHOSER_BLOCK_CAPACITY(o->esz);
 }
 
@@ -323,7 +307,7 @@ static void inventory(struct kt_obj *o)
 		inv.entries++;
 	}
 	inv.bytes = inv.entries * o->esz;
-	inv.format = set_format(&o->bs);
+	inv.format = khoser_block_set_format(&o->bs);
 	/*
 	 * What the seal at kexec must leave: no empty block. v2 blocks have
 	 * the orders grow could have: the blocks in use, through the headers.
@@ -368,7 +352,8 @@ static int publish(struct kt_obj *o, struct khoser_block_set *src, int ver)
 	err = fill(o, &w, rp, 0, half);
 	if (err)
 		return err;
-	kt_compat_fmt(compat, sizeof(compat), ver, set_format(&o->bs));
+	kt_compat_fmt(compat, sizeof(compat), ver,
+		      khoser_block_set_format(&o->bs));
 	/* Publishing seals: the empty blocks grown so far are released. */
 	err = khoser_block_set_publish(&o->bs, o->name, compat);
 	if (!err)
@@ -422,7 +407,7 @@ static int check_set(const char *name, struct khoser_block_set *in, u32 esz,
 		kt_failf("%s: %llu entries, expected %llu", name, i, count);
 		return -EBADMSG;
 	}
-	inv.format = set_format(in);
+	inv.format = khoser_block_set_format(in);
 	kt_chain_walk(&c, khoser_block_set_head_pa(in), esz);
 	if (c.bad || c.used != c.blocks || c.entries != count ||
 	    c.format != inv.format) {
@@ -500,7 +485,7 @@ static int preserve_bad(void)
 			continue;
 		}
 		if (bad[k].damage == D_FLIP_CRC &&
-		    (!KT_BLOCK_V2 || kt_write_format != 2))
+		    kt_write_format != 2)
 			continue;
 		o = new_obj(bad[k].name, 100 + k, BAD_ESZ, BAD_COUNT);
 		if (!o)
@@ -632,7 +617,7 @@ static int check_flip_v1(const char *name, u64 tag)
 		if (memcmp(e, want, BAD_ESZ))
 			diff++;
 	}
-	fmt = set_format(&in);
+	fmt = khoser_block_set_format(&in);
 	khoser_block_set_destroy(&in);
 	khoser_release(name);
 	if (i != BAD_COUNT || diff || fmt != 1) {
@@ -664,7 +649,7 @@ static int verify_bad(void)
 		}
 		/* Written by a run with write_format=2 only. */
 		if (bad[k].damage == D_FLIP_CRC &&
-		    (!KT_BLOCK_V2 || kt_write_format != 2))
+		    kt_write_format != 2)
 			continue;
 		/* c-compat is looked up as the next version of this driver. */
 		kt_compat_fmt(compat, sizeof(compat),

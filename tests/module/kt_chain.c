@@ -23,12 +23,10 @@
  */
 unsigned int kt_blk_format(const void *hdr)
 {
-#if KT_BLOCK_V2
 	const struct khoser_block2_hdr *h = hdr;
 
 	if (h->magic == KHOSER_BLOCK2_MAGIC)
 		return 2;
-#endif
 	return 1;
 }
 
@@ -44,7 +42,6 @@ void kt_blk_at(struct kt_blk *b, void *hdr)
 	memset(b, 0, sizeof(*b));
 	b->hdr = hdr;
 	b->format = kt_blk_format(hdr);
-#if KT_BLOCK_V2
 	if (b->format == 2) {
 		struct khoser_block2_hdr *h2 = hdr;
 
@@ -55,7 +52,6 @@ void kt_blk_at(struct kt_blk *b, void *hdr)
 		b->crc = h2->flags & KHOSER_BLOCK_F_CRC;
 		return;
 	}
-#endif
 	b->next = &h1->next;
 	b->count = &h1->count;
 	b->entries = (u8 *)(h1 + 1);
@@ -93,7 +89,6 @@ struct kt_blk *kt_blk_nth(struct kt_blk *b, u64 head_pa, unsigned int n)
  */
 void kt_blk_reseal(struct kt_blk *b, u32 esz)
 {
-#if KT_BLOCK_V2
 	struct khoser_block2_hdr *h = b->hdr;
 	u32 crc;
 
@@ -102,15 +97,12 @@ void kt_blk_reseal(struct kt_blk *b, u32 esz)
 	crc = crc32c(~0U, h, offsetof(struct khoser_block2_hdr, crc));
 	crc = crc32c(crc, &h->count, sizeof(h->count));
 	h->crc = ~crc32c(crc, h + 1, h->count * esz);
-#endif
 }
 
 static u32 capacity(const struct kt_blk *b, u32 esz)
 {
-#if KT_BLOCK_V2
 	if (b->format == 2)
 		return KHOSER_BLOCK2_CAPACITY(esz, b->order);
-#endif
 	return KHOSER_BLOCK_CAPACITY(esz);
 }
 
@@ -137,11 +129,9 @@ void kt_chain_walk(struct kt_chain *c, u64 head_pa, u32 esz)
 		} else if (b.format != c->format || b.crc != c->crc) {
 			c->bad = "formats or flags differ from block to block";
 		}
-#if KT_BLOCK_V2
 		if (b.format == 2 &&
 		    ((struct khoser_block2_hdr *)b.hdr)->entry_size != esz)
 			c->bad = "another entry size";
-#endif
 		if (*b.count > capacity(&b, esz))
 			c->bad = "a count over the block's capacity";
 		if (*b.count && c->used != c->blocks)

@@ -43,7 +43,7 @@ MODULE_PARM_DESC(ver, "own version in the composite compatible string (default: 
  * largest) and every compatible string naming khoser-block-v2; 1: all as a
  * companion before v2 wrote it, strings and bytes, for an older kernel.
  */
-int kt_write_format = KT_BLOCK_V2 ? 2 : 1;
+int kt_write_format = 2;
 module_param_named(write_format, kt_write_format, int, 0444);
 MODULE_PARM_DESC(write_format, "block format written: 2 (default; khoser-block-v2) or 1 (khoser-block-v1, for an older khoser)");
 
@@ -96,7 +96,7 @@ void kt_compat_fmt(char *buf, size_t len, int ver, unsigned int block_ver)
 		buf[0] = '\0';
 		return;
 	}
-	if (block_ver != KT_BLOCK_ANY || !KT_VERSION_SETS || !KT_BLOCK_V2)
+	if (block_ver != KT_BLOCK_ANY)
 		return;
 	/* "khoser-block-v1" -> "khoser-block-v1,2" (an expected string). */
 	p = strstr(buf, KHOSER_BLOCK_COMPAT);
@@ -205,7 +205,7 @@ static int __init kt_init(void)
 		kt_mode = KT_MISMATCH;
 	else if (strcmp(mode, "normal"))
 		return -EINVAL;
-	if (kt_write_format != 1 && (kt_write_format != 2 || !KT_BLOCK_V2))
+	if (kt_write_format != 1 && kt_write_format != 2)
 		return -EINVAL;
 
 	dir = debugfs_create_dir("khoser_test", NULL);

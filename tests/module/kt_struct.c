@@ -405,7 +405,6 @@ static int vbuf_lookup(struct khoser_vbuf *in, const char *name,
 	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
 	khoser_vbuf_init(in);
 	err = khoser_vbuf_lookup(in, name, compat);
-#if KT_VERSION_SETS
 	if (!err && format) {
 		char found[KHOSER_COMPAT_LEN];
 		int n = khoser_incoming_compat(name, found, sizeof(found));
@@ -422,7 +421,6 @@ static int vbuf_lookup(struct khoser_vbuf *in, const char *name,
 			return -EBADMSG;
 		}
 	}
-#endif
 	if (format)
 		*format = ver;
 	return err;
