@@ -99,16 +99,18 @@ static void free_empty(struct khoser_block_set *bs)
 	bs->nalloc = 0;
 }
 
-/* Append block @hdr of @order (room made) at the tail of the chain. */
+/*
+ * Append block @hdr of @order, holding @cap entries (room made), at the
+ * tail of the chain.
+ */
 static struct khoser_block *add_block(struct khoser_block_set *bs, void *hdr,
-				      unsigned int order)
+				      unsigned int order, u32 cap)
 {
 	struct khoser_block *b = &bs->blk[bs->nblocks];
 
 	b->hdr = hdr;
 	b->order = order;
-	b->cap = khoser_block_capacity(khoser_block_fmt(bs), bs->entry_size,
-				       order);
+	b->cap = cap;
 	if (bs->nblocks)
 		*khoser_block_nextp(b - 1) = khoser_kho_phys(hdr);
 	else
@@ -299,6 +301,7 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 	unsigned long orig = bs->nblocks;
 	u64 best, more;
 	void *hdr;
+	u32 cap;
 	int err;
 
 	if (count <= bs->capacity)
@@ -320,7 +323,8 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 			err = PTR_ERR(hdr);
 			goto rollback;
 		}
-		khoser_block_hdr_init(bs, add_block(bs, hdr, order));
+		cap = khoser_block_capacity(format, bs->entry_size, order);
+		khoser_block_hdr_init(bs, add_block(bs, hdr, order, cap));
 	}
 	return 0;
 
@@ -537,10 +541,14 @@ EXPORT_SYMBOL_GPL(khoser_block_set_destroy);
 
 /* --- restore ---------------------------------------------------------------- */
 
-/* Walk state of a restore: the set and the format asked for (0: any). */
+/*
+ * Walk state of a restore: the set, the format asked for (0: any), and
+ * the capacity of a block of each order, once the format is known.
+ */
 struct block_walk {
 	struct khoser_block_set *bs;
 	unsigned int want;
+	u32 cap[KHOSER_BLOCK_V2_MAX_ORDER + 1];
 	char detail[48];
 };
 
@@ -550,7 +558,7 @@ static int visit_block(void *ctx, void *hdr, unsigned int order,
 {
 	struct block_walk *w = ctx;
 	struct khoser_block_set *bs = w->bs;
-	unsigned int found;
+	unsigned int found, i;
 
 	if (blk_room(bs, idx + 1)) {
 		khoser_kho_release_page(hdr);
@@ -560,8 +568,13 @@ static int visit_block(void *ctx, void *hdr, unsigned int order,
 	if (!idx) {
 		found = khoser_block_detect(hdr, order, bs->entry_size);
 		bs->format = w->want ? w->want : found ? found : 1;
+		for (i = 0; i <= KHOSER_BLOCK_V2_MAX_ORDER; i++)
+			w->cap[i] = khoser_block_entry_size_ok(bs->format,
+							       bs->entry_size) ?
+				    khoser_block_capacity(bs->format,
+							  bs->entry_size, i) : 0;
 		if (w->want && found && found != w->want) {
-			add_block(bs, hdr, order);
+			add_block(bs, hdr, order, w->cap[order]);
 			snprintf(w->detail, sizeof(w->detail),
 				 "khoser-block-v%u named, v%u found", w->want,
 				 found);
@@ -569,12 +582,13 @@ static int visit_block(void *ctx, void *hdr, unsigned int order,
 			return -EINVAL;
 		}
 		if (!khoser_block_entry_size_ok(bs->format, bs->entry_size)) {
-			add_block(bs, hdr, order);
+			add_block(bs, hdr, order, 0);
 			*why = "entry-size: entries too large for the chain's format";
 			return -EINVAL;
 		}
 	}
-	*why = khoser_block_check(bs, add_block(bs, hdr, order), idx);
+	*why = khoser_block_check(bs, add_block(bs, hdr, order, w->cap[order]),
+				  idx);
 	if (*why)
 		return -EINVAL;
 	*next = READ_ONCE(*khoser_block_nextp(&bs->blk[idx]));

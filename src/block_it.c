@@ -50,7 +50,14 @@ static struct khoser_block *it_block(const struct khoser_block_set_it *it)
 	return it->b < bs->nblocks ? &bs->blk[it->b] : NULL;
 }
 
-/* Index in block @b of the cursor (NULL: the block's start). */
+/* The cursor in block @b (NULL: the block's start). */
+static u8 *it_cursor(const struct khoser_block_set_it *it,
+		     const struct khoser_block *b)
+{
+	return it->pos ? it->pos : khoser_block_data(it->bs, b);
+}
+
+/* Index in block @b of the cursor: a division, off the common paths. */
 static u64 it_index(const struct khoser_block_set_it *it,
 		    const struct khoser_block *b)
 {
@@ -77,25 +84,29 @@ void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
 	struct khoser_block *b = it_block(it);
+	u8 *data, *cur, *end;
 	u64 idx;
-	u8 *data;
 
 	if (READ_ONCE(bs->life.state) != KHOSER_STATE_OUT || !b)
 		return NULL;
-	idx = it_index(it, b);
-	if (idx >= b->cap) {
+	data = khoser_block_data(bs, b);
+	cur = it_cursor(it, b);
+	end = data + (u64)b->cap * it->entry_size;
+	if (cur >= end) {
 		if (it->b + 1 >= bs->nblocks)
 			return NULL;
 		b = &bs->blk[++it->b];
-		idx = 0;
+		cur = data = khoser_block_data(bs, b);
+		end = data + (u64)b->cap * it->entry_size;
 	}
-	data = khoser_block_data(bs, b);
+	/* At a block's start (the usual case) no division is needed. */
+	idx = cur == data ? 0 : (u64)(cur - data) / it->entry_size;
 	it->count = khoser_block_countp(bs, b);
 	*it->count = idx + 1;
-	it->pos = data + (idx + 1) * it->entry_size;
-	it->write_end = data + (u64)b->cap * it->entry_size;
+	it->pos = cur + it->entry_size;
+	it->write_end = end;
 	it->read_end = NULL;	/* a read after writes must check the count */
-	return data + idx * it->entry_size;
+	return cur;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_reserve_slow);
 
@@ -116,25 +127,26 @@ void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
 	struct khoser_block *b = it_block(it);
-	u64 idx, count;
-	u8 *data;
+	u8 *cur, *end;
 
 	if (!b)
 		return NULL;
-	idx = it_index(it, b);
-	while (idx >= (count = khoser_block_count(bs, b))) {
+	cur = it_cursor(it, b);
+	end = khoser_block_data(bs, b) +
+	      khoser_block_count(bs, b) * it->entry_size;
+	while (cur >= end) {
 		/* Stay before an empty block: a writer may fill ours first. */
 		if (it->b + 1 >= bs->nblocks ||
 		    !khoser_block_count(bs, b + 1))
 			return NULL;
 		b = &bs->blk[++it->b];
-		idx = 0;
+		cur = khoser_block_data(bs, b);
+		end = cur + khoser_block_count(bs, b) * it->entry_size;
 	}
-	data = khoser_block_data(bs, b);
-	it->pos = data + (idx + 1) * it->entry_size;
-	it->read_end = data + count * it->entry_size;
+	it->pos = cur + it->entry_size;
+	it->read_end = end;
 	it->write_end = NULL;	/* a reserve after reads must check the state */
-	return data + idx * it->entry_size;
+	return cur;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
 

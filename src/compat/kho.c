@@ -147,7 +147,8 @@ static bool in_ram(u64 phys, unsigned int order, const char **why)
 		return false;
 	}
 	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) ||
-	    !pfn_valid(last) || !page_is_ram(pfn) || !page_is_ram(last)) {
+	    !page_is_ram(pfn) ||
+	    (order && (!pfn_valid(last) || !page_is_ram(last)))) {
 		*why = "outside-ram: address outside RAM";
 		return false;
 	}
@@ -269,9 +270,9 @@ void *khoser_kho_claim_block(u64 phys, unsigned int max_order,
 		       "wrong-order: block preserved with a larger order than allowed";
 		goto out;
 	}
-	if (!in_ram(phys, *order, why))
+	if (*order && !in_ram(phys, *order, why))
 		goto out;
-	if (khoser_kho_inner_marked(phys, *order)) {
+	if (*order && khoser_kho_inner_marked(phys, *order)) {
 		*why = "overlap-inner: a page inside the block is preserved on its own";
 		goto out;
 	}

@@ -588,6 +588,7 @@ static double restore_once(u64 blocks, int how, bool icount)
 	if (icount) {
 		CALLGRIND_STOP_INSTRUMENTATION;
 		CALLGRIND_DUMP_STATS_AT(how == R_KHOSER ? "restore" :
+					how == R_UPSTREAM ? "upstream_restore" :
 					"bare_walk");
 	}
 	if (how == R_KHOSER)
@@ -778,9 +779,14 @@ int main(int argc, char **argv)
 	}
 
 	if (icount) {
-		/* Under callgrind: two dumps, "restore" then "bare_walk". */
+		/*
+		 * Under callgrind: a dump each, "restore", "bare_walk" and,
+		 * built with upstream's code, "upstream_restore".
+		 */
 		restore_once(chain_blocks, R_KHOSER, true);
 		restore_once(chain_blocks, R_BARE, true);
+		if (bench_upstream)
+			restore_once(chain_blocks, R_UPSTREAM, true);
 		shim_fini();
 		return 0;
 	}

@@ -139,8 +139,10 @@ for p in grow fill seal restore read; do
 done
 expect+=("block_restore_$chain" sarray_bytes_dense sarray_bytes_dense_floor
 	sarray_bytes_random_1pct 'sarray_bytes_stride_2^20'
-	sarray_bytes_range_extremes "block_restore_${chain}_icount")
-[ -z "$upstream" ] || expect+=("upstream_block_restore_$chain")
+	sarray_bytes_range_extremes "block_restore_${chain}_icount"
+	"block_restore_${chain}_icount_own")
+[ -z "$upstream" ] || expect+=("upstream_block_restore_$chain"
+	"block_restore_${chain}_icount_vs_upstream")
 if [ "$guest" = 1 ]; then
 	expect+=(guest_block_grow "guest_block_restore_$g_blocks"
 		guest_sarray_store guest_sarray_lookup guest_sarray_bytes)
@@ -172,18 +174,37 @@ log "icount: callgrind"
 # shellcheck disable=SC2086
 valgrind -q --tool=callgrind --instr-atstart=no \
 	--callgrind-out-file="$work/cg.out" "$bin" $uflags --icount >&2
-# One dump per client request: "restore", then "bare_walk".
-icount() {
-	local f
-	f=$(grep -l "^desc: Trigger: Client Request: $1\$" "$work"/cg.out.*) ||
+# One dump per client request: "restore", "bare_walk", "upstream_restore".
+dump() {
+	grep -l "^desc: Trigger: Client Request: $1\$" "$work"/cg.out.* ||
 		{ log "no callgrind dump '$1'"; return 1; }
-	sed -n 's/^totals: \([0-9]*\)$/\1/p' "$f"
+}
+icount() { sed -n 's/^totals: \([0-9]*\)$/\1/p' "$(dump "$1")"; }
+# Instructions in khoser's own code (src/, self cost): the validation
+# proper, without the KHO primitive (the shim's stand-in) it calls.
+own_icount() {
+	callgrind_annotate --inclusive=no --tree=none --auto=no \
+		--threshold=100 "$(dump "$1")" |
+		awk 'match($0, /%\) +[^ ]+/) {
+			f = substr($0, RSTART, RLENGTH)
+			if (f ~ /\/src\// && f !~ /\/tests\//) {
+				gsub(",", "", $1); n += $1 } }
+			END { print n + 0 }'
 }
 ours=$(icount restore)
 bare=$(icount bare_walk)
-awk -v n="$chain" -v o="$ours" -v b="$bare" 'BEGIN {
+own=$(own_icount restore)
+awk -v n="$chain" -v o="$ours" -v b="$bare" -v w="$own" 'BEGIN {
 	printf "block_restore_%d_icount\t%.0f\tinstr/block\tbare_chain_walk\t%.1f\t%.1f\n",
-		n, o / n, b / n, b ? o / b : 0 }' >"$work/icount.tsv"
+		n, o / n, b / n, b ? o / b : 0
+	printf "block_restore_%d_icount_own\t%.0f\tinstr/block\ttarget\t120\t%.3f\n",
+		n, w / n, w / n / 120 }' >"$work/icount.tsv"
+if [ -n "$upstream" ]; then
+	up=$(icount upstream_restore)
+	awk -v n="$chain" -v o="$ours" -v u="$up" 'BEGIN {
+		printf "block_restore_%d_icount_vs_upstream\t%.0f\tinstr/block\tupstream_restore\t%.0f\t%.3f\n",
+			n, o / n, u / n, u ? o / u : 0 }' >>"$work/icount.tsv"
+fi
 
 # --- guest: khoser_test bench=1 under QEMU -----------------------------------
 : >"$work/guest.tsv"

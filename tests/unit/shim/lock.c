@@ -83,11 +83,20 @@ void mutex_init(struct mutex *m)
 	__atomic_store_n(&m->magic, m, __ATOMIC_RELEASE);
 }
 
-static long deadlock_seconds(void)
+/* Read once, before any thread runs: getenv() costs more than a lock. */
+static long deadlock_secs = 120;
+
+__attribute__((constructor)) static void deadlock_seconds_init(void)
 {
 	const char *s = getenv("SHIM_DEADLOCK_SECONDS");
 
-	return s && atol(s) > 0 ? atol(s) : 120;
+	if (s && atol(s) > 0)
+		deadlock_secs = atol(s);
+}
+
+static long deadlock_seconds(void)
+{
+	return deadlock_secs;
 }
 
 void mutex_lock(struct mutex *m)
@@ -99,9 +108,13 @@ void mutex_lock(struct mutex *m)
 	if (owner_of(m) == self())
 		shim_die("mutex_lock(%p): recursive locking, the kernel would deadlock",
 			 (void *)m);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += deadlock_seconds();
-	err = pthread_mutex_timedlock(&m->lock, &ts);
+	/* Uncontended: taken at once, as the kernel's fast path. */
+	err = pthread_mutex_trylock(&m->lock);
+	if (err == EBUSY) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += deadlock_seconds();
+		err = pthread_mutex_timedlock(&m->lock, &ts);
+	}
 	if (err == ETIMEDOUT)
 		shim_die("mutex_lock(%p): not taken in %ld s: deadlock?",
 			 (void *)m, deadlock_seconds());
