@@ -578,7 +578,7 @@ static int visit_block(void *ctx, void *hdr, unsigned int order,
 			snprintf(w->detail, sizeof(w->detail),
 				 "khoser-block-v%u named, v%u found", w->want,
 				 found);
-			*why = "format-mismatch: chain is not in the format its compatible string names";
+			*why = "format-mismatch: chain not in the format named";
 			return -EINVAL;
 		}
 		if (!khoser_block_entry_size_ok(bs->format, bs->entry_size)) {

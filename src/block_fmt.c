@@ -96,9 +96,9 @@ unsigned int khoser_block_detect(const void *hdr, unsigned int order,
 	const struct khoser_block2_hdr *h2 = hdr;
 	const struct khoser_block_hdr *h1 = hdr;
 
-	if (!order && READ_ONCE(h1->count) <= KHOSER_BLOCK_CAPACITY(entry_size))
+	if (!order && h1->count <= KHOSER_BLOCK_CAPACITY(entry_size))
 		return 1;
-	return READ_ONCE(h2->magic) == KHOSER_BLOCK2_MAGIC ? 2 : 0;
+	return h2->magic == KHOSER_BLOCK2_MAGIC ? 2 : 0;
 }
 
 static const char *check_v2(struct khoser_block_set *bs,

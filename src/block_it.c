@@ -96,7 +96,8 @@ void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it)
 		if (it->b + 1 >= bs->nblocks)
 			return NULL;
 		b = &bs->blk[++it->b];
-		cur = data = khoser_block_data(bs, b);
+		data = khoser_block_data(bs, b);
+		cur = data;
 		end = data + (u64)b->cap * it->entry_size;
 	}
 	/* At a block's start (the usual case) no division is needed. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khoser module: read-only status parameters, the reboot hook that seals
+ * khoser module: status parameters, write_format, the reboot hook that seals
  * published block sets before kexec, and debugfs.
  *
  * DOC: module glue
@@ -19,6 +19,7 @@
 #include <linux/reboot.h>
 #include <linux/sysfs.h>
 #include <khoser/khoser.h>
+#include "block_priv.h"
 #include "compat/kho.h"
 #include "internal.h"
 #include "root.h"
@@ -39,6 +40,28 @@ module_param_cb(kho_enabled, &enabled_ops, NULL, 0444);
 MODULE_PARM_DESC(kho_enabled, "KHO usable by khoser (read-only)");
 module_param_cb(kho_boot, &kho_boot_ops, NULL, 0444);
 MODULE_PARM_DESC(kho_boot, "booted by a KHO kexec (read-only)");
+
+/* write_format: 1 or 2, the block format of khoser's own metadata. */
+static int set_write_format(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int err = kstrtouint(val, 0, &v);
+
+	if (err)
+		return err;
+	if (v != 1 && v != 2)
+		return -EINVAL;
+	WRITE_ONCE(khoser_own_format, v);
+	return 0;
+}
+
+static const struct kernel_param_ops write_format_ops = {
+	.set = set_write_format,
+	.get = param_get_uint,
+};
+module_param_cb(write_format, &write_format_ops, &khoser_own_format, 0644);
+MODULE_PARM_DESC(write_format,
+		 "block format of khoser's own metadata (vbuf chunk lists): 2 (default), or 1 for a kernel whose khoser reads only khoser-block-v1");
 
 static int khoser_reboot(struct notifier_block *nb, unsigned long action,
 			 void *data)

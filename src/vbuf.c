@@ -44,6 +44,7 @@
 static_assert(sizeof(KHOSER_VBUF_COMPAT) <= KHOSER_VBUF_MAGIC_LEN);
 
 #define WHAT "vbuf"
+
 /* Chunk-list entries per block: the list is written in order-0 blocks. */
 static u32 chunks_per_block(unsigned int format)
 {

@@ -421,7 +421,8 @@ TEST(vbuf_chunk_list_dependency)
 
 	for (f = 0; f < ARRAY_SIZE(fmts); f++) {
 		test_boot(true);
-		khoser_own_format = fmts[f];
+		snprintf(buf, sizeof(buf), "%u\n", fmts[f]);
+		CHECK_EQ(shim_param_write("write_format", buf), 0);
 		data = vmalloc(5 * PAGE_SIZE);
 		CHECK(data);
 		test_fill(data, 5 * PAGE_SIZE, 9, f);
@@ -441,6 +442,25 @@ TEST(vbuf_chunk_list_dependency)
 		test_exit();
 		CHECK(test_all_freed());
 	}
+}
+
+TEST(write_format_parameter)
+{
+	char buf[16];
+
+	test_boot(true);
+	CHECK_EQ(shim_param_read("write_format", buf, sizeof(buf)), 2);
+	CHECK_EQ(strcmp(buf, "2\n"), 0);
+	CHECK_EQ(shim_param_write("write_format", "1"), 0);
+	CHECK_EQ(khoser_own_format, 1);
+	CHECK_EQ(shim_param_write("write_format", "3"), -EINVAL);
+	CHECK_EQ(shim_param_write("write_format", "0"), -EINVAL);
+	CHECK_EQ(shim_param_write("write_format", "two"), -EINVAL);
+	CHECK_EQ(shim_param_write("write_format", ""), -EINVAL);
+	CHECK_EQ(khoser_own_format, 1);
+	CHECK_EQ(shim_param_write("write_format", "0x2"), 0);
+	CHECK_EQ(khoser_own_format, 2);
+	test_exit();
 }
 
 /* A bit flipped in a v2 chunk list: refused by its CRC, nothing mapped. */
@@ -479,6 +499,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(set_format_refusals),
 	TEST_ENTRY(fail_nth_grow_and_restore),
 	TEST_ENTRY(vbuf_chunk_list_dependency),
+	TEST_ENTRY(write_format_parameter),
 	TEST_ENTRY(vbuf_chunk_list_crc),
 };
 

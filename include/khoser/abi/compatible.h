@@ -26,10 +26,10 @@
  *   format     = base "-v" version
  *   ecomponent = base "-v" vset
  *   eformat    = base "-v" vset
- *   vset       = version *( "," version )      ; strictly ascending
  *   base       = word *( "-" word )
  *   word       = 1*( "a".."z" / "0".."9" / "_" )
  *   version    = "0" / ( "1".."9" *8( "0".."9" ) )
+ *   vset       = version *( "," version )      ; strictly ascending
  *
  * Rules beyond the productions:
  *

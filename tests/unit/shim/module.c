@@ -87,6 +87,46 @@ int shim_param_read(const char *name, char *buf, size_t len)
 	return ret;
 }
 
+int shim_param_write(const char *name, const char *val)
+{
+	const struct kernel_param *kp = NULL;
+	unsigned int i;
+
+	for (i = 0; i < nparams; i++)
+		if (!strcmp(params[i]->name, name))
+			kp = params[i];
+	if (!kp || !shim_module_loaded())
+		return -ENOENT;
+	if (!kp->ops->set || !(kp->perm & 0200))
+		return -EPERM;
+	return kp->ops->set(val, kp);
+}
+
+int param_get_uint(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%u\n", *(unsigned int *)kp->arg);
+}
+
+/* lib/kstrtox.c: digits in @base (0: 0x/0 prefixes), one trailing newline. */
+int kstrtouint(const char *s, unsigned int base, unsigned int *res)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (*end == '\n')
+		end++;
+	if (end == s || *end)
+		return -EINVAL;
+	if (errno == ERANGE || v > UINT_MAX)
+		return -ERANGE;
+	*res = v;
+	return 0;
+}
+
 int sysfs_emit(char *buf, const char *fmt, ...)
 {
 	va_list ap;

@@ -43,5 +43,10 @@ void shim_param_register(const struct kernel_param *kp);
  * -ENOENT when the module is not loaded or has no such parameter.
  */
 int shim_param_read(const char *name, char *buf, size_t len);
+/* Test hook: write parameter @name as sysfs would; set()'s value. */
+int shim_param_write(const char *name, const char *val);
+
+int param_get_uint(char *buffer, const struct kernel_param *kp);
+int kstrtouint(const char *s, unsigned int base, unsigned int *res);
 
 #endif
