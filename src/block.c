@@ -111,10 +111,13 @@ static struct khoser_block *add_block(struct khoser_block_set *bs, void *hdr,
 	b->hdr = hdr;
 	b->order = order;
 	b->cap = cap;
-	if (bs->nblocks)
-		*khoser_block_nextp(b - 1) = khoser_kho_phys(hdr);
-	else
-		bs->head_pa = khoser_kho_phys(hdr);
+	/* A restored chain is linked already (head_pa is set after it). */
+	if (bs->life.state == KHOSER_STATE_OUT) {
+		if (bs->nblocks)
+			*khoser_block_nextp(b - 1) = khoser_kho_phys(hdr);
+		else
+			bs->head_pa = khoser_kho_phys(hdr);
+	}
 	bs->nblocks++;
 	bs->nkept++;
 	bs->capacity += b->cap;
@@ -560,7 +563,7 @@ static int visit_block(void *ctx, void *hdr, unsigned int order,
 	struct khoser_block_set *bs = w->bs;
 	unsigned int found, i;
 
-	if (blk_room(bs, idx + 1)) {
+	if (unlikely(idx >= bs->nalloc) && blk_room(bs, idx + 1)) {
 		khoser_kho_release_page(hdr);
 		*why = "no-memory: out of memory";
 		return -ENOMEM;

@@ -23,6 +23,15 @@
 /**
  * DOC: block format version 1 ("khoser-block-v1", upstream "kho-block-v1")
  *
+ * =========== ====== =====================================================
+ * offset      size   field
+ * =========== ====== =====================================================
+ * 0           8      @next: physical address of the next block, 0 at the end
+ * 8           8      @count: entries in this block, 1 to
+ *                    KHOSER_BLOCK_CAPACITY(entry size)
+ * 16          ...    the entries, packed
+ * =========== ====== =====================================================
+ *
  * Writer: every block is one preserved order-0 page; @count is 1 to
  * KHOSER_BLOCK_CAPACITY(entry size) in every block handed over (no empty
  * block: upstream's reader refuses one); @next links the blocks in order
