@@ -46,6 +46,8 @@ enum kt_mode { KT_NORMAL, KT_CORRUPT, KT_OFF, KT_MISMATCH };
  * @count:  number of entries
  * @bs:     the outgoing set
  * @damage: corruption to apply at reboot (corrupt mode), 0 for none
+ * @quiet:  not in the inventory (the next boot neither verifies nor
+ *          refuses it: c1-flip)
  */
 struct kt_obj {
 	char name[KHOSER_NAME_LEN];
@@ -54,16 +56,21 @@ struct kt_obj {
 	u64 count;
 	struct khoser_block_set bs;
 	int damage;
+	bool quiet;
 };
 
 /* Run state (kt_main.c). */
 extern ulong kt_seed;
-extern int kt_hop, kt_hops, kt_ver;
+extern int kt_hop, kt_hops, kt_ver, kt_write_format;
 extern enum kt_mode kt_mode;
 extern char kt_fail[160];
 
+/* kt_compat()'s block version that a lookup accepts: every one read. */
+#define KT_BLOCK_ANY	0
+
 void kt_failf(const char *fmt, ...) __printf(1, 2);
 void kt_compat(char *buf, size_t len, int ver);
+void kt_compat_fmt(char *buf, size_t len, int ver, unsigned int block_ver);
 
 /* Entry content (kt_main.c). */
 u64 kt_word(u64 tag, u64 idx, u32 w);
@@ -94,6 +101,9 @@ struct kt_digest {
  * @blocks:  blocks of the chain handed over (block), pages (sarray),
  *           physically contiguous chunks (vbuf), pages (raw)
  * @digest:  kt_digest_final() of the logical content, in order
+ * @format:  block format written ("preserved") or found ("verified") of a
+ *           block set or of a vbuf's chunk list, 0 for none (a line ends
+ *           "wrote=vN" or "read=vN"; run.sh does not compare it)
  */
 struct kt_inv {
 	const char *kind;
@@ -101,6 +111,7 @@ struct kt_inv {
 	u64 bytes;
 	u64 blocks;
 	u64 digest;
+	unsigned int format;
 };
 
 #define KT_FNV_OFFSET	0xcbf29ce484222325ULL
@@ -131,6 +142,56 @@ void kt_refused(const char *name, int err, const char *reason,
 void kt_api_result(void);
 void kt_inv_totals(u64 *objs, u64 *entries, u64 *bytes);
 bool kt_say_verdict(char *buf, size_t len);
+
+/**
+ * struct kt_blk - one block of a chain, version 1 or 2, through the ABI
+ * @hdr:     the header
+ * @next:    its next field
+ * @count:   its count field
+ * @entries: the first entry
+ * @format:  1 or 2
+ * @order:   the block is 2^@order pages (0 in version 1)
+ * @crc:     version 2 with KHOSER_BLOCK_F_CRC
+ */
+struct kt_blk {
+	void *hdr;
+	u64 *next;
+	u64 *count;
+	u8 *entries;
+	unsigned int format;
+	unsigned int order;
+	bool crc;
+};
+
+/**
+ * struct kt_chain - what a walk of a chain found
+ * @blocks:  blocks
+ * @used:    blocks holding at least one entry
+ * @entries: entries, all blocks
+ * @orders:  blocks of each order (version 2)
+ * @format:  the first block's format, 0 for an empty chain
+ * @crc:     every block carries a CRC (version 2)
+ * @bad:     what is wrong with it, NULL when nothing (an empty block
+ *           before a used one, a count over the capacity, another entry
+ *           size, formats or flags that differ from block to block)
+ */
+struct kt_chain {
+	u64 blocks;
+	u64 used;
+	u64 entries;
+	u64 orders[8];
+	unsigned int format;
+	bool crc;
+	const char *bad;
+};
+
+/* Chains through the block headers (kt_chain.c). */
+unsigned int kt_blk_format(const void *hdr);
+void kt_blk_at(struct kt_blk *b, void *hdr);
+struct kt_blk *kt_blk_nth(struct kt_blk *b, u64 head_pa, unsigned int n);
+void kt_blk_reseal(struct kt_blk *b, u32 esz);
+void kt_chain_walk(struct kt_chain *c, u64 head_pa, u32 esz);
+void kt_chain_orders(const struct kt_chain *c, char *buf, size_t len);
 
 /* Block-set objects (kt_block.c). */
 int kt_block_preserve(void);

@@ -10,6 +10,14 @@
  * grown too many are left for the seal at kexec to release. The next boot
  * checks that the chain it got has exactly as many blocks as its entries
  * need, so an empty block handed over fails the run.
+ *
+ * Formats: with write_format=2 (the default) the base and generation sets
+ * are written in khoser-block-v2, with the largest block order and CRC flag
+ * of base_fmt[] and GEN_ORDER (a set whose entries do not fit a v2 block
+ * stays v1, under a string naming v1); with write_format=1 every set is
+ * written as a companion before v2 wrote it. Lookups accept both, and each
+ * verified line says which one was found. The damaged sets of corrupt mode
+ * are v1 (their damage is to v1 headers), except c2-crc.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,14 +39,36 @@ static int n_counts = 4;
 module_param_array(counts, uint, &n_counts, 0444);
 MODULE_PARM_DESC(counts, "entries of each base block set");
 
+static unsigned int max_order = KHOSER_BLOCK_V2_MAX_ORDER;
+module_param(max_order, uint, 0444);
+MODULE_PARM_DESC(max_order, "write_format=2: largest block order of any set (default the format's largest)");
+
 #define GEN_ESZ		24
 #define GEN_COUNT	3000
 #define BAD_ESZ		64
-#define BAD_COUNT	(5 * 63)	/* five full blocks */
+#define BAD_COUNT	(5 * 63)	/* five full blocks (v1, and v2 order 0) */
+
+/* The bit c2-crc and c1-flip have flipped at reboot. */
+#define FLIP_BLOCK	2
+#define FLIP_ENTRY	10
+#define FLIP_BYTE	5
+#define FLIP_BIT	3
+
+/*
+ * write_format=2: the largest block order and the flags of base set k
+ * (k modulo 4): order 0 and the largest, with and without a CRC. The
+ * generation sets: GEN_ORDER, with a CRC.
+ */
+static const struct {
+	unsigned int order;
+	bool crc;
+} base_fmt[4] = { { 0, true }, { 4, false }, { 4, true }, { 2, true } };
+#define GEN_ORDER	2
 
 enum {
 	D_NONE, D_CYCLE, D_ZERO, D_OVER, D_MISALIGN, D_OUTRAM, D_UNPRESERVED,
 	D_SHORT, D_ENTRIES, D_LONG, D_CHUNK, D_DESC_BLOCKS, D_COMPAT, D_TRUNC,
+	D_FLIP_CRC, D_FLIP_V1,
 };
 
 /*
@@ -87,6 +117,17 @@ static const struct {
 	{ "c-compat", D_COMPAT, -EPROTO, KT_VERSION_REASON, KT_INTACT },
 	/* A descriptor written short in boot 1, past khoser. */
 	{ "c-trunc", D_TRUNC, -EINVAL, "desc-size", KT_WRITTEN },
+	/*
+	 * khoser-block-v2 with a CRC (write_format=2 only): one bit of an
+	 * entry of block 2 flipped. The CRC names the block.
+	 */
+	{ "c2-crc", D_FLIP_CRC, -EINVAL, "crc", KT_AT_REBOOT },
+	/*
+	 * The same bit flipped in a khoser-block-v1 set, which has no CRC: by
+	 * design the lookup succeeds and the entry reads back flipped. Not
+	 * refused, not verified: checked here (the "undetected" line).
+	 */
+	{ "c1-flip", D_FLIP_V1, 0, NULL, KT_AT_REBOOT },
 };
 
 static struct kt_obj objs[KT_MAX_OBJS];
@@ -209,20 +250,25 @@ static struct kt_obj *new_obj(const char *name, u64 tag, u32 esz, u64 count)
 }
 
 /*
- * Blocks of the chain behind @bs, walked through the block headers (the
- * ABI), not khoser's bookkeeping; U64_MAX when a block holds no entry.
+ * Write @o in khoser-block-v2 with blocks of order @order (or max_order) at
+ * most and a CRC or not, when this run writes v2 and its entries fit a v2
+ * block.
  */
-static u64 chain_blocks(const struct khoser_block_set *bs)
+static int use_v2(struct kt_obj *o, unsigned int order, bool crc)
 {
-	const struct khoser_block_hdr *h;
-	u64 pa = khoser_block_set_head_pa(bs), n = 0;
+	if (kt_write_format == 2 && o->esz <= KHOSER_BLOCK2_MAX_ENTRY)
+		return khoser_block_set_set_format(&o->bs, 2,
+						   min(order, max_order),
+						   crc ? KHOSER_BLOCK_F_CRC : 0);
+	return 0;
+}
 
-	for (; pa; pa = h->next, n++) {
-		h = phys_to_virt(pa);
-		if (!h->count)
-			return U64_MAX;
-	}
-	return n;
+/* Entries the largest block of @o holds. */
+static u64 block_cap(struct kt_obj *o)
+{
+	if (khoser_block_set_format(&o->bs) == 2)
+		return KHOSER_BLOCK2_CAPACITY(o->esz, o->bs.order);
+	return KHOSER_BLOCK_CAPACITY(o->esz);
 }
 
 /* Entries [@from, @to) of @o, from @r (an incoming set) or the seed. */
@@ -261,10 +307,23 @@ static void inventory(struct kt_obj *o)
 		inv.entries++;
 	}
 	inv.bytes = inv.entries * o->esz;
-	/* What the seal at kexec must leave: no empty block. */
-	inv.blocks = DIV_ROUND_UP(inv.entries, KHOSER_BLOCK_CAPACITY(o->esz));
+	inv.format = khoser_block_set_format(&o->bs);
+	/*
+	 * What the seal at kexec must leave: no empty block. v2 blocks have
+	 * the orders grow could have: the blocks in use, through the headers.
+	 */
+	if (inv.format == 1) {
+		inv.blocks = DIV_ROUND_UP(inv.entries,
+					  KHOSER_BLOCK_CAPACITY(o->esz));
+	} else {
+		struct kt_chain c;
+
+		kt_chain_walk(&c, khoser_block_set_head_pa(&o->bs), o->esz);
+		inv.blocks = c.used;
+	}
 	inv.digest = kt_digest_final(&d);
-	kt_preserved(o->name, &inv);
+	if (!o->quiet)
+		kt_preserved(o->name, &inv);
 }
 
 /*
@@ -274,7 +333,7 @@ static void inventory(struct kt_obj *o)
  */
 static int publish(struct kt_obj *o, struct khoser_block_set *src, int ver)
 {
-	u64 slack = 2 * KHOSER_BLOCK_CAPACITY(o->esz) + 1, half = o->count / 2;
+	u64 slack = 2 * block_cap(o) + 1, half = o->count / 2;
 	struct khoser_block_set_it w, r, *rp = NULL;
 	char compat[KHOSER_COMPAT_LEN];
 	u64 n = 0;
@@ -293,7 +352,8 @@ static int publish(struct kt_obj *o, struct khoser_block_set *src, int ver)
 	err = fill(o, &w, rp, 0, half);
 	if (err)
 		return err;
-	kt_compat(compat, sizeof(compat), ver);
+	kt_compat_fmt(compat, sizeof(compat), ver,
+		      khoser_block_set_format(&o->bs));
 	/* Publishing seals: the empty blocks grown so far are released. */
 	err = khoser_block_set_publish(&o->bs, o->name, compat);
 	if (!err)
@@ -318,14 +378,14 @@ static int check_set(const char *name, struct khoser_block_set *in, u32 esz,
 {
 	struct kt_inv inv = { .kind = "block" };
 	struct khoser_block_set_it it;
-	char compat[KHOSER_COMPAT_LEN];
+	char compat[KHOSER_COMPAT_LEN], orders[48];
 	struct kt_digest d;
-	u64 blocks;
+	struct kt_chain c;
 	void *e;
 	u64 i;
 	int err;
 
-	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
 	khoser_block_set_init(in, esz);
 	khoser_block_set_set_max_blocks(in, 1UL << 20);
 	err = khoser_block_set_lookup(in, name, compat);
@@ -347,15 +407,30 @@ static int check_set(const char *name, struct khoser_block_set *in, u32 esz,
 		kt_failf("%s: %llu entries, expected %llu", name, i, count);
 		return -EBADMSG;
 	}
-	blocks = chain_blocks(in);
-	if (blocks != DIV_ROUND_UP(count, KHOSER_BLOCK_CAPACITY(esz))) {
-		kt_failf("%s: chain of %lld blocks for %llu entries (-1: an empty block)",
-			 name, (s64)blocks, count);
+	inv.format = khoser_block_set_format(in);
+	kt_chain_walk(&c, khoser_block_set_head_pa(in), esz);
+	if (c.bad || c.used != c.blocks || c.entries != count ||
+	    c.format != inv.format) {
+		kt_failf("%s: chain of %llu blocks (%llu used), %llu entries, v%u for v%u: %s",
+			 name, c.blocks, c.used, c.entries, c.format,
+			 inv.format, c.bad ?: "counts differ");
 		return -EBADMSG;
+	}
+	/* v1: one page a block, each full but the last. */
+	if (c.format == 1 &&
+	    c.blocks != DIV_ROUND_UP(count, KHOSER_BLOCK_CAPACITY(esz))) {
+		kt_failf("%s: v1 chain of %llu blocks for %llu entries",
+			 name, c.blocks, count);
+		return -EBADMSG;
+	}
+	if (c.format == 2) {
+		kt_chain_orders(&c, orders, sizeof(orders));
+		pr_info("read %s in khoser-block-v2: %llu blocks of orders %s, %s\n",
+			name, c.blocks, orders, c.crc ? "each CRC32C checked" : "no CRC");
 	}
 	inv.entries = i;
 	inv.bytes = i * esz;
-	inv.blocks = blocks;
+	inv.blocks = c.blocks;
 	inv.digest = kt_digest_final(&d);
 	kt_verified(name, &inv);
 	return 0;
@@ -409,11 +484,17 @@ static int preserve_bad(void)
 				return err;
 			continue;
 		}
+		if (bad[k].damage == D_FLIP_CRC &&
+		    kt_write_format != 2)
+			continue;
 		o = new_obj(bad[k].name, 100 + k, BAD_ESZ, BAD_COUNT);
 		if (!o)
 			return -ENOMEM;
 		o->damage = bad[k].damage;
-		err = publish(o, NULL, kt_ver);
+		o->quiet = bad[k].damage == D_FLIP_V1;
+		err = bad[k].damage == D_FLIP_CRC ? use_v2(o, 0, true) : 0;
+		if (!err)
+			err = publish(o, NULL, kt_ver);
 		if (err)
 			return err;
 	}
@@ -444,6 +525,9 @@ int kt_block_preserve(void)
 		o = new_obj(name, k, esizes[k], counts[k]);
 		if (!o)
 			return -ENOMEM;
+		err = use_v2(o, base_fmt[k % 4].order, base_fmt[k % 4].crc);
+		if (err)
+			return err;
 		if (kt_hop == 1) {
 			err = publish(o, NULL, kt_ver);
 		} else {
@@ -461,6 +545,9 @@ int kt_block_preserve(void)
 		o = new_obj(name, 1000 + h, GEN_ESZ, GEN_COUNT);
 		if (!o)
 			return -ENOMEM;
+		err = use_v2(o, GEN_ORDER, true);
+		if (err)
+			return err;
 		if (h == kt_hop) {
 			err = publish(o, NULL, kt_ver);
 		} else {
@@ -492,6 +579,58 @@ static int edit_desc_blocks(const char *name)
 	return 0;
 }
 
+/* The entry and the bit flipped in c2-crc and c1-flip. */
+static u64 flip_entry(void)
+{
+	return FLIP_BLOCK * KHOSER_BLOCK_CAPACITY(BAD_ESZ) + FLIP_ENTRY;
+}
+
+/*
+ * c1-flip: v1 has no CRC, so the lookup succeeds and the one flipped bit
+ * reads back flipped, every other byte intact. That is the design; this
+ * checks it is still so (a v1 reader that suddenly "detected" it would
+ * have changed the format).
+ */
+static int check_flip_v1(const char *name, u64 tag)
+{
+	char compat[KHOSER_COMPAT_LEN];
+	struct khoser_block_set_it it;
+	struct khoser_block_set in;
+	u8 want[BAD_ESZ], *e;
+	u64 i, diff = 0;
+	unsigned int fmt;
+	int err;
+
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
+	khoser_block_set_init(&in, BAD_ESZ);
+	err = khoser_block_set_lookup(&in, name, compat);
+	if (err) {
+		kt_failf("%s: lookup returned %d, expected 0 (a v1 block has no CRC)",
+			 name, err);
+		return -EBADMSG;
+	}
+	khoser_block_set_it_init(&it, &in);
+	for (i = 0; (e = khoser_block_set_it_read_entry(&it)); i++) {
+		kt_fill(want, BAD_ESZ, tag, i);
+		if (i == flip_entry())
+			want[FLIP_BYTE] ^= 1 << FLIP_BIT;
+		if (memcmp(e, want, BAD_ESZ))
+			diff++;
+	}
+	fmt = khoser_block_set_format(&in);
+	khoser_block_set_destroy(&in);
+	khoser_release(name);
+	if (i != BAD_COUNT || diff || fmt != 1) {
+		kt_failf("%s: %llu entries in v%u, %llu not as written with one bit flipped",
+			 name, i, fmt, diff);
+		return -EBADMSG;
+	}
+	/* One line: run.sh counts it. */
+	pr_info("undetected %s: entry %llu (block %u) read back flipped, v1 has no CRC\n",
+		name, flip_entry(), FLIP_BLOCK);
+	return 0;
+}
+
 static int verify_bad(void)
 {
 	struct khoser_block_set in;
@@ -503,9 +642,19 @@ static int verify_bad(void)
 		if (bad[k].damage == D_DESC_BLOCKS &&
 		    edit_desc_blocks(bad[k].name))
 			return -EBADMSG;
+		if (bad[k].damage == D_FLIP_V1) {
+			if (check_flip_v1(bad[k].name, 100 + k))
+				return -EBADMSG;
+			continue;
+		}
+		/* Written by a run with write_format=2 only. */
+		if (bad[k].damage == D_FLIP_CRC &&
+		    kt_write_format != 2)
+			continue;
 		/* c-compat is looked up as the next version of this driver. */
-		kt_compat(compat, sizeof(compat),
-			  kt_ver + (bad[k].damage == D_COMPAT));
+		kt_compat_fmt(compat, sizeof(compat),
+			      kt_ver + (bad[k].damage == D_COMPAT),
+			      KT_BLOCK_ANY);
 		khoser_block_set_init(&in, BAD_ESZ);
 		err = khoser_block_set_lookup(&in, bad[k].name, compat);
 		if (err != bad[k].err) {
@@ -578,7 +727,7 @@ int kt_block_mismatch(void)
 	unsigned int k;
 	int err;
 
-	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
 	for (k = 0; k < n_esizes && k < n_counts; k++) {
 		base_name(name, k);
 		khoser_block_set_init(&in, esizes[k]);
@@ -597,19 +746,11 @@ int kt_block_mismatch(void)
 	return 0;
 }
 
-/* Header of block @n of @o's chain, found through the headers (the ABI). */
-static struct khoser_block_hdr *nth_block(struct kt_obj *o, unsigned int n)
+/* Block @n of @o's chain, found through the headers (the ABI). */
+static struct kt_blk *nth_block(struct kt_blk *b, struct kt_obj *o,
+				unsigned int n)
 {
-	u64 pa = khoser_block_set_head_pa(&o->bs);
-	struct khoser_block_hdr *h = NULL;
-
-	while (pa) {
-		h = phys_to_virt(pa);
-		if (!n--)
-			return h;
-		pa = h->next;
-	}
-	return NULL;
+	return kt_blk_nth(b, khoser_block_set_head_pa(&o->bs), n);
 }
 
 /**
@@ -620,7 +761,7 @@ static struct khoser_block_hdr *nth_block(struct kt_obj *o, unsigned int n)
  */
 int kt_block_damage(void)
 {
-	struct khoser_block_hdr *h1, *h2, *h3, *h4;
+	struct kt_blk b1, b2, b3, b4;
 	unsigned int k;
 	int n = 0;
 	u64 pa;
@@ -631,48 +772,62 @@ int kt_block_damage(void)
 		if (o->damage == D_NONE || o->damage == D_COMPAT ||
 		    o->damage == D_DESC_BLOCKS)
 			continue;
-		h1 = nth_block(o, 1);
-		h2 = nth_block(o, 2);
-		h3 = nth_block(o, 3);
-		h4 = nth_block(o, 4);
-		if (!h1 || !h2 || !h3 || !h4 || h4->next)
+		if (!nth_block(&b1, o, 1) || !nth_block(&b2, o, 2) ||
+		    !nth_block(&b3, o, 3) || !nth_block(&b4, o, 4) ||
+		    *b4.next)
 			return -ENOENT;
 		switch (o->damage) {
 		case D_CYCLE:
-			h3->next = virt_to_phys(h1);
+			*b3.next = virt_to_phys(b1.hdr);
 			break;
 		case D_ZERO:
-			h2->count = 0;
+			*b2.count = 0;
 			break;
 		case D_OVER:
-			h1->count = KHOSER_BLOCK_CAPACITY(o->esz) + 1;
+			*b1.count = KHOSER_BLOCK_CAPACITY(o->esz) + 1;
 			break;
 		case D_MISALIGN:
-			h1->next += 8;
+			*b1.next += 8;
 			break;
 		case D_OUTRAM:
-			h1->next = 1ULL << 46;
+			*b1.next = 1ULL << 46;
 			break;
 		case D_UNPRESERVED:
-			h1->next = page_to_phys(stray);
+			*b1.next = page_to_phys(stray);
 			break;
 		case D_SHORT:
-			h2->next = 0;
+			*b2.next = 0;
 			break;
 		case D_ENTRIES:
-			h4->count--;
+			(*b4.count)--;
 			break;
 		case D_LONG:
 			pa = khoser_block_set_head_pa(&tail);
 			if (!pa)
 				return -ENOENT;
-			h4->next = pa;
+			*b4.next = pa;
 			break;
 		case D_CHUNK:
 			pa = kt_struct_vbuf_chunk();
 			if (!pa)
 				return -ENOENT;
-			h1->next = pa;
+			*b1.next = pa;
+			break;
+		case D_FLIP_CRC:
+		case D_FLIP_V1:
+			/* The format each must be in, or the test means nothing. */
+			if (b2.format != (o->damage == D_FLIP_CRC ? 2 : 1) ||
+			    (o->damage == D_FLIP_CRC && !b2.crc) ||
+			    *b2.count <= FLIP_ENTRY)
+				return -ENOENT;
+			b2.entries[FLIP_ENTRY * o->esz + FLIP_BYTE] ^=
+				1 << FLIP_BIT;
+			if (o->damage == D_FLIP_V1) {
+				pr_info("flipped bit %u of byte %u of entry %llu of %s (v1, no CRC), to go undetected\n",
+					FLIP_BIT, FLIP_BYTE, flip_entry(),
+					o->name);
+				continue;	/* not counted: not refused */
+			}
 			break;
 		}
 		n++;

@@ -5,7 +5,9 @@
  * data, in the loop that checks it) or saw refused:
  *
  *	khoser_test: preserved NAME kind=K entries=N bytes=N blocks=N digest=X
+ *		     [wrote=vN]
  *	khoser_test: verified NAME kind=K entries=N bytes=N blocks=N digest=X
+ *		     [read=vN]
  *	khoser_test: refused NAME err=E reason=WORD damage=HOW [target=NAME]
  *		     [says=TEXT]
  *
@@ -18,8 +20,11 @@
  * instead), how the object was damaged (KT_AT_REBOOT and friends, kt.h),
  * the object whose memory it pointed into, which must still be verified
  * intact in the same boot, and, where the word names several checks, the
- * text of the one expected (the rest of the line). The verdict
- * counts objects and bytes verified, refusals and API results, never words.
+ * text of the one expected (the rest of the line). wrote= and read= name
+ * the block format of a block set or of a vbuf's chunk list, written or
+ * found by the lookup (run.sh lists them apart; --expect-read checks
+ * them). The verdict counts objects and bytes verified, the block formats
+ * they were read in, refusals and API results, never words.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,7 +35,7 @@
 #include "kt.h"
 
 static u64 pres_objs, pres_entries, pres_bytes;
-static u64 ver_objs, ver_bytes, refused, api_results;
+static u64 ver_objs, ver_bytes, refused, api_results, read_in[3];
 
 /**
  * kt_digest_init - start a digest
@@ -113,11 +118,15 @@ u64 kt_digest_final(struct kt_digest *d)
 }
 
 static void line(const char *verb, const char *name,
-		 const struct kt_inv *inv)
+		 const struct kt_inv *inv, const char *fmt_word)
 {
-	pr_info("%s %s kind=%s entries=%llu bytes=%llu blocks=%llu digest=%016llx\n",
+	char fmt[16] = "";
+
+	if (inv->format)
+		snprintf(fmt, sizeof(fmt), " %s=v%u", fmt_word, inv->format);
+	pr_info("%s %s kind=%s entries=%llu bytes=%llu blocks=%llu digest=%016llx%s\n",
 		verb, name, inv->kind, inv->entries, inv->bytes, inv->blocks,
-		inv->digest);
+		inv->digest, fmt);
 }
 
 /**
@@ -127,7 +136,7 @@ static void line(const char *verb, const char *name,
  */
 void kt_preserved(const char *name, const struct kt_inv *inv)
 {
-	line("preserved", name, inv);
+	line("preserved", name, inv, "wrote");
 	pres_objs++;
 	pres_entries += inv->entries;
 	pres_bytes += inv->bytes;
@@ -140,8 +149,10 @@ void kt_preserved(const char *name, const struct kt_inv *inv)
  */
 void kt_verified(const char *name, const struct kt_inv *inv)
 {
-	line("verified", name, inv);
+	line("verified", name, inv, "read");
 	ver_objs++;
+	if (inv->format < ARRAY_SIZE(read_in))
+		read_in[inv->format]++;
 	ver_bytes += inv->bytes;
 }
 
@@ -204,7 +215,8 @@ bool kt_say_verdict(char *buf, size_t len)
 		return false;
 	}
 	snprintf(buf, len,
-		 "PASS %llu objects verified (%llu bytes), %llu refused as expected, %llu API results checked",
-		 ver_objs, ver_bytes, refused, api_results);
+		 "PASS %llu objects verified (%llu bytes; block sets and vbufs read in v1: %llu, in v2: %llu), %llu refused as expected, %llu API results checked",
+		 ver_objs, ver_bytes, read_in[1], read_in[2], refused,
+		 api_results);
 	return true;
 }

@@ -38,6 +38,15 @@ int kt_ver = KT_VERSION;
 module_param_named(ver, kt_ver, int, 0444);
 MODULE_PARM_DESC(ver, "own version in the composite compatible string (default: the build's)");
 
+/*
+ * 2: block sets in khoser-block-v2 (most with a CRC, block orders 0 to the
+ * largest) and every compatible string naming khoser-block-v2; 1: all as a
+ * companion before v2 wrote it, strings and bytes, for an older kernel.
+ */
+int kt_write_format = 2;
+module_param_named(write_format, kt_write_format, int, 0444);
+MODULE_PARM_DESC(write_format, "block format written: 2 (default; khoser-block-v2) or 1 (khoser-block-v1, for an older khoser)");
+
 static char *mode = "normal";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "normal, corrupt (damage objects at reboot), off, or mismatch (expect a newer build to refuse this data)");
@@ -62,15 +71,51 @@ void kt_failf(const char *fmt, ...)
 	va_end(ap);
 }
 
-void kt_compat(char *buf, size_t len, int ver)
+/**
+ * kt_compat_fmt - the compatible string of an object of this companion
+ * @buf:       where to write it
+ * @len:       size of @buf
+ * @ver:       own version
+ * @block_ver: the block format it names: 1, 2, or KT_BLOCK_ANY for a
+ *             lookup that accepts every version this build reads
+ *             ("khoser-block-v1,2")
+ *
+ * Every object's string names the block format (sparse arrays too: the
+ * companion's objects share one string shape): khoser-block-v1 from a
+ * companion before v2, and from this one with write_format=1, so that such
+ * a companion reads what this one writes.
+ */
+void kt_compat_fmt(char *buf, size_t len, int ver, unsigned int block_ver)
 {
-	static const char * const formats[] = { KHOSER_BLOCK_COMPAT };
-	char own[32];
+	const char *block = block_ver == 2 ? KHOSER_BLOCK_COMPAT_V2 :
+			    KHOSER_BLOCK_COMPAT;
+	char own[32], *p;
 
 	snprintf(own, sizeof(own), KT_OWNER "-v%d", ver);
-	if (khoser_compat_build(buf, len, own, formats,
-				ARRAY_SIZE(formats)) < 0)
+	if (khoser_compat_build(buf, len, own, &block, 1) < 0) {
 		buf[0] = '\0';
+		return;
+	}
+	if (block_ver != KT_BLOCK_ANY)
+		return;
+	/* "khoser-block-v1" -> "khoser-block-v1,2" (an expected string). */
+	p = strstr(buf, KHOSER_BLOCK_COMPAT);
+	if (!p || strlen(buf) + 3 > len)
+		return;
+	p += strlen(KHOSER_BLOCK_COMPAT);
+	memmove(p + 2, p, strlen(p) + 1);
+	memcpy(p, ",2", 2);
+}
+
+/**
+ * kt_compat - the string of a khoser-block-v1 object (benchmarks, API checks)
+ * @buf: where to write it
+ * @len: size of @buf
+ * @ver: own version
+ */
+void kt_compat(char *buf, size_t len, int ver)
+{
+	kt_compat_fmt(buf, len, ver, 1);
 }
 
 u64 kt_word(u64 tag, u64 idx, u32 w)
@@ -159,6 +204,8 @@ static int __init kt_init(void)
 	else if (!strcmp(mode, "mismatch"))
 		kt_mode = KT_MISMATCH;
 	else if (strcmp(mode, "normal"))
+		return -EINVAL;
+	if (kt_write_format != 1 && kt_write_format != 2)
 		return -EINVAL;
 
 	dir = debugfs_create_dir("khoser_test", NULL);

@@ -93,6 +93,8 @@ static struct {
 /* cv-hdr's second page, preserved on its own (order 0) as well. */
 static struct page *hdr_page;
 
+static unsigned int chunk_list_format(int v);
+
 static unsigned int sa_count(int k)
 {
 	switch (k) {
@@ -174,7 +176,7 @@ static int sa_publish(int k, struct khoser_sarray *src)
 	}
 	if (err)
 		return err;
-	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, kt_write_format);
 	err = khoser_sarray_publish(&sa_out[k], sa_names[k], compat);
 	if (!err)
 		sa_inventory(k);
@@ -191,7 +193,7 @@ static int sa_check(int k, struct khoser_sarray *in)
 	struct kt_digest d;
 	int err;
 
-	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
 	khoser_sarray_init(in);
 	err = khoser_sarray_lookup(in, sa_names[k], compat);
 	if (err) {
@@ -245,9 +247,9 @@ static void vbuf_fill(u64 *p, size_t len)
 }
 
 /* Check every byte of the restored v-buf @vin, log what was checked. */
-static int vbuf_check(const struct khoser_vbuf *vin)
+static int vbuf_check(const struct khoser_vbuf *vin, unsigned int format)
 {
-	struct kt_inv inv = { .kind = "vbuf" };
+	struct kt_inv inv = { .kind = "vbuf", .format = format };
 	const u64 *p = khoser_vbuf_addr(vin);
 	size_t i, len = vbuf_len(VB_BUF);
 	struct kt_digest d;
@@ -342,10 +344,12 @@ static int vbuf_publish(int v, const void *src)
 	err = khoser_vbuf_preserve(vb, vbs[v].mem, len);
 	if (err)
 		return err;
-	kt_compat(compat, sizeof(compat), kt_ver);
+	/* khoser adds the format of its chunk list when this names none. */
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, kt_write_format);
 	err = khoser_vbuf_publish(vb, vbs[v].name, compat);
 	if (err)
 		return err;
+	inv.format = chunk_list_format(v);
 	kt_digest_init(&d);
 	kt_digest_add(&d, vbs[v].mem, len);
 	inv.entries = DIV_ROUND_UP(len, PAGE_SIZE);
@@ -385,13 +389,41 @@ static void hdr_page_drop(void)
 }
 #endif
 
-static int vbuf_lookup(struct khoser_vbuf *in, const char *name)
+/*
+ * Look up vbuf @name, accepting its chunk list in either block format;
+ * *@format (when not NULL) says which one it was found in: the version the
+ * published string gives khoser-block (khoser names it as a dependency),
+ * 1 when it names none.
+ */
+static int vbuf_lookup(struct khoser_vbuf *in, const char *name,
+		       unsigned int *format)
 {
 	char compat[KHOSER_COMPAT_LEN];
+	unsigned long ver = 1;
+	int err;
 
-	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
 	khoser_vbuf_init(in);
-	return khoser_vbuf_lookup(in, name, compat);
+	err = khoser_vbuf_lookup(in, name, compat);
+	if (!err && format) {
+		char found[KHOSER_COMPAT_LEN];
+		int n = khoser_incoming_compat(name, found, sizeof(found));
+
+		if (n >= 0)
+			n = khoser_compat_version(found, KHOSER_BLOCK_BASE,
+						  &ver);
+		if (n == -ENOENT) {
+			ver = 1;	/* none named: the implicit v1 */
+		} else if (n < 0) {
+			kt_failf("%s: incoming compatible string: error %d",
+				 name, n);
+			khoser_vbuf_destroy(in);
+			return -EBADMSG;
+		}
+	}
+	if (format)
+		*format = ver;
+	return err;
 }
 
 /**
@@ -405,6 +437,7 @@ int kt_struct_preserve(void)
 {
 	struct khoser_sarray in;
 	struct khoser_vbuf vin;
+	unsigned int fmt;
 	int k, err;
 
 	for (k = SA_DENSE; k <= SA_TOP; k++) {
@@ -423,11 +456,11 @@ int kt_struct_preserve(void)
 	if (kt_hop == 1) {
 		err = vbuf_publish(VB_BUF, NULL);
 	} else {
-		err = vbuf_lookup(&vin, "v-buf");
+		err = vbuf_lookup(&vin, "v-buf", &fmt);
 		if (err)
 			kt_failf("v-buf: lookup error %d", err);
 		else
-			err = vbuf_check(&vin);
+			err = vbuf_check(&vin, fmt);
 		if (!err)
 			err = vbuf_publish(VB_BUF, khoser_vbuf_addr(&vin));
 		khoser_vbuf_destroy(&vin);
@@ -467,7 +500,7 @@ static int edit_desc_hdr(const char *name)
 {
 	struct khoser_root_ser *d = kt_incoming_desc(name);
 	const struct khoser_vbuf_hdr *h;
-	const struct khoser_block_hdr *list;
+	struct kt_blk list;
 	u64 chunk;
 
 	if (!d || d->kind != KHOSER_KIND_VBUF || !d->phys ||
@@ -476,10 +509,10 @@ static int edit_desc_hdr(const char *name)
 	h = phys_to_virt(d->phys);
 	if (h->nchunks != 1 || !h->chunks || !PAGE_ALIGNED(h->chunks))
 		goto bad;
-	list = phys_to_virt(h->chunks);
-	if (list->count != 1)
+	kt_blk_at(&list, phys_to_virt(h->chunks));
+	if (*list.count != 1)
 		goto bad;
-	chunk = *(const u64 *)(list + 1);
+	chunk = *(const u64 *)list.entries;
 	if (KHOSER_VBUF_CHUNK_ORDER(chunk) != 1)
 		goto bad;
 	d->phys = KHOSER_VBUF_CHUNK_PHYS(chunk) + PAGE_SIZE;
@@ -497,7 +530,7 @@ static int verify_bad(void)
 	struct khoser_vbuf vin;
 	int k, err = 0;
 
-	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
 	for (k = SA_BAD_CYCLE; k < NSA && !err; k++) {
 		khoser_sarray_init(&in);
 		err = khoser_sarray_lookup(&in, sa_names[k], compat);
@@ -507,7 +540,7 @@ static int verify_bad(void)
 	for (k = VB_BAD_ORDER; k < NVB && !err; k++) {
 		if (k == VB_HDR && edit_desc_hdr(vbs[k].name))
 			return -EBADMSG;
-		err = expect_refused(vbuf_lookup(&vin, vbs[k].name),
+		err = expect_refused(vbuf_lookup(&vin, vbs[k].name, NULL),
 				     vbs[k].name, vbs[k].reason, vbs[k].how,
 				     vbs[k].says);
 	}
@@ -523,6 +556,7 @@ int kt_struct_verify(void)
 {
 	struct khoser_sarray in;
 	struct khoser_vbuf vin;
+	unsigned int fmt;
 	int k, err = 0;
 
 	if (kt_mode == KT_CORRUPT && kt_hop == 2)
@@ -536,12 +570,12 @@ int kt_struct_verify(void)
 	}
 	if (err)
 		return err;
-	err = vbuf_lookup(&vin, "v-buf");
+	err = vbuf_lookup(&vin, "v-buf", &fmt);
 	if (err) {
 		kt_failf("v-buf: lookup error %d", err);
 		return err;
 	}
-	err = vbuf_check(&vin);
+	err = vbuf_check(&vin, fmt);
 	khoser_vbuf_destroy(&vin);
 	khoser_release("v-buf");
 	return err;
@@ -559,7 +593,7 @@ int kt_struct_mismatch(void)
 	struct khoser_vbuf vin;
 	int k, err;
 
-	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(compat, sizeof(compat), kt_ver, KT_BLOCK_ANY);
 	for (k = SA_DENSE; k <= SA_TOP; k++) {
 		khoser_sarray_init(&in);
 		err = khoser_sarray_lookup(&in, sa_names[k], compat);
@@ -599,8 +633,12 @@ static struct khoser_sarray_page_hdr *sa_page(const struct khoser_sarray *sa,
 	return NULL;
 }
 
-/* First block of @v's chunk list, through the ABI; NULL when it has none. */
-static struct khoser_block_hdr *chunk_list(int v)
+/*
+ * First block of @v's chunk list (a block set of u64 entries, in the
+ * format khoser writes its own metadata in), through the ABI; NULL when it
+ * has none.
+ */
+static struct kt_blk *chunk_list(struct kt_blk *b, int v)
 {
 	u64 pa = khoser_vbuf_hdr_pa(&vbs[v].vb);
 	struct khoser_vbuf_hdr *vh;
@@ -608,13 +646,21 @@ static struct khoser_block_hdr *chunk_list(int v)
 	if (!pa)
 		return NULL;
 	vh = phys_to_virt(pa);
-	return vh->chunks ? phys_to_virt(vh->chunks) : NULL;
+	return kt_blk_nth(b, vh->chunks, 0);
 }
 
-/* Chunk-list entry @i of the block at @list. */
-static u64 *chunk_entry(struct khoser_block_hdr *list, unsigned int i)
+/* The block format of @v's chunk list, 0 when it has none. */
+static unsigned int chunk_list_format(int v)
 {
-	return (u64 *)(list + 1) + i;
+	struct kt_blk b;
+
+	return chunk_list(&b, v) ? b.format : 0;
+}
+
+/* Chunk-list entry @i of the block @list. */
+static u64 *chunk_entry(struct kt_blk *list, unsigned int i)
+{
+	return (u64 *)list->entries + i;
 }
 
 /**
@@ -628,16 +674,16 @@ static u64 *chunk_entry(struct khoser_block_hdr *list, unsigned int i)
 u64 kt_struct_vbuf_chunk(void)
 {
 	u64 pa = khoser_vbuf_hdr_pa(&vbs[VB_BUF].vb), i, *e;
-	struct khoser_block_hdr *list;
 	struct khoser_vbuf_hdr *vh;
+	struct kt_blk list;
 
 	if (!pa)
 		return 0;
 	vh = phys_to_virt(pa);
-	for (pa = vh->chunks; pa; pa = list->next) {
-		list = phys_to_virt(pa);
-		e = (u64 *)(list + 1);
-		for (i = 0; i < list->count; i++)
+	for (pa = vh->chunks; pa; pa = *list.next) {
+		kt_blk_at(&list, phys_to_virt(pa));
+		e = chunk_entry(&list, 0);
+		for (i = 0; i < *list.count; i++)
 			if (KHOSER_VBUF_CHUNK_ORDER(e[i]))
 				return KHOSER_VBUF_CHUNK_PHYS(e[i]);
 	}
@@ -657,9 +703,10 @@ int kt_struct_damage(void)
 	struct khoser_sarray_page_hdr *c0 = sa_page(&sa_out[SA_BAD_CYCLE], 0);
 	struct khoser_sarray_page_hdr *c2 = sa_page(&sa_out[SA_BAD_CYCLE], 2);
 	struct khoser_sarray_page_hdr *o1 = sa_page(&sa_out[SA_BAD_ORDER], 1);
-	struct khoser_block_hdr *order_l = chunk_list(VB_BAD_ORDER);
-	struct khoser_block_hdr *over_l = chunk_list(VB_OVERLAP);
-	struct khoser_block_hdr *hdr_l = chunk_list(VB_HDR);
+	struct kt_blk ob, vb, hb;
+	struct kt_blk *order_l = chunk_list(&ob, VB_BAD_ORDER);
+	struct kt_blk *over_l = chunk_list(&vb, VB_OVERLAP);
+	struct kt_blk *hdr_l = chunk_list(&hb, VB_HDR);
 	u64 len_pa = khoser_vbuf_hdr_pa(&vbs[VB_BAD_LEN].vb);
 	u64 hdr_pa = khoser_vbuf_hdr_pa(&vbs[VB_HDR].vb);
 	struct khoser_vbuf_hdr *vh;
@@ -670,12 +717,12 @@ int kt_struct_damage(void)
 		return -ENOENT;
 	/* Two chunks of order 1 (see vbs[]), to make one a copy of the other. */
 	e = chunk_entry(over_l, 0);
-	if (over_l->count != 2 || KHOSER_VBUF_CHUNK_ORDER(e[0]) != 1 ||
+	if (*over_l->count != 2 || KHOSER_VBUF_CHUNK_ORDER(e[0]) != 1 ||
 	    KHOSER_VBUF_CHUNK_ORDER(e[1]) != 1)
 		return -ENOENT;
 	/* One chunk of order 1, whose second page is hdr_page. */
 	e = chunk_entry(hdr_l, 0);
-	if (hdr_l->count != 1 || KHOSER_VBUF_CHUNK_ORDER(*e) != 1 ||
+	if (*hdr_l->count != 1 || KHOSER_VBUF_CHUNK_ORDER(*e) != 1 ||
 	    KHOSER_VBUF_CHUNK_PHYS(*e) + PAGE_SIZE != page_to_phys(hdr_page))
 		return -ENOENT;
 
@@ -684,14 +731,19 @@ int kt_struct_damage(void)
 	/* Page 1's first run starts before page 0's. */
 	((struct khoser_sarray_run *)((u8 *)o1 +
 		KHOSER_SARRAY_RUN_OFFSET(0)))->first = 0;
-	/* A chunk with an order past the limit. */
+	/*
+	 * A chunk with an order past the limit. The chunk lists' CRCs (v2)
+	 * made good again, so that the check meant is the one that fires.
+	 */
 	*chunk_entry(order_l, 0) |= KHOSER_VBUF_MAX_ORDER + 1;
+	kt_blk_reseal(order_l, sizeof(u64));
 	/* A length the pages cannot hold. */
 	vh = phys_to_virt(len_pa);
 	vh->length = vh->nr_pages * PAGE_SIZE + 1;
 	/* Chunk 1 the same pages as chunk 0. */
 	e = chunk_entry(over_l, 0);
 	e[1] = e[0];
+	kt_blk_reseal(over_l, sizeof(u64));
 	/*
 	 * Not counted here, its damage is done in boot 2: a copy of cv-hdr's
 	 * header in its chunk's second page, for the descriptor to point at.

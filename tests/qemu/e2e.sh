@@ -20,6 +20,9 @@ run() {
 for s in roundtrip multihop corrupt kho-off reload; do
 	run "$s"
 done
+# corrupt with khoser and khoser_test writing khoser-block-v1 only: the
+# damage lands on v1 chunk lists, and no v2 set (c2-crc) is written.
+run --write-format 1 --log corrupt-v1 corrupt
 # Debian's stock kernel (KHO compiled out); its image has no debug variant.
 [ "$variant" = fast ] && run stock
 # Live update across kernel versions (KHOSER_E2E_CROSS=0 skips them).
@@ -28,6 +31,11 @@ if [ "${KHOSER_E2E_CROSS:-1}" = 1 ]; then
 		run --kernels "$k" cross
 	done
 	run mismatch
+	# Block format v2 against the OLD module set (khoser before v2,
+	# tests/qemu/oldset.sh): upgrade from it, roll back to it.
+	for s in upgrade rollback rollback-v1; do
+		run "$s"
+	done
 fi
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,16 +13,28 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /run
 
-# HOPS MODE SEED VER RELOAD KRELS EXTRA EXTRA_MODULES
+# HOPS MODE SEED VER RELOAD KRELS EXTRA EXTRA_MODULES KSETS NEW_ARGS
+# NEW_EXTRA LEAKCHECK
 # shellcheck source=/dev/null
 . /etc/khoser.conf
 hop=$(cat /etc/hop)
 krel=$(uname -r)
+# This boot's module set: new (this tree's build, /lib/modules) or old
+# (tests/qemu/oldset.sh's, /lib/modules-old); NEW_ARGS go to both modules of
+# the new set only (the old one has no write_format), NEW_EXTRA to its
+# khoser_test.
+set=$(echo "$KSETS" | cut -d' ' -f"$hop")
 m=/lib/modules/$krel
+args=$NEW_ARGS targs=$NEW_EXTRA
+if [ "$set" = old ]; then
+	m=/lib/modules-old/$krel
+	args='' targs=''
+fi
 leak=/sys/kernel/debug/kmemleak
 say() { echo "khoser-run: $*"; }
 
 say "hop $hop of $HOPS, kernel $krel"
+say "module set ${set:-new}${args:+ ($args)}${targs:+ (khoser_test $targs)}"
 [ -f $leak ] && echo clear > $leak
 
 # With khoserctl in the initramfs (run.sh --khoserctl), it loads khoser.
@@ -32,11 +44,12 @@ load() {
 	if [ -n "$ctl" ]; then
 		khoserctl load || return 1
 	else
-		insmod "$m/khoser.ko" || return 1
+		# shellcheck disable=SC2086 # a list of parameters
+		insmod "$m/khoser.ko" $args || return 1
 	fi
 	# shellcheck disable=SC2086 # EXTRA is a list of parameters
 	insmod "$m/khoser_test.ko" seed="$SEED" hop="$hop" hops="$HOPS" \
-		mode="$MODE" ${VER:+ver="$VER"} $EXTRA || return 1
+		mode="$MODE" ${VER:+ver="$VER"} $args $targs $EXTRA || return 1
 	# Consumer modules (run.sh --consumer), after khoser_test.
 	for x in $EXTRA_MODULES; do
 		insmod "$m/$x.ko" || { say "FAIL load $x"; return 1; }
@@ -100,6 +113,24 @@ if [ "$RELOAD" = 1 ] && [ "$hop" = 1 ]; then
 	say "reloaded"
 fi
 sed 's/^/khoser-run: objects: /' /sys/kernel/debug/khoser/objects 2>/dev/null
+
+# After the companion looked everything up (rollback: refused it all):
+# khoser holds nothing, and both modules unload leaving nothing behind.
+if [ "$LEAKCHECK" = 1 ] && [ "$hop" = "$HOPS" ]; then
+	pp=$(preserved_pages)
+	nin=$(grep -c '^in' /sys/kernel/debug/khoser/objects 2>/dev/null)
+	say "leakcheck: preserved_pages ${pp:-absent}, ${nin:-no} incoming objects left"
+	[ "$pp" = 0 ] || say "FAIL leakcheck: khoser holds '$pp' preserved pages"
+	[ "$nin" = 0 ] || say "FAIL leakcheck: $nin incoming objects left in khoser/objects"
+	rmmod khoser_test || say "FAIL leakcheck: unload khoser_test"
+	pp=$(preserved_pages)
+	[ "$pp" = 0 ] || say "FAIL leakcheck: preserved_pages '$pp' after khoser_test unloaded"
+	rmmod khoser || say "FAIL leakcheck: unload khoser"
+	[ -d /sys/kernel/debug/khoser ] && say "FAIL leakcheck: debugfs khoser/ left after unload"
+	left=$(khoser_subtrees | tr '\n' ' ')
+	[ -z "$left" ] || say "FAIL leakcheck: khoser subtrees in $kho_out: $left"
+	say "leakcheck: modules unloaded, nothing left in $kho_out, kernel up"
+fi
 if [ -n "$ctl" ]; then
 	say "khoserctl-json: $(khoserctl status --json | tr -d '\n')"
 	khoserctl doctor >/run/doctor 2>&1

@@ -15,12 +15,34 @@
 #               -EOPNOTSUPP
 #   mismatch    7.2 -> 7.3, the 7.3 companion built as version 2: its
 #               lookups must be refused with -EPROTO naming the component
+#   upgrade     7.2 with the OLD module set (khoser before block format v2,
+#               tests/qemu/oldset.sh) writing v1 -> 7.3 NEW -> 7.2 NEW:
+#               data intact; boot 2 reads every block set in v1, boot 3
+#               (what 7.3 wrote with the defaults) in v2
+#   rollback    7.3 NEW writing v2 (order-0 blocks) -> 7.2 OLD: every
+#               object refused with -EPROTO and one "khoser-block: expected
+#               v1, found v2" line each; then nothing held, modules unload
+#   rollback-v1 the same with write_format=1 on 7.3's khoser and
+#               khoser_test: the OLD companion verifies every byte
 #   bench       2 boots of khoser_test bench=1 (tests/bench/run.sh reads the
 #               figures from the log); no inventories
 #   custom      set everything with the options below
 # options:
 #   --variant fast|debug   kernel config (debug: KASAN, kmemleak, lockdep)
-#   --kernels 7.2,7.3,...  kernel per boot (default 7.2 for every boot)
+#   --kernels 7.2,7.3,...  kernel per boot (default 7.2 for every boot);
+#                          V:old boots V with the OLD module set (khoser and
+#                          khoser_test of tests/qemu/oldset.sh's commit)
+#   --write-format N       write_format=N to khoser.ko and khoser_test.ko in
+#                          every boot of the NEW module set
+#   --new-extra "PARAMS"   more khoser_test parameters, NEW module set only
+#   --expect-read B=vN,..  every block set (and vbuf chunk list) boot B
+#                          verifies must say it was read in format vN
+#   --expect-version C:vN:vM  mismatch: every refusal is one "khoser: NAME:
+#                          C: expected vN, found vM" line (default
+#                          khoser_test, any versions)
+#   --leakcheck            last boot: after the companion, khoser holds no
+#                          preserved page and no incoming object, both
+#                          modules unload and leave nothing in kho/out
 #   --hops N --mode normal|corrupt|off|mismatch --ver N --no-kho --reload
 #   --build-ver V=N        build the companion for kernel V as version N
 #   --extra "PARAMS"       more khoser_test parameters
@@ -56,7 +78,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 variant=fast kernels='' hops='' mode='' ver='' kho=1 reload=0 extra='' timeout=''
 mem_opt='' summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
-copylog=''
+copylog='' write_format='' expect_read='' expect_version='' leakcheck=0
+new_extra=''
 declare -A build_ver=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -77,6 +100,11 @@ while [ $# -gt 0 ]; do
 	--khoserctl) khoserctl=$2; shift ;;
 	--log) logname=$2; shift ;;
 	--copy-log) copylog=$2; shift ;;
+	--write-format) write_format=$2; shift ;;
+	--new-extra) new_extra=$2; shift ;;
+	--expect-read) expect_read=$2; shift ;;
+	--expect-version) expect_version=$2; shift ;;
+	--leakcheck) leakcheck=1 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) scenario=$1 ;;
 	esac
@@ -96,6 +124,19 @@ mismatch) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.2,7.3}"
 	[ ${#build_ver[@]} -gt 0 ] || build_ver[${kernels##*,}]=2 ;;
 stock) : "${hops:=1}" "${mode:=off}" "${kernels:=stock}" ;;
 bench) : "${hops:=2}" "${mode:=normal}"; extra="bench=1 $extra" ;;
+upgrade) : "${hops:=3}" "${mode:=normal}" "${kernels:=7.2:old,7.3,7.2}"
+	: "${expect_read:=2=v1,3=v2}" ;;
+rollback) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.3,7.2:old}"
+	: "${expect_version:=khoser-block:v1:v2}"; leakcheck=1
+	# Without the 4080-byte base set: its entries do not fit a v2 block,
+	# so it stays v1 and the OLD companion would read it. v2 blocks of
+	# order 0 only: the OLD khoser checks a block-set descriptor's entry
+	# count against v1's capacity before it compares compatible strings,
+	# and refuses a v2 set of larger blocks there (-EINVAL, desc-entries).
+	extra="esizes=1,24,64 counts=10000,5000,200000 $extra"
+	new_extra="max_order=0${new_extra:+ $new_extra}" ;;
+rollback-v1) : "${hops:=2}" "${mode:=normal}" "${kernels:=7.3,7.2:old}"
+	: "${write_format:=1}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
@@ -234,12 +275,40 @@ build_for() {
 	find "$work/modules" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
 		sort -rn | tail -n +33 | cut -d' ' -f2- | xargs -r rm -rf
 }
+# The OLD module set for kernel V (a boot "V:old"), in /lib/modules-old.
+build_old() {
+	local v=$1 kdir krel dir
+	kdir=$("$top/tests/qemu/kernel.sh" --version "$v" --variant "$variant" | tail -1)
+	krel=$(cat "$kdir/include/config/kernel.release")
+	dir=$("$top/tests/qemu/oldset.sh" "$kdir" | tail -1) || return 1
+	mkdir -p "$stage/root/lib/modules-old/$krel" "$stage/root/boot"
+	cp "$kdir/arch/x86/boot/bzImage" "$stage/root/boot/bzImage-$krel"
+	cp "$dir/khoser.ko" "$dir/khoser_test.ko" "$stage/root/lib/modules-old/$krel/"
+	krel_of[$v:old]=$krel
+	log "$v: OLD module set of $(cut -c1-12 "$dir/commit")"
+}
 for v in $(printf '%s\n' "${seq[@]}" | sort -u); do
-	build_for "$v"
+	case $v in
+	*:old)
+		[ -z "$khoserctl$moddirs" ] || {
+			log "--khoserctl and --modules take the NEW module set only"
+			exit 2
+		}
+		build_old "${v%:old}"
+		;;
+	*:new) build_for "${v%:new}"; krel_of[$v]=${krel_of[${v%:new}]} ;;
+	*) build_for "$v" ;;
+	esac
 done
-krels=
-for v in "${seq[@]}"; do krels="$krels ${krel_of[$v]}"; done
-krels=${krels# }
+krels='' ksets=''
+for v in "${seq[@]}"; do
+	krels="$krels ${krel_of[$v]}"
+	case $v in
+	*:old) ksets="$ksets old" ;;
+	*) ksets="$ksets new" ;;
+	esac
+done
+krels=${krels# } ksets=${ksets# }
 
 # --- consumers and khoserctl ---------------------------------------------------
 extra_mods=
@@ -303,6 +372,10 @@ RELOAD=$reload
 KRELS="$krels"
 EXTRA="$extra"
 EXTRA_MODULES="$extra_mods"
+KSETS="$ksets"
+NEW_ARGS="${write_format:+write_format=$write_format}"
+NEW_EXTRA="$new_extra"
+LEAKCHECK=$leakcheck
 CONF
 (cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$stage/initrd.gz"
 
@@ -377,9 +450,14 @@ if grep -nE 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ n
 	"$serial" >&2; then
 	fail+=("kernel complained")
 fi
+# The component and versions of the mismatch lines (--expect-version).
+vcomp=khoser_test vwant='v[0-9]*' vfound='v[0-9]*'
+if [ -n "$expect_version" ]; then
+	IFS=: read -r vcomp vwant vfound <<<"$expect_version"
+fi
 if [ "$mode" = mismatch ] &&
-	! grep -q 'khoser: .*: khoser_test: expected v[0-9]*, found v[0-9]*' "$serial"; then
-	fail+=("no log line naming the mismatched component")
+	! grep -q "khoser: .*: $vcomp: expected $vwant, found $vfound" "$serial"; then
+	fail+=("no log line naming the mismatched component ($vcomp: expected $vwant, found $vfound)")
 fi
 # Consumers: a PASS in every KHO boot (none without KHO).
 cwant=$((hops - 1))
@@ -436,6 +514,11 @@ tr -d '\r' <"$serial" | awk -v dir="$inv" '
 		next }
 	/khoser_test: (preserved|verified|refused) [^ ]/ {
 		sub(/.*khoser_test: /, ""); v = $1; sub(/^[a-z]+ /, "")
+		# The block format written or read: its own list, not compared.
+		if (match($0, / (read|wrote)=v[0-9]+$/)) {
+			out("format", v " " $1 " " $2 " " substr($0, RSTART + 1))
+			$0 = substr($0, 1, RSTART - 1)
+		}
 		out(v, $0)
 		if (v != "preserved") out("order", v " " $1 " " NR)
 		next }
@@ -445,9 +528,10 @@ tr -d '\r' <"$serial" | awk -v dir="$inv" '
 		out("krefused", w[1] " " w[3] " " text); next }
 	match($0, /khoser: [^ :]+: [^ ]+: expected v[0-9]+, found v[0-9]+$/) {
 		split(substr($0, RSTART + 8), w, ": ")
-		out("kversion", w[1]) }'
+		sub(/^expected /, "", w[3]); sub(/, found /, " ", w[3])
+		out("kversion", w[1] " " w[2] " " w[3]) }'
 for k in $(seq 1 "$hops"); do
-	for v in preserved verified refused krefused kversion order; do
+	for v in preserved verified refused krefused kversion order format; do
 		touch "$inv/$k.$v"
 		sort -o "$inv/$k.$v" "$inv/$k.$v"
 	done
@@ -538,10 +622,13 @@ check_refusals() {
 			fi
 			got=$(awk -v n="$n" '$1 == n { print $2 }' "$kr" | tr '\n' ' ')
 			got=${got% }
-			nv=$(grep -cxF "$n" "$kv" || true)
+			nv=$(awk -v n="$n" '$1 == n' "$kv" | wc -l)
 			if [ "$reason" = version ]; then
+				line=$(awk -v n="$n" '$1 == n { print $2 ": expected " $3 ", found " $4 }' "$kv")
 				if [ "$nv" -ne 1 ] || [ -n "$got" ]; then
 					reffail "boot $k: $n: expected one 'khoser: $n: ...: expected vN, found vM' line and no refused line; found $nv such lines, refused '$got'"
+				elif ! grep -qx "$vcomp: expected $vwant, found $vfound" <<<"$line"; then
+					reffail "boot $k: $n: refused for '$line', expected '$vcomp: expected $vwant, found $vfound'"
 				else
 					ok=$((ok + 1))
 				fi
@@ -561,9 +648,10 @@ check_refusals() {
 				fi
 			fi
 			by[$damage]=$((${by[$damage]:-0} + 1))
+			[ "$reason" != version ] || rest="$rest ($line)"
 			echo "  refused: boot $k: $n ${rest%% target=*}${says:+ ($says)}$([ -z "$target" ] || echo ", $target verified intact after it") ($(damage_says "$damage"))"
 		done <"$r"
-		for n in $( (cut -d' ' -f1 "$kr"; cat "$kv") | sort -u | comm -23 - <(names "$r")); do
+		for n in $(cut -d' ' -f1 "$kr" "$kv" | sort -u | comm -23 - <(names "$r")); do
 			reffail "boot $k: khoser refused $n, which khoser_test did not expect to be refused"
 		done
 		[ -s "$r" ] || continue
@@ -578,12 +666,71 @@ check_refusals() {
 		fi
 	done
 }
+# --- formats: the block format each object was written and read in --------
+# The companion of the new set ends "preserved" lines of block sets and
+# vbufs with wrote=vN and "verified" lines with read=vN (the format the
+# lookup found). --expect-read B=vN: boot B said for each block set and
+# vbuf it verified which format it read, that format is the one boot B-1
+# said it wrote (vN where boot B-1 says nothing: the OLD companion, which
+# writes v1 only), and it read at least one in vN.
+check_formats() {
+	local k f p want got n o kind r w list
+	for k in $(seq 1 "$hops"); do
+		f=$inv/$k.format
+		for v in wrote read; do
+			got=$(awk -v v="$v" 'index($4, v "=") == 1 { print substr($4, length(v) + 2) }' "$f" |
+				sort | uniq -c | awk '{ printf "%s%s in %s", sep, $1, $2; sep = ", " }')
+			[ -z "$got" ] || echo "  formats: boot $k: $v $got"
+		done
+	done
+	[ -n "$expect_read" ] || return 0
+	IFS=, read -r -a want <<<"$expect_read"
+	for w in "${want[@]}"; do
+		k=${w%%=*} v=${w#*=}
+		f=$inv/$k.format p=$inv/$((k - 1)).format
+		n=0 list=''
+		while read -r o kind; do
+			[ "$kind" = kind=block ] || [ "$kind" = kind=vbuf ] || continue
+			r=$(awk -v o="$o" '$1 == "verified" && $2 == o { print substr($4, 6) }' "$f")
+			w=$(awk -v o="$o" '$1 == "preserved" && $2 == o { print substr($4, 7) }' "$p" 2>/dev/null)
+			if [ -z "$r" ]; then
+				fmtfail "boot $k verified $o without saying which format it read"
+			elif [ "$r" != "${w:-$v}" ]; then
+				fmtfail "boot $k read $o in $r, boot $((k - 1)) wrote it in ${w:-$v}"
+			else
+				list="$list $o:$r"
+			fi
+			[ "$r" != "$v" ] || n=$((n + 1))
+		done < <(cut -d' ' -f1,2 "$inv/$k.verified")
+		[ "$n" -gt 0 ] || fmtfail "boot $k read no block set or vbuf in $v"
+		echo "  formats: boot $k read each block set and vbuf in the format boot $((k - 1)) wrote it in ($n in $v):$list"
+	done
+}
+fmtfail() { fail+=("formats: $*"); }
+# --- corrupt: one bit flipped in block 2 of c2-crc (v2, CRC) and c1-flip --
+# c2-crc: refused (check_refusals: reason crc), and its line names block 2.
+# c1-flip: a v1 block has no CRC: by design it reads back flipped, unseen.
+check_flips() {
+	local n line
+	n=$(grep -c 'khoser_test: undetected c1-flip: ' "$serial" || true)
+	[ "$n" -eq 1 ] ||
+		fail+=("corrupt: $n 'undetected c1-flip' lines, expected 1 (the bit flipped in a v1 block read back unseen)")
+	grep 'khoser_test: undetected c1-flip: ' "$serial" | sed 's/.*khoser_test: /  /' || true
+	grep -q 'khoser_test: preserved c2-crc ' "$serial" || return 0
+	line=$(grep -o 'khoser: c2-crc: refused: .*' "$serial" | tr -d '\r' || true)
+	case $line in
+	*'refused: crc: '*'block 2'*) echo "  crc: $line" ;;
+	*) fail+=("corrupt: c2-crc's refusal '$line' is not a crc one naming block 2") ;;
+	esac
+}
 if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
 	check_inventory
 	check_refusals
+	check_formats
+	[ "$mode" != corrupt ] || check_flips
 fi
 
-grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of|damaged)|khoser-run: (hop|reload|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
+grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of|damaged)|khoser-run: (hop|module set|reload|leakcheck|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
 	sed 's/^/  /' || true
 if [ "$summary" = 1 ]; then
 	pres=$(grep -m1 'khoser_test: handing over' "$serial" | sed 's/.*handing over //')
