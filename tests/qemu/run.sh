@@ -129,12 +129,10 @@ upgrade) : "${hops:=3}" "${mode:=normal}" "${kernels:=7.2:old,7.3,7.2}"
 rollback) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.3,7.2:old}"
 	: "${expect_version:=khoser-block:v1:v2}"; leakcheck=1
 	# Without the 4080-byte base set: its entries do not fit a v2 block,
-	# so it stays v1 and the OLD companion would read it. v2 blocks of
-	# order 0 only: the OLD khoser checks a block-set descriptor's entry
-	# count against v1's capacity before it compares compatible strings,
-	# and refuses a v2 set of larger blocks there (-EINVAL, desc-entries).
-	extra="esizes=1,24,64 counts=10000,5000,200000 $extra"
-	new_extra="max_order=0${new_extra:+ $new_extra}" ;;
+	# so it stays v1 and the OLD companion would read it. The v2 sets
+	# keep their large blocks: their descriptors count pages, which the
+	# OLD khoser's plausibility check accepts before it compares strings.
+	extra="esizes=1,24,64 counts=10000,5000,200000 $extra" ;;
 rollback-v1) : "${hops:=2}" "${mode:=normal}" "${kernels:=7.3,7.2:old}"
 	: "${write_format:=1}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
