@@ -32,7 +32,7 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <khoser/block.h>
-#include "block_priv.h"
+#include "block_fmt.h"
 #include "chain.h"
 #include "compat/kho.h"
 #include "compat/slab.h"

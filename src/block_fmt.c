@@ -21,7 +21,7 @@
 #include <linux/errno.h>
 #include <khoser/abi/block.h>
 #include <khoser/compatible.h>
-#include "block_priv.h"
+#include "block_fmt.h"
 
 /* The write_format module parameter (src/main.c). */
 unsigned int khoser_own_format = 2;

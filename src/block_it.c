@@ -19,7 +19,7 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <khoser/block.h>
-#include "block_priv.h"
+#include "block_fmt.h"
 
 /**
  * khoser_block_set_it_init - start an iterator at the first entry

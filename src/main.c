@@ -19,7 +19,7 @@
 #include <linux/reboot.h>
 #include <linux/sysfs.h>
 #include <khoser/khoser.h>
-#include "block_priv.h"
+#include "block_fmt.h"
 #include "compat/kho.h"
 #include "internal.h"
 #include "root.h"

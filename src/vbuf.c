@@ -36,7 +36,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <khoser/vbuf.h>
-#include "block_priv.h"
+#include "block_fmt.h"
 #include "compat/kho.h"
 #include "kind.h"
 #include "life.h"

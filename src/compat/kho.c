@@ -137,7 +137,13 @@ static bool read_kho_mark(unsigned long pfn, unsigned int order,
 	return true;
 }
 
-/* Page-aligned, representable, every page of the range RAM. */
+/*
+ * Page-aligned, representable, first and last page in online memory (with
+ * a struct page whose KHO mark can be read). Not page_is_ram(): it walks
+ * the resource tree under a lock on every call, a large share of a
+ * block's restore, and proves nothing more here: only the buddy
+ * allocator's pages carry a KHO mark, which is checked next.
+ */
 static bool in_ram(u64 phys, unsigned int order, const char **why)
 {
 	unsigned long pfn = PHYS_PFN(phys), last = pfn + (1UL << order) - 1;
@@ -146,9 +152,8 @@ static bool in_ram(u64 phys, unsigned int order, const char **why)
 		*why = "misaligned: misaligned address";
 		return false;
 	}
-	if ((u64)PFN_PHYS(pfn) != phys || !pfn_valid(pfn) ||
-	    !page_is_ram(pfn) ||
-	    (order && (!pfn_valid(last) || !page_is_ram(last)))) {
+	if ((u64)PFN_PHYS(pfn) != phys || !pfn_to_online_page(pfn) ||
+	    (order && !pfn_to_online_page(last))) {
 		*why = "outside-ram: address outside RAM";
 		return false;
 	}

@@ -187,7 +187,8 @@ own_icount() {
 		--threshold=100 "$(dump "$1")" |
 		awk 'match($0, /%\) +[^ ]+/) {
 			f = substr($0, RSTART, RLENGTH)
-			if (f ~ /\/src\// && f !~ /\/tests\//) {
+			# the path is relative to the top when run from it
+			if (f ~ /[ \/]src\// && f !~ /tests\//) {
 				gsub(",", "", $1); n += $1 } }
 			END { print n + 0 }'
 }

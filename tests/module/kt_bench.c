@@ -214,7 +214,7 @@ static u64 kv_meta_bytes(const struct kho_vmalloc *kv)
 static int bench_vbuf_preserve(void)
 {
 	u64 ours[BENCH_REPS], theirs[BENCH_REPS], t, len, mine, kmeta;
-	char compat[KHOSER_COMPAT_LEN], name[32];
+	char compat[KHOSER_COMPAT_LEN], vcompat[KHOSER_COMPAT_LEN], name[32];
 	int s, r, err;
 
 	kt_compat(compat, sizeof(compat), kt_ver);
@@ -260,7 +260,10 @@ static int bench_vbuf_preserve(void)
 		bench_line(name, (mine << 10) * 100 / bench_vbuf_mb[s], "B/GiB",
 			   "kho_vmalloc", (kmeta << 10) * 100 / bench_vbuf_mb[s]);
 		snprintf(name, sizeof(name), "bench-vb%u", bench_vbuf_mb[s]);
-		err = khoser_vbuf_publish(&bvb[s], name, compat);
+		/* It names the format khoser writes the chunk list in. */
+		kt_compat_fmt(vcompat, sizeof(vcompat), kt_ver,
+			      kt_write_format);
+		err = khoser_vbuf_publish(&bvb[s], name, vcompat);
 		if (err)
 			return err;
 		snprintf(name, sizeof(name), "bench-kv%u", bench_vbuf_mb[s]);
@@ -275,7 +278,7 @@ static int bench_vbuf_preserve(void)
 /* Boot 2: khoser_vbuf_lookup() (restore + vmap) vs kho_restore_vmalloc(). */
 static int bench_vbuf_restore(void)
 {
-	char compat[KHOSER_COMPAT_LEN], name[32];
+	char compat[KHOSER_COMPAT_LEN], vcompat[KHOSER_COMPAT_LEN], name[32];
 	struct khoser_vbuf vb;
 	struct folio *folio;
 	phys_addr_t phys;
@@ -284,11 +287,12 @@ static int bench_vbuf_restore(void)
 	int s, err;
 
 	kt_compat(compat, sizeof(compat), kt_ver);
+	kt_compat_fmt(vcompat, sizeof(vcompat), kt_ver, KT_BLOCK_ANY);
 	for (s = 0; s < NVB; s++) {
 		snprintf(name, sizeof(name), "bench-vb%u", bench_vbuf_mb[s]);
 		khoser_vbuf_init(&vb);
 		t = ktime_get_ns();
-		err = khoser_vbuf_lookup(&vb, name, compat);
+		err = khoser_vbuf_lookup(&vb, name, vcompat);
 		ours = ktime_get_ns() - t;
 		if (err)
 			return err;

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include "test.h"
-#include "../../src/block_priv.h"
+#include "../../src/block_fmt.h"
 
 int test_failed_checks;
 static const char *current;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Block sets inside khoser: the lifecycle (block.c), the two block formats
- * (block_fmt.c), the iterators (block_it.c), and khoser's own structures
- * built on block sets (vbuf).
+ * The block formats inside khoser (block_fmt.c, include/khoser/abi/block.h):
+ * where a block's count and entries are, its capacity, its header written,
+ * sealed and checked; used by the lifecycle (block.c), the iterators
+ * (block_it.c) and khoser's own structures built on block sets (vbuf).
  */
-#ifndef _KHOSER_BLOCK_PRIV_H
-#define _KHOSER_BLOCK_PRIV_H
+#ifndef _KHOSER_BLOCK_FMT_H
+#define _KHOSER_BLOCK_FMT_H
 
 #include <linux/compiler.h>
 #include <linux/kernel.h>
@@ -73,4 +74,4 @@ unsigned int khoser_block_detect(const void *hdr, unsigned int order,
 const char *khoser_block_check(struct khoser_block_set *bs,
 			       struct khoser_block *b, unsigned long idx);
 
-#endif /* _KHOSER_BLOCK_PRIV_H */
+#endif /* _KHOSER_BLOCK_FMT_H */
