@@ -50,6 +50,7 @@ static u32 chunks_per_block(unsigned int format)
 {
 	return khoser_block_capacity(format, KHOSER_VBUF_CHUNK_SIZE, 0);
 }
+
 /* kvmalloc() refuses (and WARNs on) arrays above INT_MAX bytes. */
 #define ARRAY_MAX_PAGES ((u64)INT_MAX / sizeof(struct page *))
 

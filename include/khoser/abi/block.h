@@ -168,17 +168,27 @@ static_assert(offsetof(struct khoser_block2_hdr, entry_size) == 16);
 static_assert(offsetof(struct khoser_block2_hdr, crc) == 20);
 static_assert(offsetof(struct khoser_block2_hdr, count) == 24);
 
-/*
- * Entries per version 2 block of @order for @esz-byte entries, @esz > 0:
- * what fits after the header, but never more than 2^@order version 1
- * pages hold, so that a descriptor of a version 2 set (which counts pages)
- * is plausible to a reader that knows only version 1 and reaches its
+/**
+ * khoser_block2_capacity - entries a version 2 block holds
+ * @esz:   entry size in bytes, 1 to %KHOSER_BLOCK2_MAX_ENTRY
+ * @order: the block is 2^@order pages
+ *
+ * What fits after the header, but never more than 2^@order version 1 pages
+ * hold, so that a descriptor of a version 2 set (which counts pages) is
+ * plausible to a reader that knows only version 1 and reaches its
  * compatible-string check (see include/khoser/abi/root.h).
+ *
+ * Context: Any context.
+ * Return: the capacity in entries.
  */
-#define KHOSER_BLOCK2_CAPACITY(esz, order)				\
-	((u32)min_t(u64, ((KHOSER_BLOCK_SIZE << (order)) -		\
-			  sizeof(struct khoser_block2_hdr)) / (esz),	\
-		    (u64)KHOSER_BLOCK_CAPACITY(esz) << (order)))
+static inline u32 khoser_block2_capacity(u32 esz, unsigned int order)
+{
+	return min_t(u64, ((KHOSER_BLOCK_SIZE << order) -
+			   sizeof(struct khoser_block2_hdr)) / esz,
+		     (u64)KHOSER_BLOCK_CAPACITY(esz) << order);
+}
+
+#define KHOSER_BLOCK2_CAPACITY(esz, order) khoser_block2_capacity(esz, order)
 
 /* Largest version 2 entry: it fits a block of any order. */
 #define KHOSER_BLOCK2_MAX_ENTRY						\
