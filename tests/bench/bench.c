@@ -22,6 +22,7 @@
 #include <time.h>
 #include <valgrind/callgrind.h>
 #include "bench.h"
+#include <linux/crc32c.h>
 #include <linux/kexec_handover.h>
 #include <linux/vmalloc.h>
 #include <khoser/khoser.h>
@@ -763,6 +764,127 @@ static void bench_vbuf_meta(void)
 	unload();
 }
 
+/* --- block format v2 against v1 ---------------------------------------- */
+
+/* The formats compared: v1, then v2 at order 0 and 4, without and with CRC. */
+static const struct {
+	const char *name;
+	unsigned int version, order, flags;
+} v2cfg[] = {
+	{ "v1", 1, 0, 0 },
+	{ "v2_o0", 2, 0, 0 },
+	{ "v2_o0_crc", 2, 0, KHOSER_BLOCK_F_CRC },
+	{ "v2_o4", 2, 4, 0 },
+	{ "v2_o4_crc", 2, 4, KHOSER_BLOCK_F_CRC },
+};
+
+#define NV2 ARRAY_SIZE(v2cfg)
+
+/*
+ * One run of format @c on @n entries of 64 bytes: append and read per
+ * entry, seal (where the CRC is computed) and restore after kexec, each
+ * in ns per entry.
+ */
+static void v2_once(unsigned int c, u64 n, const u8 *src, double *app,
+		    double *rd, double *seal, double *rest)
+{
+	struct khoser_block_set bs;
+	u64 head, got;
+	double t;
+
+	boot();
+	if (khoser_block_set_init(&bs, 64) ||
+	    khoser_block_set_set_format(&bs, v2cfg[c].version, v2cfg[c].order,
+					v2cfg[c].flags) ||
+	    khoser_block_set_set_max_blocks(&bs, n) ||
+	    khoser_block_set_grow(&bs, n))
+		die("v2 grow");
+	khoser_fill(&bs, src, 64, n);		/* warm pages */
+	t = now_ns();
+	khoser_fill(&bs, src, 64, n);
+	*app = (now_ns() - t) / n;
+	t = now_ns();
+	sink += khoser_read(&bs, 64, &got);
+	*rd = (now_ns() - t) / n;
+	check_count("v2 read", got, n);
+	t = now_ns();
+	if (khoser_block_set_seal(&bs))
+		die("v2 seal");
+	*seal = (now_ns() - t) / n;
+	head = khoser_block_set_head_pa(&bs);
+	kexec();
+	if (khoser_block_set_init(&bs, 64) ||
+	    khoser_block_set_set_max_blocks(&bs, n))
+		die("v2 init");
+	t = now_ns();
+	if (khoser_block_set_restore(&bs, head))
+		die("v2 restore");
+	*rest = (now_ns() - t) / n;
+	if (khoser_block_set_format(&bs) != v2cfg[c].version)
+		die("v2 format found");
+	khoser_block_set_destroy(&bs);
+	unload();
+}
+
+/* CRC cost: ns per KiB of seal with CRC beyond seal without, vs crc32c(). */
+static double crc32c_per_kib(const u8 *buf, size_t len)
+{
+	double t = now_ns();
+	int i;
+
+	for (i = 0; i < 8; i++)
+		sink += crc32c(~0U, buf, len);
+	return (now_ns() - t) / 8 / (len / 1024.0);
+}
+
+static void bench_v2(void)
+{
+	double app[NV2][MAX_REPS], rd[NV2][MAX_REPS], seal[NV2][MAX_REPS];
+	double rest[NV2][MAX_REPS], crc[MAX_REPS];
+	u64 n = min_t(u64, io_entries, 200000);
+	char name[64];
+	unsigned int c;
+	u8 *src, *buf;
+	int r;
+	u64 i;
+
+	src = malloc(64 * BENCH_SRC_ENTRIES);
+	buf = malloc(n * 64);
+	if (!src || !buf)
+		die("malloc");
+	for (i = 0; i < 64 * BENCH_SRC_ENTRIES; i++)
+		src[i] = (u8)(i * 7);
+	memset(buf, 0x5a, n * 64);
+	for (r = 0; r < reps; r++) {
+		for (c = 0; c < NV2; c++)
+			v2_once((c + r) % NV2, n, src, &app[(c + r) % NV2][r],
+				&rd[(c + r) % NV2][r], &seal[(c + r) % NV2][r],
+				&rest[(c + r) % NV2][r]);
+		crc[r] = crc32c_per_kib(buf, n * 64);
+	}
+	for (c = 1; c < NV2; c++) {
+		snprintf(name, sizeof(name), "block_%s_append_64b", v2cfg[c].name);
+		line(name, median(app[c], reps), "ns/entry", "v1",
+		     median(app[0], reps));
+		snprintf(name, sizeof(name), "block_%s_read_64b", v2cfg[c].name);
+		line(name, median(rd[c], reps), "ns/entry", "v1",
+		     median(rd[0], reps));
+		snprintf(name, sizeof(name), "block_%s_restore_64b",
+			 v2cfg[c].name);
+		line(name, median(rest[c], reps), "ns/entry", "v1",
+		     median(rest[0], reps));
+	}
+	/* 16 entries of 64 bytes are one KiB. */
+	line("block_v2_o0_crc_per_kib",
+	     (median(seal[2], reps) - median(seal[1], reps)) * 16, "ns/KiB",
+	     "crc32c", median(crc, reps));
+	line("block_v2_o4_crc_per_kib",
+	     (median(seal[4], reps) - median(seal[3], reps)) * 16, "ns/KiB",
+	     "crc32c", median(crc, reps));
+	free(src);
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	static const u32 sizes[] = { 1, 8, 24, 64, 512, 2048 };
@@ -805,6 +927,7 @@ int main(int argc, char **argv)
 			       sizes[s] == 512,
 			       sizes[s] == 64 || sizes[s] == 2048);
 	bench_restore();
+	bench_v2();
 	bench_scale();
 	bench_sarray_bytes();
 	bench_vbuf_meta();

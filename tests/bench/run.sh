@@ -137,6 +137,11 @@ for p in grow fill seal restore read; do
 		expect+=("scale_${p}_$n")
 	done
 done
+for f in v2_o0 v2_o0_crc v2_o4 v2_o4_crc; do
+	expect+=("block_${f}_append_64b" "block_${f}_read_64b"
+		"block_${f}_restore_64b")
+done
+expect+=(block_v2_o0_crc_per_kib block_v2_o4_crc_per_kib)
 expect+=("block_restore_$chain" sarray_bytes_dense sarray_bytes_dense_floor
 	sarray_bytes_random_1pct 'sarray_bytes_stride_2^20'
 	sarray_bytes_range_extremes "block_restore_${chain}_icount"

@@ -140,6 +140,10 @@ TEST(header_bytes_and_crc)
 	CHECK_EQ(h->entry_size, 24);
 	CHECK_EQ(h->count, 5);
 	CHECK(test_verify(p + 32, 24, 7, 0));
+	/* The shim's crc32c() is CRC32C: the check value of "123456789". */
+	CHECK_EQ(~crc32c(~0U, "123456789", 9), 0xe3069283);
+	CHECK_EQ(~crc32c(~0U, "123456789abcdefgh", 17),
+		 ~crc32c(crc32c(~0U, "123456789", 9), "abcdefgh", 8));
 	crc = crc32c(~0U, p, 20);
 	crc = ~crc32c(crc, p + 24, 8 + 5 * 24);
 	CHECK_EQ(h->crc, crc);
