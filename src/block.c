@@ -628,6 +628,7 @@ static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
 		.visit = visit_block, .seen = seen_block, .ctx = &w,
 		.detail = w.detail,
 	};
+	u8 fmt0 = bs->format, order0 = bs->order, flags0 = bs->flags;
 	unsigned long claimed;
 	int err;
 
@@ -638,6 +639,9 @@ static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
 	if (err) {
 		drop_all(bs);
 		bs->life.state = KHOSER_STATE_OUT;
+		bs->format = fmt0;	/* as the owner set it */
+		bs->order = order0;
+		bs->flags = flags0;
 		return err;
 	}
 	bs->head_pa = head_pa;
@@ -839,6 +843,8 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	unsigned int format = khoser_block_compat_format(d->compat);
 	const char *units = format == 2 ? "pages" : "blocks";
 	struct khoser_block_set *bs = obj;
+	/* The set's own format, kept if the restore fails. */
+	u8 fmt0 = bs->format, order0 = bs->order, flags0 = bs->flags;
 	u64 entries, found;
 	int err;
 
@@ -852,6 +858,7 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	}
 	bs->format = format;
 	if (d->nblocks > desc_bound(bs)) {
+		bs->format = fmt0;
 		khoser_refused(label, "over-bound: more blocks than this set's bound",
 			       "%llu %s, bound %lu blocks",
 			       (unsigned long long)d->nblocks, units,
@@ -862,7 +869,7 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	err = restore_locked(bs, d->phys, min_t(u64, d->nblocks, bs->max_blocks),
 			     format, label);
 	if (err)
-		return err;
+		goto keep_format;
 	entries = count_entries(bs);
 	found = desc_units(bs, bs->nblocks);
 	if (found != d->nblocks || entries != d->entries) {
@@ -876,9 +883,16 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			       (unsigned long long)entries);
 		drop_all(bs);
 		bs->life.state = KHOSER_STATE_OUT;
-		return -EINVAL;
+		err = -EINVAL;
+		goto keep_format;
 	}
 	return 0;
+
+keep_format:
+	bs->format = fmt0;
+	bs->order = order0;
+	bs->flags = flags0;
+	return err;
 }
 
 const struct khoser_kind khoser_block_kind = {

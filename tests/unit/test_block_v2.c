@@ -305,6 +305,13 @@ TEST(format_named_must_be_found)
 	v[7] = '1';			/* the descriptor now says v1 */
 	refused(-EINVAL, "format-mismatch", 0);
 	CHECK(strstr(shim_last_log, "khoser-block-v1 named, v2 found"));
+	/* A failed lookup leaves the set's own format as it was. */
+	three_blocks(KHOSER_BLOCK_F_CRC);
+	block(1)->magic ^= 1;
+	CHECK_EQ(khoser_block_set_init(&bs, 16), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "t", V12), -EINVAL);
+	CHECK_EQ(khoser_block_set_format(&bs), 1);
+	CHECK_EQ(bs.flags, 0);
 	/* A v1-only reader refuses v2 data by its string, before the chain. */
 	three_blocks(KHOSER_BLOCK_F_CRC);
 	CHECK_EQ(khoser_block_set_init(&bs, 16), 0);
