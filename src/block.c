@@ -696,16 +696,6 @@ int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_restore);
 
-static u64 count_entries(const struct khoser_block_set *bs)
-{
-	unsigned long i;
-	u64 n = 0;
-
-	for (i = 0; i < bs->nblocks; i++)
-		n += khoser_block_count(bs, &bs->blk[i]);
-	return n;
-}
-
 /**
  * khoser_block_set_entries - number of entries in the set
  * @bs: the block set
@@ -716,7 +706,12 @@ static u64 count_entries(const struct khoser_block_set *bs)
  */
 u64 khoser_block_set_entries(const struct khoser_block_set *bs)
 {
-	return count_entries(bs);
+	unsigned long i;
+	u64 n = 0;
+
+	for (i = 0; i < bs->nblocks; i++)
+		n += khoser_block_count(bs, &bs->blk[i]);
+	return n;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_entries);
 
@@ -738,9 +733,9 @@ static u64 desc_units(const struct khoser_block_set *bs, unsigned long n)
 	return pages;
 }
 
-static u64 desc_bound(const struct khoser_block_set *bs)
+static u64 desc_bound(const struct khoser_block_set *bs, unsigned int format)
 {
-	return khoser_block_fmt(bs) == 2 ?
+	return format == 2 ?
 	       (u64)bs->max_blocks << KHOSER_BLOCK_V2_MAX_ORDER :
 	       bs->max_blocks;
 }
@@ -753,8 +748,8 @@ static void kind_describe(void *obj, struct khoser_root_ser *desc)
 	desc->phys = bs->head_pa;
 	desc->size = bs->entry_size;
 	desc->nblocks = desc_units(bs, bs->nkept);
-	desc->entries = count_entries(bs);
-	desc->max_blocks = desc_bound(bs);
+	desc->entries = khoser_block_set_entries(bs);
+	desc->max_blocks = desc_bound(bs, khoser_block_fmt(bs));
 }
 
 static int kind_publish(void *obj, struct khoser_root_ser *desc)
@@ -856,9 +851,7 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			       (unsigned long long)d->size, bs->entry_size);
 		return -EPROTO;
 	}
-	bs->format = format;
-	if (d->nblocks > desc_bound(bs)) {
-		bs->format = fmt0;
+	if (d->nblocks > desc_bound(bs, format)) {
 		khoser_refused(label, "over-bound: more blocks than this set's bound",
 			       "%llu %s, bound %lu blocks",
 			       (unsigned long long)d->nblocks, units,
@@ -866,11 +859,12 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 		return -EINVAL;
 	}
 	/* Bounded by the descriptor: a longer chain is refused as it is read. */
+	/* A failed walk leaves the set, format included, as it was. */
 	err = restore_locked(bs, d->phys, min_t(u64, d->nblocks, bs->max_blocks),
 			     format, label);
 	if (err)
-		goto keep_format;
-	entries = count_entries(bs);
+		return err;
+	entries = khoser_block_set_entries(bs);
 	found = desc_units(bs, bs->nblocks);
 	if (found != d->nblocks || entries != d->entries) {
 		khoser_refused(label, found != d->nblocks ?
@@ -883,16 +877,12 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			       (unsigned long long)entries);
 		drop_all(bs);
 		bs->life.state = KHOSER_STATE_OUT;
-		err = -EINVAL;
-		goto keep_format;
+		bs->format = fmt0;
+		bs->order = order0;
+		bs->flags = flags0;
+		return -EINVAL;
 	}
 	return 0;
-
-keep_format:
-	bs->format = fmt0;
-	bs->order = order0;
-	bs->flags = flags0;
-	return err;
 }
 
 const struct khoser_kind khoser_block_kind = {
