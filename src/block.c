@@ -300,7 +300,7 @@ static void *alloc_block(unsigned int *order)
 static int grow_locked(struct khoser_block_set *bs, u64 count)
 {
 	unsigned int format = khoser_block_fmt(bs);
-	unsigned int order = format == 2 ? bs->order : 0;
+	unsigned int order = format == 2 ? bs->order : 0, cap_order;
 	unsigned long orig = bs->nblocks;
 	u64 best, more;
 	void *hdr;
@@ -314,6 +314,11 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 	more = DIV_ROUND_UP_ULL(count - bs->capacity, best);
 	if (more > bs->max_blocks - bs->nblocks)
 		return -ENOSPC;
+	/* Room for them all at once; a fallback to smaller blocks adds room. */
+	err = blk_room(bs, bs->nblocks + more);
+	if (err)
+		goto rollback;
+	cap = best;
 	while (bs->capacity < count) {
 		err = -ENOSPC;
 		if (bs->nblocks == bs->max_blocks)
@@ -321,12 +326,16 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 		err = blk_room(bs, bs->nblocks + 1);
 		if (err)
 			goto rollback;
+		cap_order = order;
 		hdr = alloc_block(&order);
 		if (IS_ERR(hdr)) {
 			err = PTR_ERR(hdr);
 			goto rollback;
 		}
-		cap = khoser_block_capacity(format, bs->entry_size, order);
+		/* The capacity is computed again only when the order fell. */
+		if (order != cap_order)
+			cap = khoser_block_capacity(format, bs->entry_size,
+						    order);
 		khoser_block_hdr_init(bs, add_block(bs, hdr, order, cap));
 	}
 	return 0;

@@ -32,6 +32,22 @@ static inline size_t khoser_block_hdr_size(unsigned int format)
 			     sizeof(struct khoser_block_hdr);
 }
 
+/*
+ * In both formats the count is the header's last field: the u64 just
+ * before the first entry (checked below), so the iterators reach it from
+ * a block's data without asking the format again.
+ */
+static_assert(offsetof(struct khoser_block_hdr, count) + sizeof(u64) ==
+	      sizeof(struct khoser_block_hdr));
+static_assert(offsetof(struct khoser_block2_hdr, count) + sizeof(u64) ==
+	      sizeof(struct khoser_block2_hdr));
+
+/* Entries counted in the block whose first entry is at @data. */
+static inline u64 khoser_block_data_count(const u8 *data, u32 cap)
+{
+	return min_t(u64, READ_ONCE(*(const u64 *)(data - sizeof(u64))), cap);
+}
+
 /* The count field of block @b. */
 static inline u64 *khoser_block_countp(const struct khoser_block_set *bs,
 				       const struct khoser_block *b)

@@ -74,6 +74,8 @@ struct khoser_block_set {
  *              through khoser_block_set_it_reserve_slow())
  * @count:      the current block's count, while @write_end is set
  * @entry_size: the set's entry size
+ * @read_full:  the current block was full when @read_end was set: it
+ *              cannot have grown since, so the next read moves on at once
  */
 struct khoser_block_set_it {
 	struct khoser_block_set *bs;
@@ -83,6 +85,7 @@ struct khoser_block_set_it {
 	u8 *write_end;
 	u64 *count;
 	u32 entry_size;
+	bool read_full;
 };
 
 /**
@@ -149,6 +152,9 @@ khoser_block_set_it_reserve_entry(struct khoser_block_set_it *it)
 
 	if (unlikely(entry >= it->write_end))
 		return khoser_block_set_it_reserve_slow(it);
+	/* A set end pointer comes with a cursor: tell the caller's NULL test. */
+	if (!entry)
+		__builtin_unreachable();
 	it->pos = entry + it->entry_size;
 	(*it->count)++;
 	return entry;
@@ -170,6 +176,9 @@ static inline void *khoser_block_set_it_read_entry(struct khoser_block_set_it *i
 
 	if (unlikely(entry >= it->read_end))
 		return khoser_block_set_it_read_slow(it);
+	/* A set end pointer comes with a cursor: tell the caller's NULL test. */
+	if (!entry)
+		__builtin_unreachable();
 	it->pos = entry + it->entry_size;
 	return entry;
 }

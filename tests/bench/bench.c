@@ -13,6 +13,10 @@
  * under callgrind, see run.sh). With --quick, the same code runs on small
  * sizes, 3 runs each: a smoke test of the figures, not a measurement.
  *
+ * Environment, for working on one figure: KHOSER_BENCH_ONLY_IO=<entry
+ * size> runs that size's append/read figures and nothing else;
+ * KHOSER_BENCH_VERBOSE=1 prints each run's figures on stderr.
+ *
  * Only khoser's public API (include/khoser/) and the shim's boot calls are
  * used, so the bench keeps building whatever the structures' insides. When
  * linked with upstream.c, the same loops also drive upstream Linux's own
@@ -50,6 +54,7 @@ static const u64 chains_quick[MAX_SCALE] = { 50, 500 };
 static const u64 *scale = scale_full, *chains = chains_full;
 
 static volatile u64 sink;
+static bool verbose;	/* KHOSER_BENCH_VERBOSE: each run's figures on stderr */
 
 static u64 test_rand64(u64 *s)
 {
@@ -235,34 +240,100 @@ static double block_meta(u64 blocks, u64 n, u32 esz)
 enum { IO_KHOSER, IO_UPSTREAM, IO_FLAT, NIO };
 
 /*
+ * Working sets of the per-entry figures. WS_RAM: up to io_entries entries
+ * (40 MB at 64 bytes), read and written from RAM, where the memory system
+ * sets the pace (and, on a virtual machine, where the host placed the
+ * pages). WS_CACHE: HOT_BYTES of payload, held in the L2 cache across
+ * passes, each pass running the loop over and over (hot_ops entry
+ * operations), so the figure is the iterator's own cost, prefetches
+ * included.
+ */
+enum { WS_RAM, WS_CACHE };
+#define HOT_BYTES	(256 << 10)
+static u64 hot_ops = 1 << 20;	/* entry operations per pass */
+
+/* One timed pass: @loops times the loop of @w over @n entries. */
+static double io_pass(int w, bool rd, struct khoser_block_set *bs, void *up,
+		      u8 *flat, const u8 *src, u32 esz, u64 n, u64 loops)
+{
+	double t = now_ns();
+	u64 l, got;
+
+	for (l = 0; l < loops; l++) {
+		got = n;
+		if (w == IO_KHOSER && !rd)
+			khoser_fill(bs, src, esz, n);
+		else if (w == IO_UPSTREAM && !rd)
+			bench_upstream_fill(up, src, esz, n);
+		else if (!rd)
+			flat_fill(flat, src, esz, n);
+		else if (w == IO_KHOSER)
+			sink += khoser_read(bs, esz, &got);
+		else if (w == IO_UPSTREAM)
+			sink += bench_upstream_read(up, esz, &got);
+		else
+			sink += flat_read(flat, esz, n);
+		if (got != n)
+			check_count(w == IO_KHOSER ? "khoser read" :
+				    "upstream read", got, n);
+	}
+	return now_ns() - t;
+}
+
+/* The same through khoser's batch calls: a pass's time. */
+static double io_batch_pass(bool rd, struct khoser_block_set *bs,
+			    const u8 *src, u32 esz, u64 n, u64 loops)
+{
+	double t = now_ns();
+	u64 l, got;
+
+	for (l = 0; l < loops; l++) {
+		if (rd) {
+			sink += khoser_read_batch(bs, esz, n, &got);
+			check_count("khoser read_batch", got, n);
+		} else {
+			khoser_fill_batch(bs, src, esz, n);
+		}
+	}
+	return now_ns() - t;
+}
+
+/*
  * Append and read the same entries of @esz bytes through khoser's per-entry
  * iterator, upstream's iterator when built with it, and a flat buffer, all
  * three held at once and timed back to back, in an order that rotates from
  * run to run (the machine is shared: neighbours share its load); with
  * @batch, khoser's batch calls too; with @mem, the block set's metadata per
- * payload byte next to upstream's format.
+ * payload byte next to upstream's format. @ws: the working set (WS_*).
  */
-static void bench_block_io(u32 esz, bool batch, bool mem)
+static void bench_block_io(u32 esz, int ws, bool batch, bool mem)
 {
 	double app[NIO][MAX_REPS], rd[NIO][MAX_REPS];
-	double bapp[MAX_REPS], brd[MAX_REPS], t, best;
-	u64 cap = KHOSER_BLOCK_CAPACITY(esz), n, got, blocks = 0;
+	double bapp[MAX_REPS], brd[MAX_REPS], best;
+	u64 cap = KHOSER_BLOCK_CAPACITY(esz), n, loops, blocks = 0;
 	static const int with_up[NIO] = { IO_KHOSER, IO_UPSTREAM, IO_FLAT };
 	static const int without[NIO] = { IO_KHOSER, IO_FLAT };
 	const int *ids = bench_upstream ? with_up : without;
 	int nio = bench_upstream ? NIO : NIO - 1;
+	const char *sfx = ws == WS_CACHE ? "_hot" : "";
 	struct khoser_block_set bs;
 	void *up = NULL;
 	u8 *src, *flat;
 	char name[64];
-	int r, k, w, pass;
+	int r, k, w, pass, dir;
 	u64 i;
 
-	/*
-	 * Every implementation holds the same entries: within upstream's
-	 * fixed bound of 10000 blocks.
-	 */
-	n = min_t(u64, io_entries, io_blocks * cap);
+	if (ws == WS_CACHE) {
+		n = max_t(u64, HOT_BYTES / esz, 1);
+		loops = max_t(u64, hot_ops / n, 1);
+	} else {
+		/*
+		 * Every implementation holds the same entries: within
+		 * upstream's fixed bound of 10000 blocks.
+		 */
+		n = min_t(u64, io_entries, io_blocks * cap);
+		loops = 1;
+	}
 	src = malloc((size_t)esz * BENCH_SRC_ENTRIES);
 	flat = malloc(esz * n);
 	if (!src || !flat)
@@ -295,41 +366,26 @@ static void bench_block_io(u32 esz, bool batch, bool mem)
 			bench_upstream_fill(up, src, esz, n);
 		flat_fill(flat, src, esz, n);
 
-		for (k = 0; k < nio; k++) {
-			w = ids[(k + r) % nio];
-			best = INFINITY;
-			for (pass = 0; pass < IO_PASSES; pass++) {
-				t = now_ns();
-				if (w == IO_KHOSER)
-					khoser_fill(&bs, src, esz, n);
-				else if (w == IO_UPSTREAM)
-					bench_upstream_fill(up, src, esz, n);
-				else
-					flat_fill(flat, src, esz, n);
-				best = min(best, now_ns() - t);
+		for (dir = 0; dir < 2; dir++) {
+			for (k = 0; k < nio; k++) {
+				w = ids[(k + r) % nio];
+				best = INFINITY;
+				for (pass = 0; pass < IO_PASSES; pass++)
+					best = min(best, io_pass(w, dir, &bs, up,
+								 flat, src, esz,
+								 n, loops));
+				(dir ? rd : app)[w][r] = best / n / loops;
 			}
-			app[w][r] = best / n;
+			if (!dir)
+				check_count("khoser append",
+					    khoser_block_set_entries(&bs), n);
 		}
-		check_count("khoser append", khoser_block_set_entries(&bs), n);
-		for (k = 0; k < nio; k++) {
-			w = ids[(k + r) % nio];
-			best = INFINITY;
-			for (pass = 0; pass < IO_PASSES; pass++) {
-				got = n;
-				t = now_ns();
-				if (w == IO_KHOSER)
-					sink += khoser_read(&bs, esz, &got);
-				else if (w == IO_UPSTREAM)
-					sink += bench_upstream_read(up, esz,
-								    &got);
-				else
-					sink += flat_read(flat, esz, n);
-				best = min(best, now_ns() - t);
-				check_count(w == IO_KHOSER ? "khoser read" :
-					    "upstream read", got, n);
-			}
-			rd[w][r] = best / n;
-		}
+		if (verbose)
+			fprintf(stderr, "bench: %u B%s run %d: append %.2f upstream %.2f flat %.2f; read %.2f upstream %.2f flat %.2f ns/entry\n",
+				esz, sfx, r, app[IO_KHOSER][r],
+				up ? app[IO_UPSTREAM][r] : 0, app[IO_FLAT][r],
+				rd[IO_KHOSER][r], up ? rd[IO_UPSTREAM][r] : 0,
+				rd[IO_FLAT][r]);
 
 		if (mem && !r)
 			blocks = chain_length(khoser_block_set_head_pa(&bs));
@@ -342,41 +398,41 @@ static void bench_block_io(u32 esz, bool batch, bool mem)
 			for (pass = 0; pass < IO_PASSES; pass++) {
 				if (khoser_block_set_clear(&bs))
 					die("block set clear");
-				t = now_ns();
-				khoser_fill_batch(&bs, src, esz, n);
-				bapp[r] = min(bapp[r], now_ns() - t);
+				bapp[r] = min(bapp[r], io_batch_pass(false, &bs,
+					      src, esz, n, loops));
 			}
-			for (pass = 0; pass < IO_PASSES; pass++) {
-				t = now_ns();
-				sink += khoser_read_batch(&bs, esz, n, &got);
-				brd[r] = min(brd[r], now_ns() - t);
-				check_count("khoser read_batch", got, n);
-			}
-			bapp[r] /= n;
-			brd[r] /= n;
+			for (pass = 0; pass < IO_PASSES; pass++)
+				brd[r] = min(brd[r], io_batch_pass(true, &bs,
+					     src, esz, n, loops));
+			bapp[r] /= n * loops;
+			brd[r] /= n * loops;
 		}
 		khoser_block_set_destroy(&bs);
 		unload();
 	}
-	snprintf(name, sizeof(name), "block_append_%ub", esz);
+	snprintf(name, sizeof(name), "block_append%s_%ub", sfx, esz);
 	line(name, median(app[IO_KHOSER], reps), "ns/entry", "flat_memcpy",
 	     median(app[IO_FLAT], reps));
-	snprintf(name, sizeof(name), "block_read_%ub", esz);
+	snprintf(name, sizeof(name), "block_read%s_%ub", sfx, esz);
 	line(name, median(rd[IO_KHOSER], reps), "ns/entry", "flat_read",
 	     median(rd[IO_FLAT], reps));
 	if (batch) {
-		snprintf(name, sizeof(name), "block_append_batch_%ub", esz);
+		snprintf(name, sizeof(name), "block_append_batch%s_%ub", sfx,
+			 esz);
 		line(name, median(bapp, reps), "ns/entry", "flat_memcpy",
 		     median(app[IO_FLAT], reps));
-		snprintf(name, sizeof(name), "block_read_batch_%ub", esz);
+		snprintf(name, sizeof(name), "block_read_batch%s_%ub", sfx,
+			 esz);
 		line(name, median(brd, reps), "ns/entry", "flat_read",
 		     median(rd[IO_FLAT], reps));
 	}
 	if (bench_upstream) {
-		snprintf(name, sizeof(name), "upstream_block_append_%ub", esz);
+		snprintf(name, sizeof(name), "upstream_block_append%s_%ub",
+			 sfx, esz);
 		line(name, median(app[IO_UPSTREAM], reps), "ns/entry",
 		     "flat_memcpy", median(app[IO_FLAT], reps));
-		snprintf(name, sizeof(name), "upstream_block_read_%ub", esz);
+		snprintf(name, sizeof(name), "upstream_block_read%s_%ub", sfx,
+			 esz);
 		line(name, median(rd[IO_UPSTREAM], reps), "ns/entry",
 		     "flat_read", median(rd[IO_FLAT], reps));
 	}
@@ -889,7 +945,9 @@ int main(int argc, char **argv)
 {
 	static const u32 sizes[] = { 1, 8, 24, 64, 512, 2048 };
 	bool icount = false;
+	const char *only;
 	unsigned int s;
+	int ws;
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -899,6 +957,7 @@ int main(int argc, char **argv)
 			reps = 3;
 			io_entries = 20000;
 			io_blocks = 1000;
+			hot_ops = 1 << 16;
 			chain_blocks = 500;
 			sa_scale = 50;
 			vbuf_bytes = 4ULL << 20;
@@ -922,10 +981,22 @@ int main(int argc, char **argv)
 		shim_fini();
 		return 0;
 	}
-	for (s = 0; s < ARRAY_SIZE(sizes); s++)
-		bench_block_io(sizes[s], sizes[s] == 8 || sizes[s] == 64 ||
-			       sizes[s] == 512,
-			       sizes[s] == 64 || sizes[s] == 2048);
+	verbose = getenv("KHOSER_BENCH_VERBOSE");
+	only = getenv("KHOSER_BENCH_ONLY_IO");
+	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+		if (only && strtoul(only, NULL, 0) != sizes[s])
+			continue;
+		for (ws = WS_RAM; ws <= WS_CACHE; ws++)
+			bench_block_io(sizes[s], ws, sizes[s] == 8 ||
+				       sizes[s] == 64 || sizes[s] == 512,
+				       ws == WS_RAM && (sizes[s] == 64 ||
+							sizes[s] == 2048));
+	}
+	if (only) {
+		/* KHOSER_BENCH_ONLY_IO=<size>: that size's lines, nothing else. */
+		shim_fini();
+		return 0;
+	}
 	bench_restore();
 	bench_v2();
 	bench_scale();

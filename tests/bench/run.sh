@@ -7,7 +7,8 @@
 #           block-set append/read per entry size (1 to 2048 B; per-entry
 #           iterator, and batch calls at 8/64/512 B) vs a flat buffer, and
 #           upstream Linux's own kho_block.c on the same entries
-#           (upstream_*); restore validation vs a bare chain walk up to 10x
+#           (upstream_*), each twice: up to 1e6 entries from RAM, and
+#           (*_hot_*) 256 KiB of entries held in the cache; restore validation vs a bare chain walk up to 10x
 #           the default chain bound; a scaling table (grow, fill, seal,
 #           restore, read per entry at 10^3, 10^5, 10^7 entries); sparse-
 #           array bytes per entry vs the u64 floor and the RFC "KHO array"
@@ -119,13 +120,18 @@ fi
 
 # --- what each part must produce ------------------------------------------
 expect=()
+# Per entry size, from RAM and (_hot) from the cache.
 for s in 1 8 24 64 512 2048; do
-	expect+=("block_append_${s}b" "block_read_${s}b")
-	[ -z "$upstream" ] ||
-		expect+=("upstream_block_append_${s}b" "upstream_block_read_${s}b")
+	for w in "" _hot; do
+		expect+=("block_append${w}_${s}b" "block_read${w}_${s}b")
+		[ -z "$upstream" ] || expect+=("upstream_block_append${w}_${s}b"
+			"upstream_block_read${w}_${s}b")
+	done
 done
 for s in 8 64 512; do
-	expect+=("block_append_batch_${s}b" "block_read_batch_${s}b")
+	for w in "" _hot; do
+		expect+=("block_append_batch${w}_${s}b" "block_read_batch${w}_${s}b")
+	done
 done
 expect+=(mem_block_64b mem_block_2048b mem_sarray_dense mem_sarray_random_1pct
 	"mem_vbuf_${vbuf_mb}m" "mem_vbuf_${vbuf_mb}m_scattered")

@@ -87,39 +87,47 @@ class Table:
                      "|" + " --- |" * len(head)]
         self.out += ["| " + " | ".join(r) + " |" for r in rows]
 
+    # Working sets of the per-entry figures (tests/bench/bench.c).
+    WS = (("", "from RAM: up to 1e6 entries, 40 MB at 64 B"),
+          ("_hot", "from the cache: 256 KiB of entries, looped over"))
+
     def per_entry(self):
-        rows = []
-        for s in SIZES:
-            row = [f"{s} B"]
-            for op in ("append", "read"):
-                k = self.get(f"block_{op}_{s}b")
-                u = self.get(f"upstream_block_{op}_{s}b")
-                if not k:
-                    row += ["-"] * 4
-                    continue
-                row += [f"{num(k[1])} ({num(k[5])}x)",
-                        f"{num(u[1])} ({num(u[5])}x)" if u else "-",
-                        num(k[4]),
-                        ratio(k[1], u[1]) if u else "-"]
-            if any(c != "-" for c in row[1:]):
-                rows.append(row)
-        self.emit("Per-entry iterator, khoser and upstream's kho_block.c on "
-                  "the same entries (ns/entry; in brackets: x the flat "
-                  "baseline of the same run)",
-                  ["entry", "append khoser", "append upstream",
-                   "flat memcpy", "khoser/upstream",
-                   "read khoser", "read upstream", "flat read",
-                   "khoser/upstream"], rows)
+        for ws, what in self.WS:
+            rows = []
+            for s in SIZES:
+                row = [f"{s} B"]
+                for op in ("append", "read"):
+                    k = self.get(f"block_{op}{ws}_{s}b")
+                    u = self.get(f"upstream_block_{op}{ws}_{s}b")
+                    if not k:
+                        row += ["-"] * 4
+                        continue
+                    row += [f"{num(k[1])} ({num(k[5])}x)",
+                            f"{num(u[1])} ({num(u[5])}x)" if u else "-",
+                            num(k[4]),
+                            ratio(k[1], u[1]) if u else "-"]
+                if any(c != "-" for c in row[1:]):
+                    rows.append(row)
+            self.emit("Per-entry iterator, " + what + "; khoser and "
+                      "upstream's kho_block.c on the same entries "
+                      "(ns/entry; in brackets: x the flat baseline of the "
+                      "same run)",
+                      ["entry", "append khoser", "append upstream",
+                       "flat memcpy", "khoser/upstream",
+                       "read khoser", "read upstream", "flat read",
+                       "khoser/upstream"], rows)
 
     def batch(self):
         rows = []
-        for s in SIZES:
-            a = self.get(f"block_append_batch_{s}b")
-            r = self.get(f"block_read_batch_{s}b")
-            if a and r:
-                rows.append([f"{s} B", num(a[1]), num(a[4]), num(a[5]),
-                             num(r[1]), num(r[4]), num(r[5])])
-        self.emit("Batch calls (ns/entry)",
+        for ws, what in self.WS:
+            for s in SIZES:
+                a = self.get(f"block_append_batch{ws}_{s}b")
+                r = self.get(f"block_read_batch{ws}_{s}b")
+                if a and r:
+                    rows.append([f"{s} B" + (" (cache)" if ws else ""),
+                                 num(a[1]), num(a[4]), num(a[5]),
+                                 num(r[1]), num(r[4]), num(r[5])])
+        self.emit("Batch calls (ns/entry; from RAM, and from the cache)",
                   ["entry", "append", "flat memcpy", "ratio", "read",
                    "flat read", "ratio"], rows)
 

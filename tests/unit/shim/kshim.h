@@ -49,7 +49,25 @@ typedef unsigned int gfp_t;
 #define __packed __attribute__((packed))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
-#define prefetch(p) __builtin_prefetch(p)
+/*
+ * As x86-64's: prefetchnta for reads, prefetchw for writes, each an asm
+ * statement the compiler keeps (a function holding only
+ * __builtin_prefetch() calls counts as pure, and its calls are dropped).
+ */
+#ifdef __x86_64__
+static inline void prefetch(const void *p)
+{
+	asm volatile("prefetchnta %0" : : "m" (*(const char *)p));
+}
+
+static inline void prefetchw(const void *p)
+{
+	asm volatile("prefetchw %0" : : "m" (*(const char *)p));
+}
+#else
+#define prefetch(p) __builtin_prefetch((p), 0, 0)
+#define prefetchw(p) __builtin_prefetch((p), 1, 3)
+#endif
 #undef static_assert
 #define static_assert(expr, ...) _Static_assert(expr, #expr)
 #define __init
@@ -83,10 +101,14 @@ static inline unsigned long __ffs(unsigned long x)	/* x != 0 */
 {
 	return __builtin_ctzl(x);
 }
-#define min(a, b) ((a) < (b) ? (a) : (b))
-#define max(a, b) ((a) > (b) ? (a) : (b))
+/* As the kernel's: each argument evaluated once (READ_ONCE() in one). */
+#define min(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+		     _a < _b ? _a : _b; })
+#define max(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); \
+		     _a > _b ? _a : _b; })
 #define max3(a, b, c) max(max(a, b), c)
-#define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define min_t(t, a, b) ({ t _a = (a); t _b = (b); _a < _b ? _a : _b; })
+#define max_t(t, a, b) ({ t _a = (a); t _b = (b); _a > _b ? _a : _b; })
 #define READ_ONCE(x) (*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #define container_of(p, type, member) \
