@@ -107,30 +107,27 @@ static __always_inline void it_prefetch_write(const struct khoser_block *next,
 }
 
 /*
- * Ask for what a reader of the set needs next (see the DOC above), from
- * block @i, whose first entry it is at, holding up to @cap entries. Small
- * entries (at most a line): every line of block @i + 1's first page, as
- * each holds entries any reader touches. Larger ones: only a header's
- * line, which holds the count and the first entry's start: the next
- * block's, or with one entry per block (a block read in a few
- * nanoseconds), the eighth block ahead's.
+ * Ask for what a reader of the set needs after block @i, whose first entry
+ * it is at (see the DOC above). Small entries (at most a line): every line
+ * of block @i + 1's first page, as each holds entries any reader touches.
+ * Larger ones: only the header's line, which holds the count and the first
+ * entry's start, eight blocks ahead, as a block of few entries is read in
+ * nanoseconds.
  *
  * prefetcht0 (__builtin_prefetch(p, 0, 3)), not prefetch(), which is
  * prefetchnta on x86-64: measured, a non-temporal hint on lines already
- * cached made an in-cache read of 2 KiB entries seven times slower. Both
+ * cached made an in-cache read of 2 KiB entries seven times slower. The
  * helpers are inlined: a function holding only prefetches counts as pure,
  * and its calls may be dropped.
  */
 static __always_inline void it_prefetch_read(const struct khoser_block_set *bs,
-					     unsigned long i, u32 cap,
-					     size_t esz)
+					     unsigned long i, size_t esz)
 {
 	const u8 *p;
 
 	if (esz > L1_CACHE_BYTES) {
-		i += cap == 1 ? 8 : 1;
-		if (i < bs->nblocks)
-			__builtin_prefetch(bs->blk[i].hdr, 0, 3);
+		if (i + 8 < bs->nblocks)
+			__builtin_prefetch(bs->blk[i + 8].hdr, 0, 3);
 		return;
 	}
 	if (i + 1 >= bs->nblocks)
@@ -226,8 +223,8 @@ static void *it_read_next(struct khoser_block_set_it *it, size_t hsz)
 	if (unlikely(!n))
 		return NULL;
 	it->b = i;
-	it_prefetch_read(bs, i, b->cap, it->entry_size);
 	it_read_set(it, b, data, data, n);
+	it_prefetch_read(bs, i, it->entry_size);
 	return data;
 }
 
@@ -267,9 +264,9 @@ void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 	n = khoser_block_data_count(data, b->cap);
 	if (cur >= data + n * it->entry_size)
 		return it_read_next(it, hsz);
-	if (cur == data)
-		it_prefetch_read(bs, i, b->cap, it->entry_size);
 	it_read_set(it, b, cur, data, n);
+	if (cur == data)
+		it_prefetch_read(bs, i, it->entry_size);
 	return cur;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
