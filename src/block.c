@@ -100,27 +100,33 @@ static void free_empty(struct khoser_block_set *bs)
 }
 
 /*
- * Append block @hdr of @order, holding @cap entries (room made), at the
- * tail of the chain.
+ * Append block @hdr of @order, holding @cap entries, to @bs's array (room
+ * made). Alone for a restored chain, which is linked already (head_pa is
+ * set after it).
  */
-static struct khoser_block *add_block(struct khoser_block_set *bs, void *hdr,
-				      unsigned int order, u32 cap)
+static __always_inline struct khoser_block *
+put_block(struct khoser_block_set *bs, void *hdr, unsigned int order, u32 cap)
 {
-	struct khoser_block *b = &bs->blk[bs->nblocks];
+	struct khoser_block *b = &bs->blk[bs->nblocks++];
 
 	b->hdr = hdr;
 	b->order = order;
 	b->cap = cap;
-	/* A restored chain is linked already (head_pa is set after it). */
-	if (bs->life.state == KHOSER_STATE_OUT) {
-		if (bs->nblocks)
-			*khoser_block_nextp(b - 1) = khoser_kho_phys(hdr);
-		else
-			bs->head_pa = khoser_kho_phys(hdr);
-	}
-	bs->nblocks++;
 	bs->nkept++;
-	bs->capacity += b->cap;
+	bs->capacity += cap;
+	return b;
+}
+
+/* put_block(), and link the block at the tail of an outgoing chain. */
+static struct khoser_block *add_block(struct khoser_block_set *bs, void *hdr,
+				      unsigned int order, u32 cap)
+{
+	struct khoser_block *b = put_block(bs, hdr, order, cap);
+
+	if (b != bs->blk)
+		*khoser_block_nextp(b - 1) = khoser_kho_phys(hdr);
+	else
+		bs->head_pa = khoser_kho_phys(hdr);
 	return b;
 }
 
@@ -561,8 +567,57 @@ struct block_walk {
 	struct khoser_block_set *bs;
 	unsigned int want;
 	u32 cap[KHOSER_BLOCK_V2_MAX_ORDER + 1];
-	char detail[48];
+	char detail[64];
 };
+
+/*
+ * The chain's first block, claimed: it tells the format (unless the
+ * descriptor named one) and so the capacity per order. 0, or -EINVAL with
+ * the block kept (for release) and *@why set.
+ */
+static noinline int visit_first(struct block_walk *w, void *hdr,
+				unsigned int order, const char **why)
+{
+	struct khoser_block_set *bs = w->bs;
+	unsigned int found, i;
+
+	found = khoser_block_detect(hdr, order, bs->entry_size);
+	bs->format = w->want ? w->want : found ? found : 1;
+	for (i = 0; i <= KHOSER_BLOCK_V2_MAX_ORDER; i++)
+		w->cap[i] = khoser_block_entry_size_ok(bs->format,
+						       bs->entry_size) ?
+			    khoser_block_capacity(bs->format, bs->entry_size,
+						  i) : 0;
+	if (w->want && found && found != w->want) {
+		put_block(bs, hdr, order, w->cap[order]);
+		snprintf(w->detail, sizeof(w->detail),
+			 "khoser-block-v%u named, v%u found", w->want, found);
+		*why = "format-mismatch: chain not in the format named";
+		return -EINVAL;
+	}
+	if (!khoser_block_entry_size_ok(bs->format, bs->entry_size)) {
+		put_block(bs, hdr, order, 0);
+		*why = "entry-size: entries too large for the chain's format";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Before block @idx is kept: room in the array, and the first block's
+ * format. 0, or an errno with *@why set (the block released or kept).
+ */
+static noinline int visit_prepare(struct block_walk *w, void *hdr,
+				  unsigned int order, unsigned long idx,
+				  const char **why)
+{
+	if (idx >= w->bs->nalloc && blk_room(w->bs, idx + 1)) {
+		khoser_kho_release_page(hdr);
+		*why = "no-memory: out of memory";
+		return -ENOMEM;
+	}
+	return idx ? 0 : visit_first(w, hdr, order, why);
+}
 
 /* One claimed block: keep it, tell its format if first, check it. */
 static int visit_block(void *ctx, void *hdr, unsigned int order,
@@ -570,40 +625,19 @@ static int visit_block(void *ctx, void *hdr, unsigned int order,
 {
 	struct block_walk *w = ctx;
 	struct khoser_block_set *bs = w->bs;
-	unsigned int found, i;
+	struct khoser_block *b;
+	int err;
 
-	if (unlikely(idx >= bs->nalloc) && blk_room(bs, idx + 1)) {
-		khoser_kho_release_page(hdr);
-		*why = "no-memory: out of memory";
-		return -ENOMEM;
+	if (unlikely(!idx || idx >= bs->nalloc)) {
+		err = visit_prepare(w, hdr, order, idx, why);
+		if (err)
+			return err;
 	}
-	if (!idx) {
-		found = khoser_block_detect(hdr, order, bs->entry_size);
-		bs->format = w->want ? w->want : found ? found : 1;
-		for (i = 0; i <= KHOSER_BLOCK_V2_MAX_ORDER; i++)
-			w->cap[i] = khoser_block_entry_size_ok(bs->format,
-							       bs->entry_size) ?
-				    khoser_block_capacity(bs->format,
-							  bs->entry_size, i) : 0;
-		if (w->want && found && found != w->want) {
-			add_block(bs, hdr, order, w->cap[order]);
-			snprintf(w->detail, sizeof(w->detail),
-				 "khoser-block-v%u named, v%u found", w->want,
-				 found);
-			*why = "format-mismatch: chain not in the format named";
-			return -EINVAL;
-		}
-		if (!khoser_block_entry_size_ok(bs->format, bs->entry_size)) {
-			add_block(bs, hdr, order, 0);
-			*why = "entry-size: entries too large for the chain's format";
-			return -EINVAL;
-		}
-	}
-	*why = khoser_block_check(bs, add_block(bs, hdr, order, w->cap[order]),
-				  idx);
+	b = put_block(bs, hdr, order, w->cap[order]);
+	*why = khoser_block_check(bs, b, idx);
 	if (*why)
 		return -EINVAL;
-	*next = READ_ONCE(*khoser_block_nextp(&bs->blk[idx]));
+	*next = READ_ONCE(*khoser_block_nextp(b));
 	return 0;
 }
 
@@ -624,11 +658,13 @@ static bool seen_block(void *ctx, u64 pa)
 
 /*
  * Restore the chain at @head_pa into locked, empty, outgoing @bs; @want:
- * the format the caller's descriptor names (0: either).
+ * the format the caller's descriptor names (0: either). With @known, a
+ * descriptor gave @bound (checked against the set's own): room for that
+ * many blocks is made at once instead of growing the array on the way.
  */
 static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
 			  unsigned long bound, unsigned int want,
-			  const char *label)
+			  const char *label, bool known)
 {
 	struct block_walk w = { .bs = bs, .want = want };
 	struct khoser_chain chain = {
@@ -641,12 +677,18 @@ static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
 	unsigned long claimed;
 	int err;
 
+	if (known && head_pa && blk_room(bs, bound)) {
+		khoser_refused(label, "no-memory: out of memory",
+			       "room for %lu blocks", bound);
+		return -ENOMEM;
+	}
 	bs->life.state = KHOSER_STATE_IN;
 	bs->flags = 0;
 	bs->order = 0;
 	err = khoser_chain_walk(&chain, head_pa, &claimed);
 	if (err) {
 		drop_all(bs);
+		free_empty(bs);
 		bs->life.state = KHOSER_STATE_OUT;
 		bs->format = fmt0;	/* as the owner set it */
 		bs->order = order0;
@@ -671,7 +713,8 @@ int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
 	err = check_state(bs, "restore", false);
 	if (!err)
 		err = !bs->nblocks ?
-		      restore_locked(bs, head_pa, bs->max_blocks, want, label) :
+		      restore_locked(bs, head_pa, bs->max_blocks, want, label,
+				     false) :
 		      -EBUSY;
 	mutex_unlock(&bs->life.lock);
 	return err;
@@ -870,7 +913,7 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	/* Bounded by the descriptor: a longer chain is refused as it is read. */
 	/* A failed walk leaves the set, format included, as it was. */
 	err = restore_locked(bs, d->phys, min_t(u64, d->nblocks, bs->max_blocks),
-			     format, label);
+			     format, label, true);
 	if (err)
 		return err;
 	entries = khoser_block_set_entries(bs);

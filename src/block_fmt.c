@@ -133,24 +133,9 @@ static const char *check_v2(struct khoser_block_set *bs,
 	return NULL;
 }
 
-/*
- * Check every header field of claimed block @b, the @idx-th of @bs (whose
- * format, entry size and, for @idx > 0, flags are set; @b's order and
- * capacity are filled). The first block sets @bs's flags.
- * Return: NULL, or "reason-word: text".
- */
-const char *khoser_block_check(struct khoser_block_set *bs,
-			       struct khoser_block *b, unsigned long idx)
+/* khoser_block_check() of a version 2 block (block_fmt.h). */
+const char *khoser_block_check_v2(struct khoser_block_set *bs,
+				  struct khoser_block *b, unsigned long idx)
 {
-	u64 count = READ_ONCE(*khoser_block_countp(bs, b));
-
-	if (khoser_block_fmt(bs) == 2)
-		return check_v2(bs, b, idx, count);
-	if (b->order)
-		return "wrong-order: a khoser-block-v1 block is one page";
-	if (!count)
-		return "empty-block: block holds no entry";
-	if (count > b->cap)
-		return "count-over-capacity: count over the block capacity";
-	return NULL;
+	return check_v2(bs, b, idx, READ_ONCE(*khoser_block_countp(bs, b)));
 }

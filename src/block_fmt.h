@@ -87,7 +87,32 @@ void khoser_block_seal_crc(const struct khoser_block_set *bs,
 			   const struct khoser_block *b);
 unsigned int khoser_block_detect(const void *hdr, unsigned int order,
 				 u32 entry_size);
-const char *khoser_block_check(struct khoser_block_set *bs,
-			       struct khoser_block *b, unsigned long idx);
+const char *khoser_block_check_v2(struct khoser_block_set *bs,
+				  struct khoser_block *b, unsigned long idx);
+
+/*
+ * Check every header field of claimed block @b, the @idx-th of @bs (whose
+ * format, entry size and, for @idx > 0, flags are set; @b's order and
+ * capacity are filled). The first block sets @bs's flags. Version 1 is
+ * checked here, inline on the restore path; version 2 in block_fmt.c.
+ * Return: NULL, or "reason-word: text".
+ */
+static inline const char *khoser_block_check(struct khoser_block_set *bs,
+					     struct khoser_block *b,
+					     unsigned long idx)
+{
+	u64 count;
+
+	if (khoser_block_fmt(bs) == 2)
+		return khoser_block_check_v2(bs, b, idx);
+	count = READ_ONCE(*khoser_block_countp(bs, b));
+	if (b->order)
+		return "wrong-order: a khoser-block-v1 block is one page";
+	if (!count)
+		return "empty-block: block holds no entry";
+	if (count > b->cap)
+		return "count-over-capacity: count over the block capacity";
+	return NULL;
+}
 
 #endif /* _KHOSER_BLOCK_FMT_H */

@@ -96,16 +96,11 @@ void khoser_kho_probe(void)
  * Whether @pfn is the first page of a range the previous kernel preserved
  * with order @order. @why says what is wrong when not.
  */
-static bool read_kho_mark_order(unsigned long pfn, unsigned int *order,
+static bool read_kho_mark_order(struct page *page, unsigned int *order,
 				const char **why)
 {
 	union khoser_kho_page_info info;
-	struct page *page = pfn_to_online_page(pfn);
 
-	if (!page) {
-		*why = "outside-ram: address outside RAM";
-		return false;
-	}
 	if (!mark_layout_known) {
 		*why = mark_layout_differs ?
 		       "mark-layout: this kernel's KHO page mark is not the one khoser reads" :
@@ -121,12 +116,12 @@ static bool read_kho_mark_order(unsigned long pfn, unsigned int *order,
 	return true;
 }
 
-static bool read_kho_mark(unsigned long pfn, unsigned int order,
+static bool read_kho_mark(struct page *page, unsigned int order,
 			  const char **why)
 {
 	unsigned int found;
 
-	if (!read_kho_mark_order(pfn, &found, why))
+	if (!read_kho_mark_order(page, &found, why))
 		return false;
 	if (found != order) {
 		*why = found > KHOSER_KHO_MAX_MARK_ORDER ?
@@ -139,25 +134,26 @@ static bool read_kho_mark(unsigned long pfn, unsigned int order,
 
 /*
  * Page-aligned, representable, first and last page in online memory (with
- * a struct page whose KHO mark can be read). Not page_is_ram(): it walks
+ * a struct page whose KHO mark can be read): the first page, or NULL. Not page_is_ram(): it walks
  * the resource tree under a lock on every call, a large share of a
  * block's restore, and proves nothing more here: only the buddy
  * allocator's pages carry a KHO mark, which is checked next.
  */
-static bool in_ram(u64 phys, unsigned int order, const char **why)
+static struct page *in_ram(u64 phys, unsigned int order, const char **why)
 {
 	unsigned long pfn = PHYS_PFN(phys), last = pfn + (1UL << order) - 1;
+	struct page *page;
 
 	if (!phys || (phys & ((PAGE_SIZE << order) - 1))) {
 		*why = "misaligned: misaligned address";
-		return false;
+		return NULL;
 	}
-	if ((u64)PFN_PHYS(pfn) != phys || !pfn_to_online_page(pfn) ||
-	    (order && !pfn_to_online_page(last))) {
+	page = (u64)PFN_PHYS(pfn) == phys ? pfn_to_online_page(pfn) : NULL;
+	if (!page || (order && !pfn_to_online_page(last))) {
 		*why = "outside-ram: address outside RAM";
-		return false;
+		return NULL;
 	}
-	return true;
+	return page;
 }
 
 /*
@@ -237,11 +233,12 @@ void khoser_kho_put_page(void *page)
 void *khoser_kho_claim_page(u64 phys, const char **why)
 {
 	struct folio *folio = NULL;
+	struct page *page = in_ram(phys, 0, why);
 
-	if (!in_ram(phys, 0, why))
+	if (!page)
 		return NULL;
 	mutex_lock(&claim_lock);
-	if (read_kho_mark(PHYS_PFN(phys), 0, why)) {
+	if (read_kho_mark(page, 0, why)) {
 		folio = kho_restore_folio(phys);
 		if (!folio)
 			*why = "not-preserved: page was not preserved";
@@ -260,14 +257,16 @@ void *khoser_kho_claim_block(u64 phys, unsigned int max_order,
 			     unsigned int *order, const char **why)
 {
 	struct folio *folio = NULL;
+	struct page *page;
 
 	*order = 0;
 	if (!max_order)
 		return khoser_kho_claim_page(phys, why);
-	if (!in_ram(phys, 0, why))
+	page = in_ram(phys, 0, why);
+	if (!page)
 		return NULL;
 	mutex_lock(&claim_lock);
-	if (!read_kho_mark_order(PHYS_PFN(phys), order, why))
+	if (!read_kho_mark_order(page, order, why))
 		goto out;
 	if (*order > max_order) {
 		*why = *order > KHOSER_KHO_MAX_MARK_ORDER ?
@@ -342,16 +341,18 @@ void khoser_kho_remove_subtree(void *blob)
  */
 int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
 {
+	struct page *page;
 	bool ok;
 
 	if (order > KHOSER_KHO_MAX_MARK_ORDER) {
 		*why = "bad-order: order out of range";
 		return -EINVAL;
 	}
-	if (!in_ram(phys, order, why))
+	page = in_ram(phys, order, why);
+	if (!page)
 		return -EINVAL;
 	mutex_lock(&claim_lock);
-	ok = read_kho_mark(PHYS_PFN(phys), order, why);
+	ok = read_kho_mark(page, order, why);
 	mutex_unlock(&claim_lock);
 	return ok ? 0 : -EINVAL;
 }
@@ -401,13 +402,16 @@ void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
  */
 struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
 {
-	struct page *page = NULL;
+	struct page *page = NULL, *first;
 	const char *why;
 
-	if (order > KHOSER_KHO_MAX_MARK_ORDER || !in_ram(phys, order, &why))
+	if (order > KHOSER_KHO_MAX_MARK_ORDER)
+		return NULL;
+	first = in_ram(phys, order, &why);
+	if (!first)
 		return NULL;
 	mutex_lock(&claim_lock);
-	if (read_kho_mark(PHYS_PFN(phys), order, &why))
+	if (read_kho_mark(first, order, &why))
 		page = kho_restore_pages(phys, 1UL << order);
 	mutex_unlock(&claim_lock);
 	return page;

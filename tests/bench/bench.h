@@ -12,7 +12,7 @@
 
 /* Appends copy from BENCH_SRC_ENTRIES source entries, cycling. */
 #define BENCH_SRC_ENTRIES	4096
-#define BENCH_NOINLINE		__attribute__((noinline))
+#define BENCH_NOINLINE		noinline
 
 static inline const u8 *bench_src(const u8 *src, u64 i, u32 esz)
 {

@@ -49,6 +49,7 @@ typedef unsigned int gfp_t;
 #define __packed __attribute__((packed))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define noinline __attribute__((__noinline__))
 /*
  * As x86-64's: prefetchnta for reads, prefetchw for writes, each an asm
  * statement the compiler keeps (a function holding only
