@@ -446,6 +446,71 @@ static void bench_block_io(u32 esz, int ws, bool batch, bool mem)
 	free(flat);
 }
 
+/* A callgrind dump named @what of @op (append, or read) through set @w. */
+static void io_icount_one(const char *what, int w, bool rd,
+			  struct khoser_block_set *bs, void *up,
+			  const u8 *src, u32 esz, u64 n)
+{
+	CALLGRIND_ZERO_STATS;
+	CALLGRIND_START_INSTRUMENTATION;
+	io_pass(w, rd, bs, up, NULL, src, esz, n, 1);
+	CALLGRIND_STOP_INSTRUMENTATION;
+	CALLGRIND_DUMP_STATS_AT(what);
+}
+
+/*
+ * Under callgrind: the instructions of appending and reading IO_ICOUNT_N
+ * entries of @esz bytes through khoser's iterator and upstream's, the
+ * loop around them included (the same for both; tests/bench/run.sh
+ * divides by the count).
+ */
+#define IO_ICOUNT_N	4096
+static void io_icount(u32 esz)
+{
+	struct khoser_block_set bs;
+	void *up = NULL;
+	char what[32];
+	u8 *src;
+	u64 i;
+	int rd;
+
+	src = malloc((size_t)esz * BENCH_SRC_ENTRIES);
+	if (!src)
+		die("malloc");
+	for (i = 0; i < (u64)esz * BENCH_SRC_ENTRIES; i++)
+		src[i] = (u8)(i * 131);
+	boot();
+	if (khoser_block_set_init(&bs, esz) ||
+	    khoser_block_set_grow(&bs, IO_ICOUNT_N))
+		die("block set grow");
+	if (bench_upstream) {
+		up = bench_upstream_create(esz, IO_ICOUNT_N);
+		if (!up)
+			die("upstream grow");
+	}
+	/* Once before counting: the first pass touches fresh pages. */
+	khoser_fill(&bs, src, esz, IO_ICOUNT_N);
+	if (up)
+		bench_upstream_fill(up, src, esz, IO_ICOUNT_N);
+	for (rd = 0; rd < 2; rd++) {
+		snprintf(what, sizeof(what), "%s_%u", rd ? "read" : "append",
+			 esz);
+		io_icount_one(what, IO_KHOSER, rd, &bs, NULL, src, esz,
+			      IO_ICOUNT_N);
+		if (!up)
+			continue;
+		snprintf(what, sizeof(what), "upstream_%s_%u",
+			 rd ? "read" : "append", esz);
+		io_icount_one(what, IO_UPSTREAM, rd, NULL, up, src, esz,
+			      IO_ICOUNT_N);
+	}
+	if (up)
+		bench_upstream_destroy(up);
+	khoser_block_set_destroy(&bs);
+	unload();
+	free(src);
+}
+
 /* What any reader must do at least: follow the chain, read each count. */
 static BENCH_NOINLINE u64 bare_walk(u64 pa)
 {
@@ -972,12 +1037,15 @@ int main(int argc, char **argv)
 	if (icount) {
 		/*
 		 * Under callgrind: a dump each, "restore", "bare_walk" and,
-		 * built with upstream's code, "upstream_restore".
+		 * built with upstream's code, "upstream_restore"; then
+		 * "<op>_<size>" and "upstream_<op>_<size>" per entry size.
 		 */
 		restore_once(chain_blocks, R_KHOSER, true);
 		restore_once(chain_blocks, R_BARE, true);
 		if (bench_upstream)
 			restore_once(chain_blocks, R_UPSTREAM, true);
+		io_icount(64);
+		io_icount(2048);
 		shim_fini();
 		return 0;
 	}

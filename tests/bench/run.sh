@@ -15,7 +15,9 @@
 #           layout; metadata per payload byte (mem_*) next to the kernel's
 #           equivalent
 #   icount  the same binary under callgrind: instructions per block of
-#           restore validation vs a bare chain walk (stable run to run)
+#           restore validation vs a bare chain walk, and per entry of the
+#           append and read loops at 64 and 2048 B vs upstream's (stable
+#           run to run)
 #   guest   khoser_test bench=1 in QEMU (tests/qemu/run.sh bench), two
 #           boots under TCG: block-set grow vs kho_alloc_preserve, restore vs
 #           kho_restore_folio, vbuf vs kho_{preserve,restore}_vmalloc,
@@ -148,6 +150,8 @@ for f in v2_o0 v2_o0_crc v2_o4 v2_o4_crc; do
 		"block_${f}_restore_64b")
 done
 expect+=(block_v2_o0_crc_per_kib block_v2_o4_crc_per_kib)
+expect+=(block_append_64b_icount block_read_64b_icount
+	block_append_2048b_icount block_read_2048b_icount)
 expect+=("block_restore_$chain" sarray_bytes_dense sarray_bytes_dense_floor
 	sarray_bytes_random_1pct 'sarray_bytes_stride_2^20'
 	sarray_bytes_range_extremes "block_restore_${chain}_icount"
@@ -211,6 +215,19 @@ awk -v n="$chain" -v o="$ours" -v b="$bare" -v w="$own" 'BEGIN {
 		n, o / n, b / n, b ? o / b : 0
 	printf "block_restore_%d_icount_own\t%.0f\tinstr/block\ttarget\t120\t%.3f\n",
 		n, w / n, w / n / 120 }' >"$work/icount.tsv"
+# Per entry, the iterator loops of tests/bench/bench.c io_icount() (4096
+# entries each), khoser against upstream (or, without it, no baseline).
+for s in 64 2048; do
+	for op in append read; do
+		k=$(icount "${op}_$s")
+		u=0
+		[ -z "$upstream" ] || u=$(icount "upstream_${op}_$s")
+		awk -v op="$op" -v s="$s" -v k="$k" -v u="$u" 'BEGIN {
+			printf "block_%s_%sb_icount\t%.1f\tinstr/entry\tupstream\t%.1f\t%s\n",
+				op, s, k / 4096, u / 4096,
+				u ? sprintf("%.3f", k / u) : "-" }' >>"$work/icount.tsv"
+	done
+done
 if [ -n "$upstream" ]; then
 	up=$(icount upstream_restore)
 	awk -v n="$chain" -v o="$ours" -v u="$up" 'BEGIN {
