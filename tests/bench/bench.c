@@ -252,6 +252,29 @@ enum { WS_RAM, WS_CACHE };
 #define HOT_BYTES	(256 << 10)
 static u64 hot_ops = 1 << 20;	/* entry operations per pass */
 
+/* The source entries appends copy from: BENCH_SRC_ENTRIES of @esz bytes. */
+static u8 *src_entries(u32 esz)
+{
+	u8 *src = malloc((size_t)esz * BENCH_SRC_ENTRIES);
+	u64 i;
+
+	if (!src)
+		die("malloc");
+	for (i = 0; i < (u64)esz * BENCH_SRC_ENTRIES; i++)
+		src[i] = (u8)(i * 131);
+	return src;
+}
+
+/* An upstream set of @esz-byte entries grown for @n. */
+static void *upstream_grown(u32 esz, u64 n)
+{
+	void *up = bench_upstream_create(esz, n);
+
+	if (!up)
+		die("upstream grow");
+	return up;
+}
+
 /* One timed pass: @loops times the loop of @w over @n entries. */
 static double io_pass(int w, bool rd, struct khoser_block_set *bs, void *up,
 		      u8 *flat, const u8 *src, u32 esz, u64 n, u64 loops)
@@ -321,7 +344,6 @@ static void bench_block_io(u32 esz, int ws, bool batch, bool mem)
 	u8 *src, *flat;
 	char name[64];
 	int r, k, w, pass, dir;
-	u64 i;
 
 	if (ws == WS_CACHE) {
 		n = max_t(u64, HOT_BYTES / esz, 1);
@@ -334,12 +356,10 @@ static void bench_block_io(u32 esz, int ws, bool batch, bool mem)
 		n = min_t(u64, io_entries, io_blocks * cap);
 		loops = 1;
 	}
-	src = malloc((size_t)esz * BENCH_SRC_ENTRIES);
+	src = src_entries(esz);
 	flat = malloc(esz * n);
-	if (!src || !flat)
+	if (!flat)
 		die("malloc");
-	for (i = 0; i < (u64)esz * BENCH_SRC_ENTRIES; i++)
-		src[i] = (u8)(i * 131);
 	for (r = 0; r < reps; r++) {
 		boot();
 		/*
@@ -347,19 +367,13 @@ static void bench_block_io(u32 esz, int ws, bool batch, bool mem)
 		 * a third (measured: whichever is grown first reads slower),
 		 * so the two sets take turns at being grown first.
 		 */
-		if (bench_upstream && (r & 1)) {
-			up = bench_upstream_create(esz, n);
-			if (!up)
-				die("upstream grow");
-		}
+		if (bench_upstream && (r & 1))
+			up = upstream_grown(esz, n);
 		if (khoser_block_set_init(&bs, esz) ||
 		    khoser_block_set_grow(&bs, n))
 			die("block set grow");
-		if (bench_upstream && !(r & 1)) {
-			up = bench_upstream_create(esz, n);
-			if (!up)
-				die("upstream grow");
-		}
+		if (bench_upstream && !(r & 1))
+			up = upstream_grown(esz, n);
 		/* Write every page once first, so all sides write warm pages. */
 		khoser_fill(&bs, src, esz, n);
 		if (up)
@@ -471,23 +485,15 @@ static void io_icount(u32 esz)
 	void *up = NULL;
 	char what[32];
 	u8 *src;
-	u64 i;
 	int rd;
 
-	src = malloc((size_t)esz * BENCH_SRC_ENTRIES);
-	if (!src)
-		die("malloc");
-	for (i = 0; i < (u64)esz * BENCH_SRC_ENTRIES; i++)
-		src[i] = (u8)(i * 131);
+	src = src_entries(esz);
 	boot();
 	if (khoser_block_set_init(&bs, esz) ||
 	    khoser_block_set_grow(&bs, IO_ICOUNT_N))
 		die("block set grow");
-	if (bench_upstream) {
-		up = bench_upstream_create(esz, IO_ICOUNT_N);
-		if (!up)
-			die("upstream grow");
-	}
+	if (bench_upstream)
+		up = upstream_grown(esz, IO_ICOUNT_N);
 	/* Once before counting: the first pass touches fresh pages. */
 	khoser_fill(&bs, src, esz, IO_ICOUNT_N);
 	if (up)
