@@ -3,7 +3,8 @@
  * khoser block sets: chains of preserved blocks of fixed-size entries, in
  * the upstream "kho-block-v1" layout or khoser's "khoser-block-v2"
  * (include/khoser/abi/block.h; headers in block_fmt.c, iterators in
- * block_it.c).
+ * block_it.c, the array of blocks in block_arr.c, the restore walk in
+ * block_restore.c).
  *
  * DOC: block-set lifecycle
  *
@@ -33,6 +34,7 @@
 #include <linux/string.h>
 #include <khoser/block.h>
 #include "block_fmt.h"
+#include "block_set.h"
 #include "chain.h"
 #include "compat/kho.h"
 #include "compat/slab.h"
@@ -69,95 +71,17 @@ static int lock_set(struct khoser_block_set *bs, const char *op, bool write)
 	return err;
 }
 
-/* Room for @n blocks in @bs->blk, growing it geometrically. */
-static int blk_room(struct khoser_block_set *bs, unsigned long n)
-{
-	struct khoser_block *blk;
-	unsigned long room;
-
-	if (n <= bs->nalloc)
-		return 0;
-	room = max3(n, bs->nalloc * 2, 8UL);
-	blk = kvmalloc_array(room, sizeof(*blk), GFP_KERNEL);
-	if (!blk)
-		return -ENOMEM;
-	if (bs->nblocks)
-		memcpy(blk, bs->blk, bs->nblocks * sizeof(*blk));
-	kvfree(bs->blk);
-	bs->blk = blk;
-	bs->nalloc = room;
-	return 0;
-}
-
-/* An empty set holds no memory, whatever led to it. */
-static void free_empty(struct khoser_block_set *bs)
-{
-	if (bs->nblocks)
-		return;
-	kvfree(bs->blk);
-	bs->blk = NULL;
-	bs->nalloc = 0;
-}
-
-/*
- * Append block @hdr of @order, holding @cap entries, to @bs's array (room
- * made). Alone for a restored chain, which is linked already (head_pa is
- * set after it).
- */
-static __always_inline struct khoser_block *
-put_block(struct khoser_block_set *bs, void *hdr, unsigned int order, u32 cap)
-{
-	struct khoser_block *b = &bs->blk[bs->nblocks++];
-
-	b->hdr = hdr;
-	b->order = order;
-	b->cap = cap;
-	bs->nkept++;
-	bs->capacity += cap;
-	return b;
-}
-
-/* put_block(), and link the block at the tail of an outgoing chain. */
+/* khoser_block_put(), and link the block at the tail of an outgoing chain. */
 static struct khoser_block *add_block(struct khoser_block_set *bs, void *hdr,
 				      unsigned int order, u32 cap)
 {
-	struct khoser_block *b = put_block(bs, hdr, order, cap);
+	struct khoser_block *b = khoser_block_put(bs, hdr, order, cap);
 
 	if (b != bs->blk)
 		*khoser_block_nextp(b - 1) = khoser_kho_phys(hdr);
 	else
 		bs->head_pa = khoser_kho_phys(hdr);
 	return b;
-}
-
-/* Unlink and free the last block of the chain. */
-static void drop_last(struct khoser_block_set *bs)
-{
-	struct khoser_block *last = &bs->blk[bs->nblocks - 1];
-
-	if (bs->life.state == KHOSER_STATE_IN)
-		khoser_kho_release_page(last->hdr);
-	else if (bs->nblocks > bs->nkept)
-		khoser_kho_put_page(last->hdr);		/* cut at kexec */
-	else
-		khoser_kho_free_block(last->hdr, last->order);
-	if (bs->nkept == bs->nblocks)	/* the dropped block was kept */
-		bs->nkept--;
-	bs->nblocks--;
-	bs->capacity -= last->cap;
-
-	if (bs->nblocks && bs->nkept == bs->nblocks) {
-		*khoser_block_nextp(last - 1) = 0;
-	} else if (!bs->nblocks) {
-		bs->head_pa = 0;
-		free_empty(bs);
-	}
-}
-
-static void drop_all(struct khoser_block_set *bs)
-{
-	while (bs->nblocks)
-		drop_last(bs);
 }
 
 /**
@@ -321,7 +245,7 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 	if (more > bs->max_blocks - bs->nblocks)
 		return -ENOSPC;
 	/* Room for them all at once; a fallback to smaller blocks adds room. */
-	err = blk_room(bs, bs->nblocks + more);
+	err = khoser_block_room(bs, bs->nblocks + more);
 	if (err)
 		goto rollback;
 	cap = best;
@@ -329,7 +253,7 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 		err = -ENOSPC;
 		if (bs->nblocks == bs->max_blocks)
 			goto rollback;
-		err = blk_room(bs, bs->nblocks + 1);
+		err = khoser_block_room(bs, bs->nblocks + 1);
 		if (err)
 			goto rollback;
 		cap_order = order;
@@ -348,8 +272,8 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 
 rollback:
 	while (bs->nblocks > orig)
-		drop_last(bs);
-	free_empty(bs);
+		khoser_block_drop_last(bs);
+	khoser_block_free_empty(bs);
 	return err;
 }
 
@@ -407,7 +331,7 @@ int khoser_block_set_shrink(struct khoser_block_set *bs, u64 count)
 		return err;
 	while (bs->nblocks &&
 	       count <= bs->capacity - bs->blk[bs->nblocks - 1].cap)
-		drop_last(bs);
+		khoser_block_drop_last(bs);
 	if (bs->nblocks) {
 		last = &bs->blk[bs->nblocks - 1];
 		before = bs->capacity - last->cap;
@@ -461,7 +385,7 @@ static int seal_locked(struct khoser_block_set *bs)
 	if (filled < 0)
 		return filled;
 	while (bs->nblocks > filled)
-		drop_last(bs);
+		khoser_block_drop_last(bs);
 	seal_crcs(bs, bs->nblocks);
 	return 0;
 }
@@ -549,7 +473,7 @@ int khoser_block_set_destroy(struct khoser_block_set *bs)
 		pr_err("destroy: block set is published; unpublish it first\n");
 		err = -EBUSY;
 	} else {
-		drop_all(bs);
+		khoser_block_drop_all(bs);
 		bs->life.state = KHOSER_STATE_OUT;
 	}
 	mutex_unlock(&bs->life.lock);
@@ -558,146 +482,6 @@ int khoser_block_set_destroy(struct khoser_block_set *bs)
 EXPORT_SYMBOL_GPL(khoser_block_set_destroy);
 
 /* --- restore ---------------------------------------------------------------- */
-
-/*
- * Walk state of a restore: the set, the format asked for (0: any), and
- * the capacity of a block of each order, once the format is known.
- */
-struct block_walk {
-	struct khoser_block_set *bs;
-	unsigned int want;
-	u32 cap[KHOSER_BLOCK_V2_MAX_ORDER + 1];
-	char detail[64];
-};
-
-/*
- * The chain's first block, claimed: it tells the format (unless the
- * descriptor named one) and so the capacity per order. 0, or -EINVAL with
- * the block kept (for release) and *@why set.
- */
-static noinline int visit_first(struct block_walk *w, void *hdr,
-				unsigned int order, const char **why)
-{
-	struct khoser_block_set *bs = w->bs;
-	unsigned int found, i;
-
-	found = khoser_block_detect(hdr, order, bs->entry_size);
-	bs->format = w->want ? w->want : found ? found : 1;
-	for (i = 0; i <= KHOSER_BLOCK_V2_MAX_ORDER; i++)
-		w->cap[i] = khoser_block_entry_size_ok(bs->format,
-						       bs->entry_size) ?
-			    khoser_block_capacity(bs->format, bs->entry_size,
-						  i) : 0;
-	if (w->want && found && found != w->want) {
-		put_block(bs, hdr, order, w->cap[order]);
-		snprintf(w->detail, sizeof(w->detail),
-			 "khoser-block-v%u named, v%u found", w->want, found);
-		*why = "format-mismatch: chain not in the format named";
-		return -EINVAL;
-	}
-	if (!khoser_block_entry_size_ok(bs->format, bs->entry_size)) {
-		put_block(bs, hdr, order, 0);
-		*why = "entry-size: entries too large for the chain's format";
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * Before block @idx is kept: room in the array, and the first block's
- * format. 0, or an errno with *@why set (the block released or kept).
- */
-static noinline int visit_prepare(struct block_walk *w, void *hdr,
-				  unsigned int order, unsigned long idx,
-				  const char **why)
-{
-	if (idx >= w->bs->nalloc && blk_room(w->bs, idx + 1)) {
-		khoser_kho_release_page(hdr);
-		*why = "no-memory: out of memory";
-		return -ENOMEM;
-	}
-	return idx ? 0 : visit_first(w, hdr, order, why);
-}
-
-/* One claimed block: keep it, tell its format if first, check it. */
-static int visit_block(void *ctx, void *hdr, unsigned int order,
-		       unsigned long idx, u64 *next, const char **why)
-{
-	struct block_walk *w = ctx;
-	struct khoser_block_set *bs = w->bs;
-	struct khoser_block *b;
-	int err;
-
-	if (unlikely(!idx || idx >= bs->nalloc)) {
-		err = visit_prepare(w, hdr, order, idx, why);
-		if (err)
-			return err;
-	}
-	b = put_block(bs, hdr, order, w->cap[order]);
-	*why = khoser_block_check(bs, b, idx);
-	if (*why)
-		return -EINVAL;
-	*next = READ_ONCE(*khoser_block_nextp(b));
-	return 0;
-}
-
-/* Whether @pa lies in a block claimed so far (a cycle). */
-static bool seen_block(void *ctx, u64 pa)
-{
-	const struct khoser_block_set *bs = ((struct block_walk *)ctx)->bs;
-	const struct khoser_block *b;
-	u64 start;
-
-	for (b = bs->blk; b < bs->blk + bs->nblocks; b++) {
-		start = khoser_kho_phys(b->hdr);
-		if (pa >= start && pa - start < (KHOSER_BLOCK_SIZE << b->order))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Restore the chain at @head_pa into locked, empty, outgoing @bs; @want:
- * the format the caller's descriptor names (0: either). With @known, a
- * descriptor gave @bound (checked against the set's own): room for that
- * many blocks is made at once instead of growing the array on the way.
- */
-static int restore_locked(struct khoser_block_set *bs, u64 head_pa,
-			  unsigned long bound, unsigned int want,
-			  const char *label, bool known)
-{
-	struct block_walk w = { .bs = bs, .want = want };
-	struct khoser_chain chain = {
-		.label = label, .what = "block", .bound = bound,
-		.max_order = want == 1 ? 0 : KHOSER_BLOCK_V2_MAX_ORDER,
-		.visit = visit_block, .seen = seen_block, .ctx = &w,
-		.detail = w.detail,
-	};
-	u8 fmt0 = bs->format, order0 = bs->order, flags0 = bs->flags;
-	unsigned long claimed;
-	int err;
-
-	if (known && head_pa && blk_room(bs, bound)) {
-		khoser_refused(label, "no-memory: out of memory",
-			       "room for %lu blocks", bound);
-		return -ENOMEM;
-	}
-	bs->life.state = KHOSER_STATE_IN;
-	bs->flags = 0;
-	bs->order = 0;
-	err = khoser_chain_walk(&chain, head_pa, &claimed);
-	if (err) {
-		drop_all(bs);
-		free_empty(bs);
-		bs->life.state = KHOSER_STATE_OUT;
-		bs->format = fmt0;	/* as the owner set it */
-		bs->order = order0;
-		bs->flags = flags0;
-		return err;
-	}
-	bs->head_pa = head_pa;
-	return 0;
-}
 
 /*
  * khoser_block_set_restore() of a chain in format @want (0: either),
@@ -711,11 +495,11 @@ int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
 	if (err)
 		return err;
 	err = check_state(bs, "restore", false);
+	if (!err && bs->nblocks)
+		err = -EBUSY;
 	if (!err)
-		err = !bs->nblocks ?
-		      restore_locked(bs, head_pa, bs->max_blocks, want, label,
-				     false) :
-		      -EBUSY;
+		err = khoser_block_restore_locked(bs, head_pa, bs->max_blocks,
+						  want, label, false);
 	mutex_unlock(&bs->life.lock);
 	return err;
 }
@@ -912,8 +696,9 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	}
 	/* Bounded by the descriptor: a longer chain is refused as it is read. */
 	/* A failed walk leaves the set, format included, as it was. */
-	err = restore_locked(bs, d->phys, min_t(u64, d->nblocks, bs->max_blocks),
-			     format, label, true);
+	err = khoser_block_restore_locked(bs, d->phys,
+					  min_t(u64, d->nblocks, bs->max_blocks),
+					  format, label, true);
 	if (err)
 		return err;
 	entries = khoser_block_set_entries(bs);
@@ -927,7 +712,7 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			       (unsigned long long)d->entries,
 			       (unsigned long long)found,
 			       (unsigned long long)entries);
-		drop_all(bs);
+		khoser_block_drop_all(bs);
 		bs->life.state = KHOSER_STATE_OUT;
 		bs->format = fmt0;
 		bs->order = order0;
