@@ -31,6 +31,35 @@ static inline u64 bench_touch(const u8 *e, u32 esz)
 	return a + b;
 }
 
+/* --- tests/bench/bench.c's helpers, for bench_more.c ----------------------- */
+
+#define MAX_REPS	7
+extern int reps;		/* runs per figure, at most MAX_REPS */
+extern u64 io_entries;		/* entries of the per-entry figures, at most */
+extern u64 sa_scale;		/* sparse-array counts divided by this */
+extern u64 vbuf_bytes;		/* vbuf size of the metadata figures */
+extern volatile u64 sink;	/* where results go, so none is optimized out */
+
+u64 test_rand64(u64 *s);
+double now_ns(void);
+double median(double *v, int n);
+/* One figure: "metric value unit baseline_name baseline_value ratio". */
+void line(const char *metric, double value, const char *unit,
+	  const char *base, double base_value);
+void die(const char *what) __attribute__((__noreturn__));
+void boot(void);	/* a cold boot, module loaded */
+void kexec(void);	/* kexec into the next kernel, module loaded again */
+void unload(void);
+/* Abort unless @got entries are @want. */
+void check_count(const char *what, u64 got, u64 want);
+struct khoser_block_set;
+void khoser_fill(struct khoser_block_set *bs, const u8 *src, u32 esz, u64 n);
+u64 khoser_read(struct khoser_block_set *bs, u32 esz, u64 *n);
+
+void bench_sarray_bytes(void);
+void bench_vbuf_meta(void);
+void bench_v2(void);
+
 /*
  * The upstream reference: Linux's kernel/liveupdate/kho_block.c under
  * renamed symbols (upstream.c), or nothing (upstream_none.c).
