@@ -107,7 +107,7 @@ static __always_inline void it_prefetch_write(const struct khoser_block *next,
 }
 
 /*
- * Ask for what a reader of the set needs after block @i, whose first entry
+ * Ask for what a reader of the set needs after block @b, whose first entry
  * it is at (see the DOC above). Small entries (at most a line): every line
  * of block @i + 1's first page, as each holds entries any reader touches.
  * Larger ones: only the header's line, which holds the count and the first
@@ -121,19 +121,17 @@ static __always_inline void it_prefetch_write(const struct khoser_block *next,
  * calls may be dropped.
  */
 static __always_inline void it_prefetch_read(const struct khoser_block_set *bs,
-					     unsigned long i, size_t esz)
+					     const struct khoser_block *b,
+					     size_t esz)
 {
-	const u8 *p;
+	unsigned long left = bs->blk + bs->nblocks - b;	/* @b and after */
 
 	if (esz > L1_CACHE_BYTES) {
-		if (i + 8 < bs->nblocks)
-			__builtin_prefetch(bs->blk[i + 8].hdr, 0, 3);
-		return;
+		if (left > 8)
+			__builtin_prefetch(b[8].hdr, 0, 3);
+	} else if (left > 1) {
+		it_prefetch_lines(b[1].hdr, (const u8 *)b[1].hdr + PAGE_SIZE);
 	}
-	if (i + 1 >= bs->nblocks)
-		return;
-	p = bs->blk[i + 1].hdr;
-	it_prefetch_lines(p, p + PAGE_SIZE);	/* a whole number of turns */
 }
 
 /**
@@ -222,9 +220,9 @@ static void *it_read_next(struct khoser_block_set_it *it, size_t hsz)
 	n = khoser_block_data_count(data, b->cap);
 	if (unlikely(!n))
 		return NULL;
+	it_prefetch_read(bs, b, it->entry_size);
 	it->b = i;
 	it_read_set(it, b, data, data, n);
-	it_prefetch_read(bs, i, it->entry_size);
 	return data;
 }
 
@@ -266,7 +264,7 @@ void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 		return it_read_next(it, hsz);
 	it_read_set(it, b, cur, data, n);
 	if (cur == data)
-		it_prefetch_read(bs, i, it->entry_size);
+		it_prefetch_read(bs, b, it->entry_size);
 	return cur;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_it_read_slow);
