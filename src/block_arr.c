@@ -9,30 +9,23 @@
 
 #include <linux/errno.h>
 #include <linux/kernel.h>
-#include <linux/string.h>
+#include <linux/slab.h>
 #include <khoser/block.h>
+#include "array.h"
 #include "block_fmt.h"
 #include "block_set.h"
 #include "compat/kho.h"
-#include "compat/slab.h"
 
 /* Room for @n blocks in @bs->blk, growing it geometrically. */
 int khoser_block_room(struct khoser_block_set *bs, unsigned long n)
 {
-	struct khoser_block *blk;
-	unsigned long room;
+	struct khoser_block *blk = khoser_array_room(bs->blk, sizeof(*blk),
+						     bs->nblocks, &bs->nalloc,
+						     n, 8);
 
-	if (n <= bs->nalloc)
-		return 0;
-	room = max3(n, bs->nalloc * 2, 8UL);
-	blk = kvmalloc_array(room, sizeof(*blk), GFP_KERNEL);
 	if (!blk)
 		return -ENOMEM;
-	if (bs->nblocks)
-		memcpy(blk, bs->blk, bs->nblocks * sizeof(*blk));
-	kvfree(bs->blk);
 	bs->blk = blk;
-	bs->nalloc = room;
 	return 0;
 }
 

@@ -35,6 +35,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <khoser/sarray.h>
+#include "array.h"
 #include "chain.h"
 #include "compat/kho.h"
 #include "kind.h"
@@ -70,21 +71,12 @@ static int check_state(const struct khoser_sarray *sa, const char *op,
 static int grow_index(struct khoser_sarray *sa, unsigned long need)
 {
 	struct khoser_sarray_pref *pages;
-	unsigned long cap;
 
-	if (need <= sa->cap)
-		return 0;
-	cap = max(sa->cap * 2, PAGE_INDEX_MIN);
-	if (cap < need)
-		cap = need;
-	pages = kvmalloc_array(cap, sizeof(*pages), GFP_KERNEL);
+	pages = khoser_array_room(sa->pages, sizeof(*pages), sa->npages,
+				  &sa->cap, need, PAGE_INDEX_MIN);
 	if (!pages)
 		return -ENOMEM;
-	if (sa->npages)
-		memcpy(pages, sa->pages, sa->npages * sizeof(*pages));
-	kvfree(sa->pages);
 	sa->pages = pages;
-	sa->cap = cap;
 	return 0;
 }
 
