@@ -12,11 +12,10 @@
  * preserved it, with an order the chain allows. Then the structure's visit
  * callback takes the link and checks its contents.
  *
- * A cycle needs no set of visited addresses: claiming a page clears its
- * KHO mark (the kernel does so that a second restore fails), so a chain
- * that comes back to an earlier link fails its claim; only then does the
- * walker ask the structure whether the address was one of its links, to
- * name the failure a cycle.
+ * A cycle needs no set of visited addresses: every page khoser claims is
+ * in the claim layer's ledger, so a chain that comes back to an earlier
+ * link fails its claim; only then does the walker ask the structure
+ * whether the address was one of its links, to name the failure a cycle.
  * On the first failure one line is logged naming the page, its index and
  * the reason, and the walk stops: pages after a bad one are never touched.
  * Releasing the pages claimed so far is the caller's (they are in its own
@@ -63,7 +62,9 @@ int khoser_chain_walk(const struct khoser_chain *chain, u64 head,
 		page = khoser_kho_claim_block(pa, chain->max_order, &order,
 					      &why);
 		if (!page) {
-			if (idx && chain->seen(chain->ctx, pa))
+			if (khoser_why_is(why, "no-memory"))
+				err = -ENOMEM;
+			else if (idx && chain->seen(chain->ctx, pa))
 				why = "cycle: chain comes back to an earlier page";
 			break;
 		}

@@ -65,4 +65,5 @@ int khoser_core_init(void)
 void khoser_core_exit(void)
 {
 	khoser_root_exit();
+	khoser_kho_exit();
 }

@@ -8,6 +8,7 @@
 
 #include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <khoser/state.h>
 
 /*
@@ -41,5 +42,13 @@ int khoser_life_set_bound(struct khoser_life *life, const char *what,
  */
 #define khoser_refused(label, why, fmt, ...)				\
 	pr_err("%s: refused: %s (" fmt ")\n", label, why, ##__VA_ARGS__)
+
+/* Whether "reason-word: text" @why has the reason word @word. */
+static inline bool khoser_why_is(const char *why, const char *word)
+{
+	size_t n = strlen(word);
+
+	return why && !strncmp(why, word, n) && why[n] == ':';
+}
 
 #endif /* _KHOSER_LIFE_H */

@@ -502,8 +502,13 @@ static struct khoser_object *claim_object(const char *name)
 		why = "desc-size: descriptor size wrong";
 	} else {
 		obj->desc = khoser_kho_claim_page(phys, &why);
-		if (obj->desc)
+		if (obj->desc) {
 			why = check_desc(obj->desc, name);
+		} else if (khoser_why_is(why, "no-memory")) {
+			/* Nothing claimed: a later lookup may succeed. */
+			kfree(obj);
+			return ERR_PTR(-ENOMEM);
+		}
 	}
 	if (why) {
 		khoser_refused(name, why, "descriptor at %#llx, size %llu",

@@ -468,9 +468,31 @@ out:
 	return err;
 }
 
-/* Claim every (checked) chunk into @pages; on failure none stays claimed. */
+/*
+ * The first @n chunks of @cs, claimed: given back (@release), or handed on
+ * to the mapping that now holds their pages.
+ */
+static void put_chunks(struct khoser_block_set *cs, u64 n, bool release)
+{
+	struct khoser_block_set_it it;
+	u64 *e;
+
+	khoser_block_set_it_init(&it, cs);
+	while (n-- && (e = khoser_block_set_it_read_entry(&it))) {
+		if (release)
+			khoser_kho_release_pages(KHOSER_VBUF_CHUNK_PHYS(*e),
+						 KHOSER_VBUF_CHUNK_ORDER(*e));
+		else
+			khoser_kho_disown_pages(KHOSER_VBUF_CHUNK_PHYS(*e));
+	}
+}
+
+/*
+ * Claim every (checked) chunk into @pages; on failure none stays claimed,
+ * *@bad is the chunk and *@why says why.
+ */
 static int claim_chunks(struct khoser_block_set *cs, struct page **pages,
-			u64 *bad)
+			u64 *bad, const char **why)
 {
 	struct khoser_block_set_it it;
 	unsigned long i = 0, j, pfn;
@@ -481,10 +503,10 @@ static int claim_chunks(struct khoser_block_set *cs, struct page **pages,
 	for (*bad = 0; (e = khoser_block_set_it_read_entry(&it)); (*bad)++) {
 		order = KHOSER_VBUF_CHUNK_ORDER(*e);
 		pfn = PHYS_PFN(KHOSER_VBUF_CHUNK_PHYS(*e));
-		if (!khoser_kho_claim_pages(PFN_PHYS(pfn), order)) {
-			while (i--)
-				__free_page(pages[i]);
-			return -EINVAL;
+		if (!khoser_kho_claim_pages(PFN_PHYS(pfn), order, why)) {
+			put_chunks(cs, *bad, true);
+			return khoser_why_is(*why, "no-memory") ? -ENOMEM :
+								  -EINVAL;
 		}
 		for (j = 0; j < 1UL << order; j++)
 			pages[i++] = pfn_to_page(pfn + j);
@@ -519,8 +541,8 @@ static int restore_list(struct khoser_vbuf *vb, u64 hdr_pa,
 static int map_chunks(struct khoser_vbuf *vb, u64 nr, void **addrp,
 		      const char *label, u64 hdr_pa)
 {
+	const char *why = NULL;
 	struct page **pages;
-	unsigned long i;
 	u64 bad = 0;
 	void *addr;
 	int err;
@@ -528,10 +550,9 @@ static int map_chunks(struct khoser_vbuf *vb, u64 nr, void **addrp,
 	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
-	err = claim_chunks(&vb->chunks, pages, &bad);
+	err = claim_chunks(&vb->chunks, pages, &bad, &why);
 	if (err) {
-		khoser_refused(label, "not-preserved: chunk could not be restored",
-			       "vbuf header at %#llx, chunk %llu",
+		khoser_refused(label, why, "vbuf header at %#llx, chunk %llu",
 			       (unsigned long long)hdr_pa,
 			       (unsigned long long)bad);
 		kvfree(pages);
@@ -539,11 +560,11 @@ static int map_chunks(struct khoser_vbuf *vb, u64 nr, void **addrp,
 	}
 	addr = vmap(pages, nr, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
 	if (!addr) {
-		for (i = 0; i < nr; i++)
-			__free_page(pages[i]);
+		put_chunks(&vb->chunks, U64_MAX, true);
 		kvfree(pages);
 		return -ENOMEM;
 	}
+	put_chunks(&vb->chunks, U64_MAX, false);
 	*addrp = addr;
 	return 0;
 }
@@ -563,7 +584,7 @@ static int map_handover(struct khoser_vbuf *vb, u64 hdr_pa,
 	if (!hdr) {
 		khoser_refused(label, why, "vbuf header at %#llx",
 			       (unsigned long long)hdr_pa);
-		return -EINVAL;
+		return khoser_why_is(why, "no-memory") ? -ENOMEM : -EINVAL;
 	}
 	why = check_hdr(hdr, desc, format);
 	if (why) {

@@ -23,12 +23,15 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bug.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/string.h>
 #include "kho.h"
+#include "../ledger.h"
 
 /* Pages khoser holds preserved for the next kernel. */
 static atomic_long_t preserved = ATOMIC_LONG_INIT(0);
@@ -86,6 +89,7 @@ static const bool mark_layout_differs;
 
 void khoser_kho_probe(void)
 {
+	khoser_ledger_init();
 	usable = kho_is_enabled();
 	mark_layout_known = mark_layout_checked;
 	if (mark_layout_differs && usable)
@@ -113,22 +117,6 @@ static bool read_kho_mark_order(struct page *page, unsigned int *order,
 		return false;
 	}
 	*order = info.order;
-	return true;
-}
-
-static bool read_kho_mark(struct page *page, unsigned int order,
-			  const char **why)
-{
-	unsigned int found;
-
-	if (!read_kho_mark_order(page, &found, why))
-		return false;
-	if (found != order) {
-		*why = found > KHOSER_KHO_MAX_MARK_ORDER ?
-		       "bad-order: page mark has an impossible order" :
-		       "wrong-order: page preserved with another order";
-		return false;
-	}
 	return true;
 }
 
@@ -224,74 +212,169 @@ void khoser_kho_put_page(void *page)
 	folio_put(virt_to_folio(page));
 }
 
+#if KHOSER_KHO_PAGES
+static void *restore_pages(u64 phys, unsigned int order)
+{
+	return kho_restore_pages(phys, 1UL << order);
+}
+#else
+static void *restore_pages(u64 phys, unsigned int order)
+{
+	return NULL;
+}
+#endif
+
+/* Why a claim over pages of the ledger is refused. */
+static const char *ledger_why(unsigned long room, bool owned)
+{
+	if (room)
+		return "already-claimed: range overlaps pages claimed earlier this boot";
+	return owned ? "already-claimed: page is held by khoser already" :
+		       "already-claimed: page was claimed and released earlier this boot";
+}
+
+/**
+ * struct claim - one claim of a range preserved by the previous kernel
+ * @phys:  its first page's address (checked: aligned, in RAM)
+ * @page:  that page
+ * @min:   smallest order KHO's mark may give
+ * @max:   largest order (@min == @max: exactly that order)
+ * @order: the order found
+ * @how:   what to do once every check passed
+ */
+struct claim {
+	u64 phys;
+	struct page *page;
+	unsigned int min, max, order;
+	enum { CLAIM_CHECK, CLAIM_FOLIO, CLAIM_PAGES } how;
+};
+
+/* KHO's mark of @c's first page gives an order @c accepts? */
+static bool claim_order(struct claim *c, const char **why)
+{
+	if (!read_kho_mark_order(c->page, &c->order, why))
+		return false;
+	if (c->order > KHOSER_KHO_MAX_MARK_ORDER) {
+		*why = "bad-order: page mark has an impossible order";
+		return false;
+	}
+	if (c->order < c->min || c->order > c->max) {
+		*why = c->min == c->max ?
+		       "wrong-order: page preserved with another order" :
+		       "wrong-order: block preserved with a larger order than allowed";
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Under the claim lock: check @c, in this order, so that nothing of a page
+ * the ledger holds (someone else's by now) is read: the ledger at the
+ * first page; KHO's mark there and its order; RAM to the range's end; the
+ * ledger over the whole range; no inner page preserved on its own; then
+ * restore it through KHO (unless only checking) and record it in the
+ * ledger. A restore that returns nothing leaves no trace. @r: the ledger
+ * entry to use (CLAIM_CHECK: none). Returns the restored folio or page,
+ * @c->page when checking, or NULL with *@why set.
+ */
+static void *claim_locked(struct claim *c, struct khoser_ledger_range *r,
+			  const char **why)
+{
+	unsigned long pfn = PHYS_PFN(c->phys), room;
+	bool owned = false;
+	void *got;
+
+	room = khoser_ledger_room(pfn, 1UL << c->max, &owned);
+	if (!room) {
+		*why = ledger_why(0, owned);
+		return NULL;
+	}
+	if (!claim_order(c, why))
+		return NULL;
+	if (c->order && !in_ram(c->phys, c->order, why))
+		return NULL;
+	if (room < 1UL << c->order) {
+		*why = ledger_why(room, false);
+		return NULL;
+	}
+	if (c->order && khoser_kho_inner_marked(c->phys, c->order)) {
+		*why = "overlap-inner: a page inside the range is preserved on its own";
+		return NULL;
+	}
+	if (c->how == CLAIM_CHECK)
+		return c->page;
+	if (c->how == CLAIM_FOLIO)
+		got = kho_restore_folio(c->phys);
+	else
+		got = restore_pages(c->phys, c->order);
+	if (!got) {
+		*why = "not-preserved: page was not preserved";
+		return NULL;
+	}
+	khoser_ledger_add(r, pfn, 1UL << c->order);
+	return got;
+}
+
+/* claim_locked() with its ledger entry allocated ahead and the lock held. */
+static void *claim(struct claim *c, const char **why)
+{
+	struct khoser_ledger_range *r = NULL;
+	void *got;
+
+	c->page = in_ram(c->phys, 0, why);
+	if (!c->page)
+		return NULL;
+	if (c->how != CLAIM_CHECK) {
+		r = khoser_ledger_prealloc();
+		if (!r) {
+			*why = "no-memory: out of memory";
+			return NULL;
+		}
+	}
+	mutex_lock(&claim_lock);
+	got = claim_locked(c, r, why);
+	mutex_unlock(&claim_lock);
+	if (!got || c->how == CLAIM_CHECK)
+		khoser_ledger_free(r);
+	return got;
+}
+
 /*
  * Take ownership of one preserved order-0 page of the previous kernel, after
- * checking that @phys is page-aligned, in RAM, and the first page of a range
- * preserved with order 0. Returns its address, or NULL with @why saying
- * what was wrong ("reason-word: text").
+ * checking that @phys is page-aligned, in RAM, not claimed before this boot
+ * and the first page of a range preserved with order 0. Returns its
+ * address, or NULL with @why saying what was wrong ("reason-word: text").
  */
 void *khoser_kho_claim_page(u64 phys, const char **why)
 {
-	struct folio *folio = NULL;
-	struct page *page = in_ram(phys, 0, why);
+	struct claim c = { .phys = phys, .how = CLAIM_FOLIO };
+	struct folio *folio = claim(&c, why);
 
-	if (!page)
-		return NULL;
-	mutex_lock(&claim_lock);
-	if (read_kho_mark(page, 0, why)) {
-		folio = kho_restore_folio(phys);
-		if (!folio)
-			*why = "not-preserved: page was not preserved";
-	}
-	mutex_unlock(&claim_lock);
 	return folio ? folio_address(folio) : NULL;
 }
 
 /*
  * Claim a block of 2^order pages at @phys, order 0 to @max_order as KHO's
  * mark says, into *@order; checked as khoser_kho_claim_page() checks a page,
- * and no page inside the block may carry a mark of its own (another
- * preserved range overlapping it). NULL with *@why set on failure.
+ * no page of it claimed before this boot, and no page inside the block
+ * carrying a mark of its own (another preserved range overlapping it).
+ * NULL with *@why set on failure.
  */
 void *khoser_kho_claim_block(u64 phys, unsigned int max_order,
 			     unsigned int *order, const char **why)
 {
-	struct folio *folio = NULL;
-	struct page *page;
+	struct claim c = { .phys = phys, .max = max_order,
+			   .how = CLAIM_FOLIO };
+	struct folio *folio = claim(&c, why);
 
-	*order = 0;
-	if (!max_order)
-		return khoser_kho_claim_page(phys, why);
-	page = in_ram(phys, 0, why);
-	if (!page)
-		return NULL;
-	mutex_lock(&claim_lock);
-	if (!read_kho_mark_order(page, order, why))
-		goto out;
-	if (*order > max_order) {
-		*why = *order > KHOSER_KHO_MAX_MARK_ORDER ?
-		       "bad-order: page mark has an impossible order" :
-		       "wrong-order: block preserved with a larger order than allowed";
-		goto out;
-	}
-	if (*order && !in_ram(phys, *order, why))
-		goto out;
-	if (*order && khoser_kho_inner_marked(phys, *order)) {
-		*why = "overlap-inner: a page inside the block is preserved on its own";
-		goto out;
-	}
-	folio = kho_restore_folio(phys);
-	if (!folio)
-		*why = "not-preserved: page was not preserved";
-out:
-	mutex_unlock(&claim_lock);
+	*order = c.order;
 	return folio ? folio_address(folio) : NULL;
 }
 
 /*
  * Claim the page KHO names as subtree @phys (a descriptor): its mark also
  * proves, on a tree whose source was not probed, that KHO's mark layout is
- * the one read_kho_mark() expects.
+ * the one read_kho_mark_order() expects.
  */
 static void verify_mark_layout(u64 phys)
 {
@@ -313,10 +396,46 @@ static void verify_mark_layout(u64 phys)
 	mutex_unlock(&claim_lock);
 }
 
-/* Give back a page taken with khoser_kho_claim_page(). */
+/*
+ * The ledger entry of a range claimed at @pfn becomes spent: khoser no
+ * longer holds it. A range the ledger does not hold as owned is a bug of
+ * khoser's own (WARN).
+ */
+static void spend(unsigned long pfn)
+{
+	bool found;
+
+	mutex_lock(&claim_lock);
+	found = khoser_ledger_spend(pfn);
+	mutex_unlock(&claim_lock);
+	WARN_ON_ONCE(!found);
+}
+
+/*
+ * Give back a page or block taken with khoser_kho_claim_page() or
+ * khoser_kho_claim_block(); it stays in the ledger, spent.
+ */
 void khoser_kho_release_page(void *page)
 {
+	spend(PHYS_PFN(virt_to_phys(page)));
 	folio_put(virt_to_folio(page));
+}
+
+/*
+ * The range claimed at @phys with khoser_kho_claim_pages() now belongs to
+ * someone else (a vbuf's mapping, which frees its pages): spent.
+ */
+void khoser_kho_disown_pages(u64 phys)
+{
+	spend(PHYS_PFN(phys));
+}
+
+/* What the ledger holds now. */
+void khoser_kho_ledger_stats(struct khoser_ledger_stats *st)
+{
+	mutex_lock(&claim_lock);
+	khoser_ledger_stats(st);
+	mutex_unlock(&claim_lock);
 }
 
 u64 khoser_kho_phys(void *virt)
@@ -336,25 +455,24 @@ void khoser_kho_remove_subtree(void *blob)
 
 /*
  * Check, without claiming anything, that [@phys, + 2^@order pages) is RAM
- * that the previous kernel preserved as one range of exactly that order.
+ * that the previous kernel preserved as one range of exactly that order,
+ * and that no page of it was claimed this boot or is preserved on its own.
  * khoser_kho_claim_pages() checks again under the claim lock.
  */
 int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
 {
-	struct page *page;
-	bool ok;
+	struct claim c = { .phys = phys, .min = order, .max = order,
+			   .how = CLAIM_CHECK };
 
 	if (order > KHOSER_KHO_MAX_MARK_ORDER) {
 		*why = "bad-order: order out of range";
 		return -EINVAL;
 	}
-	page = in_ram(phys, order, why);
-	if (!page)
+	if (phys & ((PAGE_SIZE << order) - 1)) {
+		*why = "misaligned: misaligned address";
 		return -EINVAL;
-	mutex_lock(&claim_lock);
-	ok = read_kho_mark(page, order, why);
-	mutex_unlock(&claim_lock);
-	return ok ? 0 : -EINVAL;
+	}
+	return claim(&c, why) ? 0 : -EINVAL;
 }
 
 /*
@@ -397,24 +515,35 @@ void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
 
 /*
  * Take ownership of a range checked with khoser_kho_check_pages(): it
- * becomes 2^@order order-0 pages, each freed with __free_page(). NULL when
- * the mark is no longer there (claimed meanwhile).
+ * becomes 2^@order order-0 pages, given back with
+ * khoser_kho_release_pages() or handed on with khoser_kho_disown_pages().
+ * NULL, with *@why set, when a check fails now (claimed meanwhile).
  */
-struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order,
+				    const char **why)
 {
-	struct page *page = NULL, *first;
-	const char *why;
+	struct claim c = { .phys = phys, .min = order, .max = order,
+			   .how = CLAIM_PAGES };
 
-	if (order > KHOSER_KHO_MAX_MARK_ORDER)
+	if (order > KHOSER_KHO_MAX_MARK_ORDER) {
+		*why = "bad-order: order out of range";
 		return NULL;
-	first = in_ram(phys, order, &why);
-	if (!first)
+	}
+	if (phys & ((PAGE_SIZE << order) - 1)) {
+		*why = "misaligned: misaligned address";
 		return NULL;
-	mutex_lock(&claim_lock);
-	if (read_kho_mark(first, order, &why))
-		page = kho_restore_pages(phys, 1UL << order);
-	mutex_unlock(&claim_lock);
-	return page;
+	}
+	return claim(&c, why);
+}
+
+/* Give back the pages of khoser_kho_claim_pages(@phys, @order). */
+void khoser_kho_release_pages(u64 phys, unsigned int order)
+{
+	unsigned long pfn = PHYS_PFN(phys), i;
+
+	khoser_kho_disown_pages(phys);
+	for (i = 0; i < 1UL << order; i++)
+		__free_page(pfn_to_page(pfn + i));
 }
 #else
 int khoser_kho_preserve_pages(struct page *page, unsigned int order)
@@ -426,9 +555,15 @@ void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
 {
 }
 
-struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order,
+				    const char **why)
 {
+	*why = "unavailable: KHO page ranges unavailable";
 	return NULL;
+}
+
+void khoser_kho_release_pages(u64 phys, unsigned int order)
+{
 }
 #endif /* KHOSER_KHO_PAGES */
 
@@ -447,7 +582,28 @@ int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size)
 	return 0;
 }
 
+/* Module exit: nothing claimed is khoser's any more. */
+void khoser_kho_exit(void)
+{
+	mutex_lock(&claim_lock);
+	khoser_ledger_clear();
+	mutex_unlock(&claim_lock);
+}
+
 #else /* !KHOSER_KHO_API: the kernel offers no usable KHO to modules */
+
+void khoser_kho_exit(void)
+{
+}
+
+void khoser_kho_ledger_stats(struct khoser_ledger_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void khoser_kho_disown_pages(u64 phys)
+{
+}
 
 bool khoser_kho_api(void)
 {
@@ -526,9 +682,15 @@ int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
 	return -EOPNOTSUPP;
 }
 
-struct page *khoser_kho_claim_pages(u64 phys, unsigned int order)
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order,
+				    const char **why)
 {
+	*why = "unavailable: KHO page ranges unavailable";
 	return NULL;
+}
+
+void khoser_kho_release_pages(u64 phys, unsigned int order)
+{
 }
 
 bool khoser_kho_inner_marked(u64 phys, unsigned int order)

@@ -41,6 +41,7 @@
 #define KHOSER_KHO_MAX_MARK_ORDER	18
 
 struct page;
+struct khoser_ledger_stats;
 
 bool khoser_kho_api(void);
 void khoser_kho_probe(void);
@@ -60,7 +61,12 @@ void khoser_kho_release_page(void *page);
 int khoser_kho_preserve_pages(struct page *page, unsigned int order);
 void khoser_kho_unpreserve_pages(struct page *page, unsigned int order);
 int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why);
-struct page *khoser_kho_claim_pages(u64 phys, unsigned int order);
+struct page *khoser_kho_claim_pages(u64 phys, unsigned int order,
+				    const char **why);
+void khoser_kho_release_pages(u64 phys, unsigned int order);
+void khoser_kho_disown_pages(u64 phys);
+void khoser_kho_ledger_stats(struct khoser_ledger_stats *st);
+void khoser_kho_exit(void);
 bool khoser_kho_inner_marked(u64 phys, unsigned int order);
 u64 khoser_kho_phys(void *virt);
 int khoser_kho_add_subtree(const char *name, void *blob, size_t size);
