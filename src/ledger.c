@@ -15,13 +15,16 @@
  * released it or handed it on (a vbuf's pages to its mapping): a spent
  * page is never again preserved memory of this boot, so any later claim
  * over it comes from corrupt data and is refused as well. Spent ranges
- * that touch are merged, so a chain claimed and released in address order
- * leaves one entry. The ledger lives as long as the module; the caller
+ * that touch are merged, and so are owned ones claimed one after the
+ * other, so a chain in contiguous memory is one entry. The ledger lives as long as the module; the caller
  * (src/compat/kho.c) serializes every call with its claim lock. Each call
- * is O(log n) in the number of entries.
+ * is O(log n) in the number of entries, and O(1) for a claim above every
+ * entry (a chain claimed in address order); entries are allocated in
+ * chunks of about a page, and reused once merged.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/list.h>
 #include <linux/rbtree.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -31,48 +34,131 @@
 
 /**
  * struct khoser_ledger_range - pages [@start, @end) claimed this boot
- * @node:  in the ledger, by @start
- * @start: first page frame
- * @end:   page frame after the last
- * @owned: khoser still holds them (else: spent)
+ * @node:      in the ledger, by @start
+ * @next_free: on the free list instead
+ * @start:     first page frame
+ * @end:       page frame after the last
+ * @owned:     khoser still holds them (else: spent)
  */
 struct khoser_ledger_range {
-	struct rb_node node;
+	union {
+		struct rb_node node;
+		struct khoser_ledger_range *next_free;
+	};
 	unsigned long start;
 	unsigned long end;
 	bool owned;
 };
 
-static struct rb_root ledger = RB_ROOT;
-static struct khoser_ledger_stats totals;
+/* Entries come in chunks of about a page: one allocation per many claims. */
+#define CHUNK_RANGES 63
+
+struct khoser_ledger_chunk {
+	struct list_head list;
+	struct khoser_ledger_range r[CHUNK_RANGES];
+};
+
+/**
+ * struct khoser_ledger - the claimed ranges, disjoint, by start
+ * @tree:      every entry
+ * @rightmost: the entry that starts last (claims mostly go up in address
+ *             order: an entry past it needs no descent)
+ * @hint:      the entry the last claim went into (a chain claimed in
+ *             address order continues it: no descent)
+ * @hint_next: the entry after @hint, when @hint_ok (no entry came or went
+ *             since it was found)
+ * @hint_ok:   @hint_next is current
+ * @free:      entries not in use
+ * @nfree:     how many
+ * @chunks:    every chunk of entries
+ * @totals:    what khoser_ledger_stats() reports
+ */
+struct khoser_ledger {
+	struct rb_root tree;
+	struct khoser_ledger_range *rightmost;
+	struct khoser_ledger_range *hint;
+	struct khoser_ledger_range *hint_next;
+	bool hint_ok;
+	struct khoser_ledger_range *free;
+	unsigned int nfree;
+	struct list_head chunks;
+	struct khoser_ledger_stats totals;
+};
+
+static struct khoser_ledger ledger;
 
 /* An empty ledger (module init: nothing claimed yet). */
 void khoser_ledger_init(void)
 {
-	ledger = RB_ROOT;
-	memset(&totals, 0, sizeof(totals));
+	memset(&ledger, 0, sizeof(ledger));
+	ledger.tree = RB_ROOT;
+	INIT_LIST_HEAD(&ledger.chunks);
 }
 
-/* An entry for khoser_ledger_add(), allocated before the claim lock. */
-struct khoser_ledger_range *khoser_ledger_prealloc(void)
+/* Make sure @n entries are free: 0, or -ENOMEM. May sleep. */
+static int have_free(unsigned int n)
 {
-	return kzalloc_obj(struct khoser_ledger_range);
+	struct khoser_ledger_chunk *c;
+	int i;
+
+	while (ledger.nfree < n) {
+		c = kmalloc_obj(*c);
+		if (!c)
+			return -ENOMEM;
+		list_add(&c->list, &ledger.chunks);
+		for (i = 0; i < CHUNK_RANGES; i++) {
+			c->r[i].next_free = ledger.free;
+			ledger.free = &c->r[i];
+		}
+		ledger.nfree += CHUNK_RANGES;
+		ledger.totals.bytes += sizeof(*c);
+	}
+	return 0;
 }
 
-/* Free an entry khoser_ledger_add() did not take. */
-void khoser_ledger_free(struct khoser_ledger_range *r)
+/**
+ * khoser_ledger_reserve - make sure khoser_ledger_add() has an entry
+ *
+ * Context: the claim lock held; may sleep (allocates a chunk when none is
+ * free).
+ * Return: 0, or -ENOMEM.
+ */
+int khoser_ledger_reserve(void)
 {
-	kfree(r);
+	return have_free(1);
+}
+
+static struct khoser_ledger_range *get_free(void)
+{
+	struct khoser_ledger_range *r = ledger.free;
+
+	ledger.free = r->next_free;
+	ledger.nfree--;
+	return r;
+}
+
+static void put_free(struct khoser_ledger_range *r)
+{
+	r->next_free = ledger.free;
+	ledger.free = r;
+	ledger.nfree++;
+}
+
+static struct khoser_ledger_range *entry(struct rb_node *n)
+{
+	return rb_entry_safe(n, struct khoser_ledger_range, node);
 }
 
 /* The first entry ending after @pfn (holding it, or after it), or NULL. */
 static struct khoser_ledger_range *first_after(unsigned long pfn)
 {
-	struct rb_node *n = ledger.rb_node;
+	struct rb_node *n = ledger.tree.rb_node;
 	struct khoser_ledger_range *r, *best = NULL;
 
+	if (!ledger.rightmost || ledger.rightmost->end <= pfn)
+		return NULL;
 	while (n) {
-		r = rb_entry(n, struct khoser_ledger_range, node);
+		r = entry(n);
 		if (r->end > pfn) {
 			best = r;
 			n = n->rb_left;
@@ -95,8 +181,17 @@ static struct khoser_ledger_range *first_after(unsigned long pfn)
 unsigned long khoser_ledger_room(unsigned long pfn, unsigned long max,
 				 bool *owned)
 {
-	struct khoser_ledger_range *r = first_after(pfn);
+	struct khoser_ledger_range *r;
 
+	if (ledger.hint && ledger.hint->end == pfn) {	/* no descent */
+		if (!ledger.hint_ok) {
+			ledger.hint_next = entry(rb_next(&ledger.hint->node));
+			ledger.hint_ok = true;
+		}
+		r = ledger.hint_next;
+	} else {
+		r = first_after(pfn);
+	}
 	if (!r)
 		return max;
 	if (r->start <= pfn) {
@@ -106,87 +201,180 @@ unsigned long khoser_ledger_room(unsigned long pfn, unsigned long max,
 	return min(max, r->start - pfn);
 }
 
-/**
- * khoser_ledger_add - record [@pfn, + @npages) as claimed and owned
- * @r:      an entry from khoser_ledger_prealloc(), taken by the ledger
- * @pfn:    first page frame
- * @npages: pages claimed (khoser_ledger_room() said they are unclaimed)
- */
-void khoser_ledger_add(struct khoser_ledger_range *r, unsigned long pfn,
-		       unsigned long npages)
+/* Put @r (its start set) into the tree. */
+static void insert(struct khoser_ledger_range *r)
 {
-	struct rb_node **link = &ledger.rb_node, *parent = NULL;
-	struct khoser_ledger_range *at;
+	struct rb_node **link = &ledger.tree.rb_node, *parent = NULL;
 
-	r->start = pfn;
-	r->end = pfn + npages;
-	r->owned = true;
-	while (*link) {
-		parent = *link;
-		at = rb_entry(parent, struct khoser_ledger_range, node);
-		link = pfn < at->start ? &parent->rb_left : &parent->rb_right;
+	if (!ledger.rightmost || r->start >= ledger.rightmost->end) {
+		/* Past every entry: the rightmost's right child. */
+		if (ledger.rightmost) {
+			parent = &ledger.rightmost->node;
+			link = &parent->rb_right;
+		}
+		ledger.rightmost = r;
+	} else {
+		while (*link) {
+			parent = *link;
+			link = r->start < entry(parent)->start ?
+			       &parent->rb_left : &parent->rb_right;
+		}
 	}
 	rb_link_node(&r->node, parent, link);
-	rb_insert_color(&r->node, &ledger);
-	totals.ranges++;
-	totals.owned += npages;
+	rb_insert_color(&r->node, &ledger.tree);
+	ledger.hint_ok = false;
+	ledger.totals.ranges++;
 }
 
-/* Fold spent @b, which starts where spent @a ends, into @a. */
-static void merge(struct khoser_ledger_range *a, struct khoser_ledger_range *b)
+/* A new entry [@start, @end), owned or not, into the tree. */
+static struct khoser_ledger_range *new_range(unsigned long start,
+					     unsigned long end, bool owned)
 {
-	a->end = b->end;
-	rb_erase(&b->node, &ledger);
-	kfree(b);
-	totals.ranges--;
+	struct khoser_ledger_range *r = get_free();
+
+	r->start = start;
+	r->end = end;
+	r->owned = owned;
+	insert(r);
+	return r;
+}
+
+static void erase(struct khoser_ledger_range *r)
+{
+	if (ledger.hint == r)
+		ledger.hint = NULL;
+	if (ledger.rightmost == r)
+		ledger.rightmost = entry(rb_prev(&r->node));
+	rb_erase(&r->node, &ledger.tree);
+	ledger.hint_ok = false;
+	put_free(r);
+	ledger.totals.ranges--;
 }
 
 /**
- * khoser_ledger_spend - the owned range starting at @pfn is released
- * @pfn: its first page frame
+ * khoser_ledger_add - record [@pfn, + @npages) as claimed and owned
+ * @pfn:    first page frame
+ * @npages: pages claimed (khoser_ledger_room() said they are unclaimed)
  *
- * The range stays in the ledger, spent, merged with spent neighbours it
- * touches.
+ * A claim that continues the entry the last claim went into extends it
+ * (a chain claimed in address order, in contiguous memory, is one entry).
  *
- * Return: false when no owned range starts at @pfn (nothing changed).
+ * Context: the claim lock held, after khoser_ledger_reserve().
  */
-bool khoser_ledger_spend(unsigned long pfn)
+void khoser_ledger_add(unsigned long pfn, unsigned long npages)
 {
-	struct khoser_ledger_range *r = first_after(pfn), *o;
-	struct rb_node *n;
+	struct khoser_ledger_range *last = ledger.hint;
 
-	if (!r || r->start != pfn || !r->owned)
-		return false;
-	r->owned = false;
-	totals.owned -= r->end - r->start;
-	totals.spent += r->end - r->start;
-	n = rb_prev(&r->node);
-	o = rb_entry_safe(n, struct khoser_ledger_range, node);
+	ledger.totals.owned += npages;
+	if (last && last->owned && last->end == pfn)
+		last->end += npages;
+	else
+		ledger.hint = new_range(pfn, pfn + npages, true);
+}
+
+/* Join spent @r with the spent entries it touches. */
+static void merge_spent(struct khoser_ledger_range *r)
+{
+	struct khoser_ledger_range *o = entry(rb_prev(&r->node));
+
 	if (o && !o->owned && o->end == r->start) {
-		merge(o, r);
+		o->end = r->end;
+		erase(r);
 		r = o;
 	}
-	n = rb_next(&r->node);
-	o = rb_entry_safe(n, struct khoser_ledger_range, node);
-	if (o && !o->owned && o->start == r->end)
-		merge(r, o);
+	o = entry(rb_next(&r->node));
+	if (o && !o->owned && o->start == r->end) {
+		r->end = o->end;
+		erase(o);
+	}
+}
+
+/*
+ * Carve spent [@pfn, @end) out of owned @r, which holds more: into a
+ * spent neighbour it touches, or as a new entry (and a new one for what
+ * stays owned after it). false when the entries cannot be had.
+ */
+static bool carve(struct khoser_ledger_range *r, unsigned long pfn,
+		  unsigned long end)
+{
+	struct khoser_ledger_range *o;
+	unsigned long tail = r->end;
+
+	if (pfn == r->start) {
+		o = entry(rb_prev(&r->node));
+		if (o && !o->owned && o->end == pfn) {
+			o->end = end;
+			r->start = end;
+			return true;
+		}
+	} else if (end == r->end) {
+		o = entry(rb_next(&r->node));
+		if (o && !o->owned && o->start == end) {
+			o->start = pfn;
+			r->end = pfn;
+			return true;
+		}
+	}
+	if (have_free(pfn > r->start && end < r->end ? 2 : 1))
+		return false;
+	if (pfn == r->start) {		/* r keeps the rest, after */
+		r->start = end;
+		merge_spent(new_range(pfn, end, false));
+		return true;
+	}
+	r->end = pfn;			/* r keeps what is before */
+	if (end < tail)
+		new_range(end, tail, true);
+	merge_spent(new_range(pfn, end, false));
 	return true;
 }
 
-/* Entries and pages, owned and spent. */
-void khoser_ledger_stats(struct khoser_ledger_stats *st)
+/**
+ * khoser_ledger_spend - owned pages [@pfn, + @npages) are released
+ * @pfn:    first page frame of a range claimed (khoser_ledger_add())
+ * @npages: its size
+ *
+ * The pages stay in the ledger, spent, merged with spent neighbours they
+ * touch. When the entries to split an owned one cannot be allocated, the
+ * pages stay recorded as owned: every claim over them is refused all the
+ * same, only khoser_ledger_stats() counts them as owned.
+ *
+ * Context: the claim lock held; may sleep.
+ * Return: false when the pages are not all owned (nothing changed).
+ */
+bool khoser_ledger_spend(unsigned long pfn, unsigned long npages)
 {
-	*st = totals;
+	struct khoser_ledger_range *r = first_after(pfn);
+	unsigned long end = pfn + npages;
+
+	if (!r || !r->owned || r->start > pfn || r->end < end)
+		return false;
+	if (r->start == pfn && r->end == end) {
+		r->owned = false;
+		merge_spent(r);
+	} else if (!carve(r, pfn, end)) {
+		return true;
+	}
+	ledger.totals.owned -= npages;
+	ledger.totals.spent += npages;
+	return true;
 }
 
-/* Forget every entry (module exit: nothing is owned any more). */
+/* Entries, pages owned and spent, bytes. Context: the claim lock held. */
+void khoser_ledger_stats(struct khoser_ledger_stats *st)
+{
+	*st = ledger.totals;
+}
+
+/*
+ * Forget every entry and free the chunks (module exit: nothing is owned
+ * any more). Context: the claim lock held.
+ */
 void khoser_ledger_clear(void)
 {
-	struct rb_node *n;
+	struct khoser_ledger_chunk *c, *tmp;
 
-	while ((n = rb_first(&ledger))) {
-		rb_erase(n, &ledger);
-		kfree(rb_entry(n, struct khoser_ledger_range, node));
-	}
-	memset(&totals, 0, sizeof(totals));
+	list_for_each_entry_safe(c, tmp, &ledger.chunks, list)
+		kfree(c);
+	khoser_ledger_init();
 }

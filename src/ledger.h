@@ -9,22 +9,19 @@
 
 #include <linux/types.h>
 
-struct khoser_ledger_range;
-
 struct khoser_ledger_stats {
 	unsigned long ranges;	/* entries (owned and spent) */
 	unsigned long owned;	/* pages khoser holds */
 	unsigned long spent;	/* pages released or handed on */
+	unsigned long bytes;	/* memory the entries take */
 };
 
 void khoser_ledger_init(void);
-struct khoser_ledger_range *khoser_ledger_prealloc(void);
-void khoser_ledger_free(struct khoser_ledger_range *r);
+int khoser_ledger_reserve(void);
 unsigned long khoser_ledger_room(unsigned long pfn, unsigned long max,
 				 bool *owned);
-void khoser_ledger_add(struct khoser_ledger_range *r, unsigned long pfn,
-		       unsigned long npages);
-bool khoser_ledger_spend(unsigned long pfn);
+void khoser_ledger_add(unsigned long pfn, unsigned long npages);
+bool khoser_ledger_spend(unsigned long pfn, unsigned long npages);
 void khoser_ledger_stats(struct khoser_ledger_stats *st);
 void khoser_ledger_clear(void);
 

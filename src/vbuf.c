@@ -483,7 +483,8 @@ static void put_chunks(struct khoser_block_set *cs, u64 n, bool release)
 			khoser_kho_release_pages(KHOSER_VBUF_CHUNK_PHYS(*e),
 						 KHOSER_VBUF_CHUNK_ORDER(*e));
 		else
-			khoser_kho_disown_pages(KHOSER_VBUF_CHUNK_PHYS(*e));
+			khoser_kho_disown_pages(KHOSER_VBUF_CHUNK_PHYS(*e),
+						KHOSER_VBUF_CHUNK_ORDER(*e));
 	}
 }
 

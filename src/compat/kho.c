@@ -250,7 +250,7 @@ struct claim {
 };
 
 /* KHO's mark of @c's first page gives an order @c accepts? */
-static bool claim_order(struct claim *c, const char **why)
+static __always_inline bool claim_order(struct claim *c, const char **why)
 {
 	if (!read_kho_mark_order(c->page, &c->order, why))
 		return false;
@@ -273,12 +273,11 @@ static bool claim_order(struct claim *c, const char **why)
  * first page; KHO's mark there and its order; RAM to the range's end; the
  * ledger over the whole range; no inner page preserved on its own; then
  * restore it through KHO (unless only checking) and record it in the
- * ledger. A restore that returns nothing leaves no trace. @r: the ledger
- * entry to use (CLAIM_CHECK: none). Returns the restored folio or page,
- * @c->page when checking, or NULL with *@why set.
+ * ledger, which has an entry ready (khoser_ledger_reserve()). A restore
+ * that returns nothing leaves no trace. Returns the restored folio or
+ * page, @c->page when checking, or NULL with *@why set.
  */
-static void *claim_locked(struct claim *c, struct khoser_ledger_range *r,
-			  const char **why)
+static __always_inline void *claim_locked(struct claim *c, const char **why)
 {
 	unsigned long pfn = PHYS_PFN(c->phys), room;
 	bool owned = false;
@@ -311,31 +310,24 @@ static void *claim_locked(struct claim *c, struct khoser_ledger_range *r,
 		*why = "not-preserved: page was not preserved";
 		return NULL;
 	}
-	khoser_ledger_add(r, pfn, 1UL << c->order);
+	khoser_ledger_add(pfn, 1UL << c->order);
 	return got;
 }
 
-/* claim_locked() with its ledger entry allocated ahead and the lock held. */
-static void *claim(struct claim *c, const char **why)
+/* claim_locked() under the claim lock, a ledger entry made ready first. */
+static __always_inline void *claim(struct claim *c, const char **why)
 {
-	struct khoser_ledger_range *r = NULL;
-	void *got;
+	void *got = NULL;
 
 	c->page = in_ram(c->phys, 0, why);
 	if (!c->page)
 		return NULL;
-	if (c->how != CLAIM_CHECK) {
-		r = khoser_ledger_prealloc();
-		if (!r) {
-			*why = "no-memory: out of memory";
-			return NULL;
-		}
-	}
 	mutex_lock(&claim_lock);
-	got = claim_locked(c, r, why);
+	if (c->how != CLAIM_CHECK && khoser_ledger_reserve())
+		*why = "no-memory: out of memory";
+	else
+		got = claim_locked(c, why);
 	mutex_unlock(&claim_lock);
-	if (!got || c->how == CLAIM_CHECK)
-		khoser_ledger_free(r);
 	return got;
 }
 
@@ -397,16 +389,16 @@ static void verify_mark_layout(u64 phys)
 }
 
 /*
- * The ledger entry of a range claimed at @pfn becomes spent: khoser no
- * longer holds it. A range the ledger does not hold as owned is a bug of
+ * The 2^@order pages claimed at @pfn become spent in the ledger: khoser no
+ * longer holds them. Pages the ledger does not hold as owned are a bug of
  * khoser's own (WARN).
  */
-static void spend(unsigned long pfn)
+static void spend(unsigned long pfn, unsigned int order)
 {
 	bool found;
 
 	mutex_lock(&claim_lock);
-	found = khoser_ledger_spend(pfn);
+	found = khoser_ledger_spend(pfn, 1UL << order);
 	mutex_unlock(&claim_lock);
 	WARN_ON_ONCE(!found);
 }
@@ -417,17 +409,19 @@ static void spend(unsigned long pfn)
  */
 void khoser_kho_release_page(void *page)
 {
-	spend(PHYS_PFN(virt_to_phys(page)));
-	folio_put(virt_to_folio(page));
+	struct folio *folio = virt_to_folio(page);
+
+	spend(folio_pfn(folio), folio_order(folio));
+	folio_put(folio);
 }
 
 /*
- * The range claimed at @phys with khoser_kho_claim_pages() now belongs to
- * someone else (a vbuf's mapping, which frees its pages): spent.
+ * The 2^@order pages claimed at @phys with khoser_kho_claim_pages() now
+ * belong to someone else (a vbuf's mapping, which frees them): spent.
  */
-void khoser_kho_disown_pages(u64 phys)
+void khoser_kho_disown_pages(u64 phys, unsigned int order)
 {
-	spend(PHYS_PFN(phys));
+	spend(PHYS_PFN(phys), order);
 }
 
 /* What the ledger holds now. */
@@ -541,7 +535,7 @@ void khoser_kho_release_pages(u64 phys, unsigned int order)
 {
 	unsigned long pfn = PHYS_PFN(phys), i;
 
-	khoser_kho_disown_pages(phys);
+	khoser_kho_disown_pages(phys, order);
 	for (i = 0; i < 1UL << order; i++)
 		__free_page(pfn_to_page(pfn + i));
 }
@@ -601,7 +595,7 @@ void khoser_kho_ledger_stats(struct khoser_ledger_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-void khoser_kho_disown_pages(u64 phys)
+void khoser_kho_disown_pages(u64 phys, unsigned int order)
 {
 }
 

@@ -64,7 +64,7 @@ int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why);
 struct page *khoser_kho_claim_pages(u64 phys, unsigned int order,
 				    const char **why);
 void khoser_kho_release_pages(u64 phys, unsigned int order);
-void khoser_kho_disown_pages(u64 phys);
+void khoser_kho_disown_pages(u64 phys, unsigned int order);
 void khoser_kho_ledger_stats(struct khoser_ledger_stats *st);
 void khoser_kho_exit(void);
 bool khoser_kho_inner_marked(u64 phys, unsigned int order);

@@ -15,6 +15,7 @@
  *
  * Environment, for working on one figure: KHOSER_BENCH_ONLY_IO=<entry
  * size> runs that size's append/read figures and nothing else;
+ * KHOSER_BENCH_ONLY_RESTORE=1 the restore figures and nothing else;
  * KHOSER_BENCH_VERBOSE=1 prints each run's figures on stderr.
  *
  * Only khoser's public API (include/khoser/) and the shim's boot calls are
@@ -821,6 +822,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	verbose = getenv("KHOSER_BENCH_VERBOSE");
+	if (getenv("KHOSER_BENCH_ONLY_RESTORE")) {
+		bench_restore();
+		shim_fini();
+		return 0;
+	}
 	only = getenv("KHOSER_BENCH_ONLY_IO");
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 		if (only && strtoul(only, NULL, 0) != sizes[s])

@@ -222,7 +222,7 @@ TEST(ledger_spends_and_merges)
 	CHECK_EQ(khoser_block_set_lookup(&bs, "m", COMPAT_BLOCK), 0);
 	khoser_kho_ledger_stats(&st);
 	CHECK_EQ(st.owned, nblocks + 1);	/* and the descriptor */
-	CHECK_EQ(st.ranges, nblocks + 1);
+	CHECK_EQ(st.ranges, 2);		/* contiguous blocks: one */
 	CHECK_EQ(st.spent, 0);
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
 	CHECK_EQ(khoser_release("m"), 0);
@@ -234,40 +234,111 @@ TEST(ledger_spends_and_merges)
 	check_clean();
 }
 
-/* The ledger alone: room, adjacency, spending, merging both ways. */
+/* The ledger alone: room, merging claims, carving releases. */
 TEST(ledger_ranges)
 {
-	struct khoser_ledger_range *r;
 	struct khoser_ledger_stats st;
-	bool owned = true;
+	bool owned = false;
 
 	test_boot(true);
 	khoser_ledger_init();
-	r = khoser_ledger_prealloc();
-	khoser_ledger_add(r, 100, 4);		/* [100, 104) */
-	r = khoser_ledger_prealloc();
-	khoser_ledger_add(r, 108, 1);		/* [108, 109) */
-	r = khoser_ledger_prealloc();
-	khoser_ledger_add(r, 104, 4);		/* [104, 108) */
+	CHECK_EQ(khoser_ledger_reserve(), 0);
+	khoser_ledger_add(100, 4);		/* [100, 104) */
+	CHECK_EQ(khoser_ledger_reserve(), 0);
+	khoser_ledger_add(104, 4);		/* extends it: [100, 108) */
+	CHECK_EQ(khoser_ledger_reserve(), 0);
+	khoser_ledger_add(120, 1);
+	khoser_ledger_stats(&st);
+	CHECK_EQ(st.ranges, 2);
+	CHECK_EQ(st.owned, 9);
 	CHECK_EQ(khoser_ledger_room(96, 16, &owned), 4);
-	CHECK_EQ(khoser_ledger_room(99, 1, &owned), 1);
-	CHECK_EQ(khoser_ledger_room(103, 1, &owned), 0);
+	CHECK_EQ(khoser_ledger_room(107, 1, &owned), 0);
 	CHECK(owned);
-	CHECK_EQ(khoser_ledger_room(109, 1024, &owned), 1024);
-	CHECK(!khoser_ledger_spend(101));	/* not a range's start */
-	CHECK(khoser_ledger_spend(100));
-	CHECK(!khoser_ledger_spend(100));	/* spent already */
+	CHECK_EQ(khoser_ledger_room(108, 100, &owned), 12);
+	CHECK_EQ(khoser_ledger_room(121, 1024, &owned), 1024);
+	CHECK(!khoser_ledger_spend(99, 2));	/* not all owned */
+	CHECK(!khoser_ledger_spend(107, 2));
+	CHECK(khoser_ledger_spend(101, 1));	/* a hole in the middle */
+	khoser_ledger_stats(&st);
+	CHECK_EQ(st.ranges, 4);
+	CHECK(!khoser_ledger_spend(101, 1));	/* spent already */
 	CHECK_EQ(khoser_ledger_room(101, 1, &owned), 0);
 	CHECK(!owned);
-	CHECK(khoser_ledger_spend(108));
+	CHECK_EQ(khoser_ledger_room(102, 1, &owned), 0);
+	CHECK(owned);
+	CHECK(khoser_ledger_spend(100, 1));	/* joins the hole */
+	CHECK(khoser_ledger_spend(106, 2));	/* the tail, on its own */
 	khoser_ledger_stats(&st);
-	CHECK_EQ(st.ranges, 3);
-	CHECK(khoser_ledger_spend(104));	/* joins both neighbours */
+	CHECK_EQ(st.ranges, 4);
+	CHECK(khoser_ledger_spend(102, 4));	/* joins both neighbours */
+	CHECK(khoser_ledger_spend(120, 1));
 	khoser_ledger_stats(&st);
-	CHECK_EQ(st.ranges, 1);
+	CHECK_EQ(st.ranges, 2);
 	CHECK_EQ(st.spent, 9);
 	CHECK_EQ(st.owned, 0);
 	CHECK_EQ(khoser_ledger_room(95, 16, &owned), 5);
+	CHECK_EQ(khoser_ledger_reserve(), 0);
+	khoser_ledger_add(10, 1);		/* below every entry */
+	CHECK_EQ(khoser_ledger_room(10, 1, &owned), 0);
+	CHECK_EQ(khoser_ledger_room(11, 200, &owned), 89);
+	khoser_ledger_clear();
+	test_exit();
+	CHECK(test_all_freed());
+}
+
+/*
+ * Claims in random address order, and releases of any part of them,
+ * against a flat map of the same pages: room, owned or spent, and which
+ * releases are refused agree with it everywhere, across chunks.
+ */
+TEST(ledger_random_against_a_map)
+{
+	static signed char map[4096];	/* 0 free, 1 owned, -1 spent */
+	static unsigned long starts[4096], lens[4096];
+	unsigned long pfn, n, i, k, nr = 0, room, want, a, b;
+	struct khoser_ledger_stats st;
+	long owned_pages = 0;
+	bool owned, all;
+	u64 seed = 3;
+	int round;
+
+	test_boot(true);
+	khoser_ledger_init();
+	memset(map, 0, sizeof(map));
+	for (round = 0; round < 30000; round++) {
+		pfn = test_rand(&seed) % 4000;
+		n = 1 + test_rand(&seed) % 8;
+		room = khoser_ledger_room(pfn, n, &owned);
+		for (want = 0; want < n && !map[pfn + want]; want++)
+			;
+		CHECK_EQ(room, want);
+		if (!room)
+			CHECK_EQ(owned, map[pfn] > 0);
+		if (room == n && test_rand(&seed) % 2) {
+			CHECK_EQ(khoser_ledger_reserve(), 0);
+			khoser_ledger_add(pfn, n);
+			for (i = 0; i < n; i++)
+				map[pfn + i] = 1;
+			owned_pages += n;
+			starts[nr] = pfn;
+			lens[nr++] = n;
+		} else if (nr) {
+			k = test_rand(&seed) % nr;
+			a = test_rand(&seed) % lens[k];
+			b = 1 + test_rand(&seed) % (lens[k] - a);
+			all = true;
+			for (i = 0; i < b; i++)
+				all &= map[starts[k] + a + i] == 1;
+			CHECK_EQ(khoser_ledger_spend(starts[k] + a, b), all);
+			if (all) {
+				for (i = 0; i < b; i++)
+					map[starts[k] + a + i] = -1;
+				owned_pages -= b;
+			}
+		}
+		khoser_ledger_stats(&st);
+		CHECK_EQ(st.owned, owned_pages);
+	}
 	khoser_ledger_clear();
 	test_exit();
 	CHECK(test_all_freed());
@@ -336,6 +407,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(lookup_retry_after_failed_restore),
 	TEST_ENTRY(ledger_spends_and_merges),
 	TEST_ENTRY(ledger_ranges),
+	TEST_ENTRY(ledger_random_against_a_map),
 	TEST_ENTRY(shim_rbtree_balanced),
 };
 
