@@ -38,6 +38,18 @@
  * @dep_compat: optional; structure locked: the component naming the format
  *              @dep_base is written in (e.g. "khoser-block-v2"), or NULL
  *              for the implicit v1; root adds it to the published string
+ * @dep_want:   optional, with @dep_compat and @dep_rewrite; structure
+ *              locked, at reboot into kexec: the component naming the
+ *              format @dep_base should be handed over in now (a vbuf's
+ *              chunk list: write_format's), NULL for v1
+ * @dep_rewrite: structure locked, at reboot into kexec, after @kexec_seal,
+ *              when @dep_want differs from @dep_compat and the driver's
+ *              string named no @dep_base (so khoser chose the format):
+ *              rewrite the payload's @dep_base part in the format @comp
+ *              names (NULL: v1) and refresh @desc's payload fields. 0, or
+ *              an errno with the payload, its preserved memory and @desc
+ *              as before; frees nothing another task may touch. The root
+ *              then writes the string naming @comp, or logs the one line
  * @restore:    structure locked, initialized, idle and empty: restore the
  *              payload @desc names, cross-check every descriptor field with
  *              what was found; on failure one line naming @label, nothing
@@ -55,6 +67,9 @@ struct khoser_kind {
 	const char *(*check_desc)(const struct khoser_root_ser *desc);
 	const char *dep_base;
 	const char *(*dep_compat)(void *obj);
+	const char *(*dep_want)(void *obj);
+	int (*dep_rewrite)(void *obj, const char *comp,
+			   struct khoser_root_ser *desc);
 	int (*restore)(void *obj, const struct khoser_root_ser *desc,
 		       const char *label);
 };

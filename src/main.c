@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * khoser module: status parameters, write_format, the reboot hook that seals
- * published block sets before kexec, and debugfs.
+ * published objects before kexec, and debugfs.
  *
  * DOC: module glue
  *
  * Init decides availability and creates the registry (core.c), registers
  * the reboot notifier and debugfs. The notifier runs in kernel_kexec()
- * before the jump, while other tasks still run: the root seals under each
- * structure's lock (src/root.c).
+ * before the jump, while other tasks still run: the root seals under the
+ * registry lock, then each structure's (src/root.c). That is also where
+ * write_format reaches the vbufs published before it was set: their chunk
+ * lists are rewritten in the format it names then, so the parameter may
+ * be set any time before kexec.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -41,7 +44,11 @@ MODULE_PARM_DESC(kho_enabled, "KHO usable by khoser (read-only)");
 module_param_cb(kho_boot, &kho_boot_ops, NULL, 0444);
 MODULE_PARM_DESC(kho_boot, "booted by a KHO kexec (read-only)");
 
-/* write_format: 1 or 2, the block format of khoser's own metadata. */
+/*
+ * write_format: 1 or 2, the block format of khoser's own metadata. Read
+ * when a vbuf is preserved and again at kexec (src/vbuf.c, "vbuf
+ * chunk-list format").
+ */
 static int set_write_format(const char *val, const struct kernel_param *kp)
 {
 	unsigned int v;
@@ -61,7 +68,7 @@ static const struct kernel_param_ops write_format_ops = {
 };
 module_param_cb(write_format, &write_format_ops, &khoser_own_format, 0644);
 MODULE_PARM_DESC(write_format,
-		 "block format of khoser's own metadata (vbuf chunk lists): 2 (default), or 1 for a kernel whose khoser reads only khoser-block-v1");
+		 "block format of khoser's own metadata (vbuf chunk lists; published ones rewritten at kexec): 2 (default), or 1 for a kernel whose khoser reads only khoser-block-v1");
 
 static int khoser_reboot(struct notifier_block *nb, unsigned long action,
 			 void *data)

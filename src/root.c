@@ -53,7 +53,11 @@
  * @incoming: found in the previous kernel's handover
  * @restored: incoming payload already restored (restore happens once)
  * @status:   incoming: 0, or the errno its validation failed with
+ * @dep_named: outgoing, a kind with &khoser_kind.dep_base: the driver's
+ *            string names that base, so the format is the driver's
  * @name:     object name
+ * @compat:   outgoing, a kind with &khoser_kind.dep_base: the driver's
+ *            string, as it was passed to publish
  */
 struct khoser_object {
 	struct list_head node;
@@ -63,7 +67,9 @@ struct khoser_object {
 	bool incoming;
 	bool restored;
 	int status;
+	bool dep_named;
 	char name[KHOSER_NAME_LEN];
+	char compat[KHOSER_COMPAT_LEN];
 };
 
 /**
@@ -225,16 +231,40 @@ static struct khoser_life *life_of(const struct khoser_kind *kind,
 /* --- publish and unpublish --------------------------------------------------- */
 
 /*
- * Structure locked: store @compat in @desc, with the component naming the
- * format of @kind's dependency (kind->dep_compat(), absent: its implicit
- * v1) added when @compat lacks that base; refused when @compat names
- * another version of it.
+ * @compat, which names no version of @dep's base, into @buf (a descriptor's
+ * field, NUL-padded) with the component @dep added in its sorted place;
+ * @dep NULL (the implicit v1): as it is. Logs nothing; 0 or an errno, @buf
+ * then empty.
+ */
+static int add_dep(char *buf, const char *compat, const char *dep)
+{
+	int ret;
+
+	memset(buf, 0, KHOSER_COMPAT_LEN);
+	if (!dep) {
+		strscpy(buf, compat, KHOSER_COMPAT_LEN);
+		return 0;
+	}
+	ret = khoser_compat_add(buf, KHOSER_COMPAT_LEN, compat, dep);
+	if (ret < 0) {
+		memset(buf, 0, KHOSER_COMPAT_LEN);
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * Structure locked: store @compat in @obj's descriptor, with the component
+ * naming the format of @kind's dependency (kind->dep_compat(), absent: its
+ * implicit v1) added when @compat lacks that base; refused when @compat
+ * names another version of it. For such a kind @obj keeps @compat and
+ * whether it names the base, for the seal at kexec.
  */
 static int store_compat(const struct khoser_kind *kind, void *payload,
-			const char *name, const char *compat,
-			struct khoser_root_ser *desc)
+			const char *compat, struct khoser_object *obj)
 {
-	const char *dep = NULL;
+	struct khoser_root_ser *desc = obj->desc;
+	const char *dep = NULL, *name = obj->name;
 	unsigned long mine, theirs = 1;
 	int err;
 
@@ -256,18 +286,16 @@ static int store_compat(const struct khoser_kind *kind, void *payload,
 		       name, compat, kind->dep_base, mine, kind->name, theirs);
 		return -EINVAL;
 	}
-	if (!dep || !err) {
+	obj->dep_named = !err;
+	strscpy(obj->compat, compat, sizeof(obj->compat));
+	if (obj->dep_named) {
 		strscpy(desc->compat, compat, sizeof(desc->compat));
 		return 0;
 	}
-	err = khoser_compat_add(desc->compat, sizeof(desc->compat), compat,
-				dep);
-	if (err < 0) {
+	err = add_dep(desc->compat, compat, dep);
+	if (err)
 		pr_err("%s: cannot add %s to '%s'\n", name, dep, compat);
-		memset(desc->compat, 0, sizeof(desc->compat));
-		return err;
-	}
-	return 0;
+	return err;
 }
 
 /* Publish @payload of @kind; @desc is the caller's, filled but for payload. */
@@ -289,7 +317,7 @@ static int publish_locked(const struct khoser_kind *kind, void *payload,
 		err = -EEXIST;
 	/* The string first: kind->publish() checks it names the format. */
 	if (!err)
-		err = store_compat(kind, payload, obj->name, compat, obj->desc);
+		err = store_compat(kind, payload, compat, obj);
 	if (!err)
 		err = kind->publish(payload, obj->desc);
 	if (!err) {
@@ -706,19 +734,87 @@ EXPORT_SYMBOL_GPL(khoser_lookup);
 
 /* --- reboot, debugfs, module life --------------------------------------------- */
 
-/* Reboot into kexec: seal published block sets, refresh descriptors. */
+/* Two dependency components the same (NULL: the implicit v1)? */
+static bool same_dep(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * At reboot into kexec, registry and structure locked: hand @obj's
+ * dependency (a vbuf's chunk list) over in the format its kind asks for
+ * now (write_format), rewriting it and the descriptor's string, when khoser
+ * chose it at publish: not when the driver's string names it. Whatever
+ * stops the rewrite, the payload, descriptor and string stay as they were,
+ * and one line says in which format it is handed over.
+ */
+static void kexec_dep(struct khoser_object *obj)
+{
+	const struct khoser_kind *kind = obj->kind;
+	char compat[KHOSER_COMPAT_LEN];
+	const char *have, *want, *why;
+	int err;
+
+	have = kind->dep_compat ? kind->dep_compat(obj->payload) : NULL;
+	want = kind->dep_want(obj->payload);
+	if (same_dep(have, want))
+		return;
+	/* have or want NULL: the base's implicit v1. */
+	if (obj->dep_named) {
+		pr_warn("%s: %s stays in %s%s, which its compatible string names, not %s%s\n",
+			obj->name, kind->name, have ?: kind->dep_base,
+			have ? "" : "-v1", want ?: kind->dep_base,
+			want ? "" : "-v1");
+		return;
+	}
+	why = "no room for it in the compatible string";
+	err = add_dep(compat, obj->compat, want);
+	if (!err) {
+		why = "cannot rewrite it";
+		err = kind->dep_rewrite(obj->payload, want, obj->desc);
+	}
+	if (err) {
+		pr_warn("%s: %s handed over in %s%s, not %s%s: %s (error %d)\n",
+			obj->name, kind->name, have ?: kind->dep_base,
+			have ? "" : "-v1", want ?: kind->dep_base,
+			want ? "" : "-v1", why, err);
+		return;
+	}
+	memcpy(obj->desc->compat, compat, sizeof(obj->desc->compat));
+}
+
+/**
+ * khoser_root_kexec_seal - make every published object ready to hand over
+ *
+ * At reboot into kexec (khoser's reboot notifier): each published structure
+ * is sealed once more (kind->kexec_seal(): a block set's trailing empty
+ * blocks cut, CRCs computed) and its descriptor refreshed; a vbuf's chunk
+ * list is rewritten in the format write_format asks for now, when khoser
+ * chose its format (kexec_dep()). Other tasks still run: everything is
+ * done under the locks their calls take, and nothing they may reach is
+ * freed.
+ *
+ * Context: Process context (may sleep; allocates); takes the registry
+ * lock, then each structure's, which kind->kexec_seal(), kind->dep_want()
+ * and kind->dep_rewrite() run under.
+ */
 void khoser_root_kexec_seal(void)
 {
+	const struct khoser_kind *kind;
 	struct khoser_object *obj;
 	struct khoser_life *life;
 
 	mutex_lock(&reg->lock);
 	list_for_each_entry(obj, &reg->out, node) {
-		if (!obj->payload || !obj->kind->kexec_seal)
+		kind = obj->kind;
+		if (!obj->payload || (!kind->kexec_seal && !kind->dep_want))
 			continue;
-		life = life_of(obj->kind, obj->payload);
+		life = life_of(kind, obj->payload);
 		mutex_lock(&life->lock);
-		obj->kind->kexec_seal(obj->payload, obj->desc, obj->name);
+		if (kind->kexec_seal)
+			kind->kexec_seal(obj->payload, obj->desc, obj->name);
+		if (kind->dep_want)
+			kexec_dep(obj);
 		mutex_unlock(&life->lock);
 	}
 	mutex_unlock(&reg->lock);

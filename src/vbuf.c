@@ -20,6 +20,17 @@
  * States: OUT (idle) -> SEALED (preserved) -> OUT after destroy; IN once
  * restored. This file knows nothing of the named root, which drives a vbuf
  * through khoser_vbuf_kind (src/kind.h) with the vbuf's lock held.
+ *
+ * DOC: vbuf chunk-list format
+ *
+ * The chunk list is written in the block format of the write_format
+ * parameter (khoser_own_format) when the buffer is preserved. At reboot
+ * into kexec the root asks for it again for every published vbuf whose
+ * compatible string does not name the format itself, and has the list
+ * rewritten when it changed since (kind_dep_rewrite()): so write_format
+ * holds when set any time before kexec. A vbuf handed over raw, through
+ * khoser_vbuf_hdr_pa(), is not known at kexec and keeps the format of its
+ * preserve.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -235,6 +246,27 @@ static int list_buffer(void *addr, unsigned long nr, u64 *list, u64 *nchunks)
 	return 0;
 }
 
+/*
+ * Make @cs an empty chunk list in @format (2: a CRC on every block) grown
+ * for @nchunks entries, so that filling it cannot fail. On failure the
+ * caller destroys it.
+ */
+static int grow_list(struct khoser_block_set *cs, unsigned int format,
+		     u64 nchunks)
+{
+	int err = khoser_block_set_init(cs, KHOSER_VBUF_CHUNK_SIZE);
+
+	if (!err && format == 2)
+		err = khoser_block_set_set_format(cs, 2, 0, KHOSER_BLOCK_F_CRC);
+	if (!err)
+		err = khoser_block_set_set_max_blocks(cs,
+						      DIV_ROUND_UP(nchunks,
+								   chunks_per_block(format)));
+	if (!err)
+		err = khoser_block_set_grow(cs, nchunks);
+	return err;
+}
+
 static int preserve_locked(struct khoser_vbuf *vb, void *addr, size_t length)
 {
 	struct khoser_vbuf_hdr *hdr;
@@ -254,14 +286,7 @@ static int preserve_locked(struct khoser_vbuf *vb, void *addr, size_t length)
 		goto free_list;
 
 	format = READ_ONCE(khoser_own_format);
-	khoser_block_set_init(&vb->chunks, KHOSER_VBUF_CHUNK_SIZE);
-	if (format == 2)
-		khoser_block_set_set_format(&vb->chunks, 2, 0,
-					    KHOSER_BLOCK_F_CRC);
-	khoser_block_set_set_max_blocks(&vb->chunks,
-					DIV_ROUND_UP(nchunks,
-						     chunks_per_block(format)));
-	err = khoser_block_set_grow(&vb->chunks, nchunks);
+	err = grow_list(&vb->chunks, format, nchunks);
 	if (err)
 		goto destroy;
 	hdr = khoser_kho_alloc_page();
@@ -308,6 +333,12 @@ free_list:
  * allocated, and keep its pages, until kexec or khoser_vbuf_destroy(). On
  * failure nothing stays preserved and @vb is idle.
  *
+ * The chunk list is written in the block format write_format names now.
+ * Once published, it is rewritten at kexec in the format write_format
+ * names then, unless the compatible string it was published with names a
+ * khoser-block version (the driver's choice, kept). Handed over raw
+ * (khoser_vbuf_hdr_pa()), it keeps the format of this call.
+ *
  * Context: Process context (may sleep); takes the vbuf's lock.
  * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when @vb is not idle; -EINVAL
  * on an uninitialized vbuf, a buffer that is not page-aligned vmalloc
@@ -337,7 +368,10 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_preserve);
  * @vb: the vbuf
  *
  * For a driver that hands the buffer over inside its own structure: the
- * next kernel passes it to khoser_vbuf_restore().
+ * next kernel passes it to khoser_vbuf_restore(). Such a buffer's chunk
+ * list keeps the block format write_format named at khoser_vbuf_preserve()
+ * (khoser rewrites only published vbufs' at kexec); the header stays at
+ * this address either way.
  *
  * Context: Any context; the caller serializes against calls that change
  * @vb.
@@ -738,13 +772,97 @@ static int kind_publish(void *obj, struct khoser_root_ser *desc)
 	return 0;
 }
 
+/* The component naming block format @format, NULL for the implicit v1. */
+static const char *format_comp(unsigned int format)
+{
+	return format == 2 ? KHOSER_BLOCK_COMPAT_V2 : NULL;
+}
+
 /* The format of the chunk list, when not the implicit version 1. */
 static const char *kind_dep_compat(void *obj)
 {
 	struct khoser_vbuf *vb = obj;
 
-	return khoser_block_set_format(&vb->chunks) == 2 ?
-	       KHOSER_BLOCK_COMPAT_V2 : NULL;
+	return format_comp(khoser_block_set_format(&vb->chunks));
+}
+
+/* At reboot into kexec: the format write_format asks for now. */
+static const char *kind_dep_want(void *obj)
+{
+	return format_comp(READ_ONCE(khoser_own_format));
+}
+
+/* Copy the @n entries of @from into @to, grown for them. */
+static int copy_list(struct khoser_block_set *to,
+		     struct khoser_block_set *from, u64 n)
+{
+	struct khoser_block_set_it src, dst;
+	u64 *e, *d, i = 0;
+
+	khoser_block_set_it_init(&src, from);
+	khoser_block_set_it_init(&dst, to);
+	while ((e = khoser_block_set_it_read_entry(&src))) {
+		d = khoser_block_set_it_reserve_entry(&dst);
+		if (!d || ++i > n)
+			return -EINVAL;
+		*d = *e;
+	}
+	return i == n ? 0 : -EINVAL;
+}
+
+/*
+ * Exchange the chains of two chunk lists. Each keeps its own life (lock,
+ * state, published flag), the first member: a mutex must not move.
+ */
+static_assert(offsetof(struct khoser_block_set, life) == 0);
+
+static void swap_lists(struct khoser_block_set *a, struct khoser_block_set *b)
+{
+	const size_t skip = sizeof(a->life);
+	u8 *x = (u8 *)a, *y = (u8 *)b, t;
+	size_t i;
+
+	for (i = skip; i < sizeof(*a); i++) {
+		t = x[i];
+		x[i] = y[i];
+		y[i] = t;
+	}
+}
+
+/*
+ * At reboot into kexec, the registry lock and the vbuf's held (in that
+ * order; the lists' own locks are taken inside): write the chunk list again
+ * in the format @comp names (NULL: v1). The new list is grown, preserved,
+ * filled and sealed before anything of @vb changes; only then the header
+ * names it and the old list is unpreserved and freed. Nothing but this
+ * file, under the vbuf's lock, reads a chunk list, so no other task can be
+ * inside the old one. On failure the new list is undone and the old one,
+ * untouched, is handed over.
+ */
+static int kind_dep_rewrite(void *obj, const char *comp,
+			    struct khoser_root_ser *desc)
+{
+	unsigned int format = comp ? khoser_block_compat_format(comp) : 1;
+	struct khoser_vbuf *vb = obj;
+	struct khoser_block_set list;
+	int err;
+
+	if (vb->life.state != KHOSER_STATE_SEALED || !format)
+		return -EINVAL;
+	err = grow_list(&list, format, vb->nchunks);
+	if (!err)
+		err = copy_list(&list, &vb->chunks, vb->nchunks);
+	if (!err)
+		err = khoser_block_set_seal(&list);
+	if (!err) {
+		swap_lists(&vb->chunks, &list);
+		vb->hdr->chunks = khoser_block_set_head_pa(&vb->chunks);
+		vb->hdr->nblocks = vb->chunks.nblocks;
+		kind_describe(vb, desc);
+	}
+	/* The new list after a failure, the old one after the swap. */
+	khoser_block_set_destroy(&list);
+	return err;
 }
 
 static const char *kind_check_desc(const struct khoser_root_ser *d)
@@ -779,5 +897,7 @@ const struct khoser_kind khoser_vbuf_kind = {
 	.check_desc = kind_check_desc,
 	.dep_base = KHOSER_BLOCK_BASE,
 	.dep_compat = kind_dep_compat,
+	.dep_want = kind_dep_want,
+	.dep_rewrite = kind_dep_rewrite,
 	.restore = kind_restore,
 };
