@@ -14,7 +14,10 @@
  *
  * status: kho_api, kho_enabled, kho_boot (0 or 1) and preserved_pages, the
  * pages khoser itself holds preserved for the next kernel (0 once every
- * structure is destroyed or unpublished and destroyed).
+ * structure is destroyed or unpublished and destroyed); then the claim
+ * ledger ("ledger of claimed pages", src/ledger.c): claimed_pages, the
+ * previous kernel's pages khoser holds now, released_pages, those it
+ * released or handed on, ledger_ranges and ledger_bytes, its size.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +26,7 @@
 #include <khoser/khoser.h>
 #include "compat/kho.h"
 #include "internal.h"
+#include "ledger.h"
 #include "root.h"
 
 static struct dentry *dir;
@@ -64,9 +68,14 @@ DEFINE_SHOW_ATTRIBUTE(formats);
 
 static int status_show(struct seq_file *m, void *v)
 {
+	struct khoser_ledger_stats st;
+
+	khoser_kho_ledger_stats(&st);
 	seq_printf(m, "kho_api\t%d\nkho_enabled\t%d\nkho_boot\t%d\npreserved_pages\t%ld\n",
 		   khoser_kho_api(), khoser_is_enabled(),
 		   khoser_is_kho_boot(), khoser_kho_preserved_pages());
+	seq_printf(m, "claimed_pages\t%lu\nreleased_pages\t%lu\nledger_ranges\t%lu\nledger_bytes\t%lu\n",
+		   st.owned, st.spent, st.ranges, st.bytes);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);

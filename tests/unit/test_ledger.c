@@ -224,6 +224,15 @@ TEST(ledger_spends_and_merges)
 	CHECK_EQ(st.owned, nblocks + 1);	/* and the descriptor */
 	CHECK_EQ(st.ranges, 2);		/* contiguous blocks: one */
 	CHECK_EQ(st.spent, 0);
+	{
+		char buf[512];
+
+		CHECK(shim_debugfs_read("khoser/status", buf, sizeof(buf)) > 0);
+		snprintf(buf + 256, 64, "claimed_pages\t%llu\n",
+			 (unsigned long long)nblocks + 1);
+		CHECK(strstr(buf, buf + 256));
+		CHECK(strstr(buf, "released_pages\t0\nledger_ranges\t2\n"));
+	}
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
 	CHECK_EQ(khoser_release("m"), 0);
 	khoser_kho_ledger_stats(&st);
@@ -344,6 +353,106 @@ TEST(ledger_random_against_a_map)
 	CHECK(test_all_freed());
 }
 
+/*
+ * Real threads: a v1 chain whose block is X+1 against a v2 chain whose
+ * order-4 block X covers it, each restored by two threads at once, over
+ * and over. The claim lock makes the ledger check and the restore one
+ * step: exactly one restore wins, the others are refused (by the ledger,
+ * or by X+1's own mark), no page is claimed twice, nothing WARNs.
+ */
+#define OVERLAP_RACES 300
+
+struct overlap_race {
+	struct page *x[OVERLAP_RACES];
+	struct khoser_block_set bs[4];
+	int err[4];
+};
+
+static void overlap_setup(void *arg, unsigned long iter)
+{
+	struct overlap_race *r = arg;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (khoser_block_set_init(&r->bs[i], 64))
+			abort();
+}
+
+/* Threads 0 and 1 restore the v1 chain at X+1, 2 and 3 the v2 one at X. */
+static void overlap_one(struct overlap_race *r, unsigned long iter, int t)
+{
+	r->err[t] = khoser_block_set_restore(&r->bs[t],
+					     page_to_phys(r->x[iter] +
+							  (t < 2)));
+}
+
+static void overlap_0(void *arg, unsigned long iter)
+{
+	overlap_one(arg, iter, 0);
+}
+
+static void overlap_1(void *arg, unsigned long iter)
+{
+	overlap_one(arg, iter, 1);
+}
+
+static void overlap_2(void *arg, unsigned long iter)
+{
+	overlap_one(arg, iter, 2);
+}
+
+static void overlap_3(void *arg, unsigned long iter)
+{
+	overlap_one(arg, iter, 3);
+}
+
+static void overlap_check(void *arg, unsigned long iter)
+{
+	struct overlap_race *r = arg;
+	int i, won = 0;
+
+	for (i = 0; i < 4; i++) {
+		if (r->err[i] && r->err[i] != -EINVAL)
+			abort();
+		if (!r->err[i] && khoser_block_set_entries(&r->bs[i]) !=
+				  (i < 2 ? 3 : 5))
+			abort();
+		won += !r->err[i];
+	}
+	if (won != 1 || shim_warns)
+		abort();
+	for (i = 0; i < 4; i++)
+		if (khoser_block_set_destroy(&r->bs[i]))
+			abort();
+}
+
+TEST(overlapping_restores_race)
+{
+	static struct overlap_race r;
+	struct shim_race race = {
+		.setup = overlap_setup,
+		.fn = { overlap_0, overlap_1, overlap_2, overlap_3 },
+		.check = overlap_check, .arg = &r,
+	};
+	struct khoser_block_hdr *h;
+	unsigned int i;
+
+	test_boot(true);
+	for (i = 0; i < OVERLAP_RACES; i++) {
+		r.x[i] = contiguous(4);
+		h = page_address(r.x[i] + 1);
+		h->next = 0;
+		h->count = 3;
+		v2_header(page_address(r.x[i]), 0, 4, 64, 5);
+		CHECK_EQ(kho_preserve_pages(r.x[i] + 1, 1), 0);
+		CHECK_EQ(kho_preserve_pages(r.x[i], 16), 0);
+	}
+	test_kexec(true);
+	shim_race(&race, OVERLAP_RACES);
+	CHECK_EQ(shim_warns, 0);
+	check_clean();
+}
+
 /* Red-black invariants of the shim's tree under random inserts/erases. */
 struct num {
 	struct rb_node node;
@@ -405,6 +514,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(vbuf_chunk_covering_its_descriptor),
 	TEST_ENTRY(range_over_a_released_page),
 	TEST_ENTRY(lookup_retry_after_failed_restore),
+	TEST_ENTRY(overlapping_restores_race),
 	TEST_ENTRY(ledger_spends_and_merges),
 	TEST_ENTRY(ledger_ranges),
 	TEST_ENTRY(ledger_random_against_a_map),
