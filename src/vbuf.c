@@ -10,11 +10,13 @@
  * Restore claims the header, checks it, restores the chunk list (a block
  * set: hardened there), checks every chunk before claiming any data page:
  * order, alignment, in RAM, preserved by KHO with exactly that order, no
- * inner page preserved on its own, no two chunks overlapping, no chunk
- * covering the header or a chunk-list page, pages adding up to the header's
- * count. Only then it claims them all and maps them with vmap(). The header
- * and list are freed; the mapping owns the pages (VM_MAP_PUT_PAGES), so
- * vfree() releases everything. A buffer that maps one page twice is refused
+ * page of it claimed this boot (the claim ledger: the object's descriptor,
+ * say), no inner page preserved on its own, no two chunks overlapping, no
+ * chunk covering the header or a chunk-list page, pages adding up to the
+ * header's count. Only then it claims them all and
+ * maps them with vmap(). The header and list are freed; the mapping owns
+ * the pages (VM_MAP_PUT_PAGES), so vfree() releases everything, and the
+ * ledger counts them as handed on. A buffer that maps one page twice is refused
  * when preserved: its chunks would overlap.
  *
  * States: OUT (idle) -> SEALED (preserved) -> OUT after destroy; IN once
@@ -422,7 +424,11 @@ static const char *check_hdr(const struct khoser_vbuf_hdr *h,
 	return NULL;
 }
 
-/* One chunk-list entry in range, preserved as one range of its order? */
+/*
+ * One chunk-list entry in range, preserved by KHO as one range of its
+ * order, no page of it claimed this boot, no inner page preserved on its
+ * own?
+ */
 static const char *check_chunk(u64 v, u64 pages_left)
 {
 	unsigned int order = KHOSER_VBUF_CHUNK_ORDER(v);
@@ -439,15 +445,15 @@ static const char *check_chunk(u64 v, u64 pages_left)
 		return "bad-pages: chunks hold more pages than the header says";
 	if (khoser_kho_check_pages(phys, order, &why))
 		return why;
-	if (khoser_kho_inner_marked(phys, order))
-		return "overlap-inner: a page inside the chunk was preserved on its own";
 	return NULL;
 }
 
 /*
- * Check every chunk before claiming any (see "vbuf restore"), the header
- * page at @hdr_pa included. Returns 0, or an errno with *@why and *@bad
- * (the chunk, or -1 for the list as a whole).
+ * Check every chunk before claiming any (see "vbuf restore"), then the
+ * chunks as a whole against each other, the header page at @hdr_pa and the
+ * list's pages; a chunk over pages claimed already is refused after those
+ * (which name the overlap more exactly). Returns 0, or an errno with *@why
+ * and *@bad (the chunk, or -1 for the list as a whole).
  */
 static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
 			u64 nr, s64 *bad, const char **why)
@@ -455,8 +461,10 @@ static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
 	struct khoser_block_set_it it;
 	struct khoser_block *block;
 	u64 *e, *sorted, pages = 0, n = 0;
+	const char *later = NULL;
 	unsigned long i, j;
 	int err = -EINVAL;
+	s64 later_bad = 0;
 
 	*why = NULL;
 	sorted = kvmalloc_array(nchunks, sizeof(*sorted), GFP_KERNEL);
@@ -469,8 +477,13 @@ static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
 	for (*bad = 0; (e = khoser_block_set_it_read_entry(&it)); (*bad)++) {
 		sorted[n] = READ_ONCE(*e);
 		*why = check_chunk(sorted[n], nr - pages);
-		if (*why)
+		/* Over a page claimed already: said after the overlaps. */
+		if (*why && khoser_why_is(*why, "already-claimed") && !later) {
+			later = *why;
+			later_bad = *bad;
+		} else if (*why) {
 			goto out;
+		}
 		pages += 1ULL << KHOSER_VBUF_CHUNK_ORDER(sorted[n++]);
 	}
 	*bad = -1;
@@ -495,6 +508,11 @@ static int check_chunks(struct khoser_vbuf *vb, u64 hdr_pa, u64 nchunks,
 				goto out;
 			}
 		}
+	}
+	if (later) {
+		*why = later;
+		*bad = later_bad;
+		goto out;
 	}
 	err = 0;
 out:

@@ -433,7 +433,7 @@ TEST(corrupt_chunks)
 	refused("page was not preserved", DATA);
 	mixed_preserved();		/* the header page (claimed already) */
 	*chunk(1) = KHOSER_VBUF_CHUNK(hdr_pa, 0);
-	refused("already-claimed: page is held by khoser", DATA);
+	refused("overlap-header: a chunk covers the header page", DATA);
 	mixed_preserved();
 	*chunk(5) = KHOSER_VBUF_CHUNK(0xfff0000000000000ULL, 0);
 	refused("outside RAM", DATA);
