@@ -354,6 +354,40 @@ TEST(ledger_random_against_a_map)
 }
 
 /*
+ * The ledger lives as long as the module (README): after an unload and a
+ * load in the same boot, an object the earlier load restored cannot be
+ * looked up again, its KHO marks being gone; and nothing leaks.
+ */
+TEST(ledger_starts_empty_after_reload)
+{
+	struct khoser_ledger_stats st;
+	struct khoser_block_set bs;
+
+	test_boot(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 10), 0);
+	{
+		struct khoser_block_set_it it;
+
+		khoser_block_set_it_init(&it, &bs);
+		test_fill(khoser_block_set_it_reserve_entry(&it), 64, 4, 0);
+	}
+	CHECK_EQ(khoser_block_set_publish(&bs, "r", COMPAT_BLOCK), 0);
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "r", COMPAT_BLOCK), 0);
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	test_exit();
+	CHECK_EQ(shim_module_init(), 0);
+	khoser_kho_ledger_stats(&st);
+	CHECK_EQ(st.ranges, 0);
+	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "r", COMPAT_BLOCK), -EINVAL);
+	CHECK(strstr(shim_last_log, "not-preserved"));
+	check_clean();
+}
+
+/*
  * Real threads: a v1 chain whose block is X+1 against a v2 chain whose
  * order-4 block X covers it, each restored by two threads at once, over
  * and over. The claim lock makes the ledger check and the restore one
@@ -515,6 +549,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(range_over_a_released_page),
 	TEST_ENTRY(lookup_retry_after_failed_restore),
 	TEST_ENTRY(overlapping_restores_race),
+	TEST_ENTRY(ledger_starts_empty_after_reload),
 	TEST_ENTRY(ledger_spends_and_merges),
 	TEST_ENTRY(ledger_ranges),
 	TEST_ENTRY(ledger_random_against_a_map),
