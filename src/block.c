@@ -245,7 +245,7 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 	if (more > bs->max_blocks - bs->nblocks)
 		return -ENOSPC;
 	/* Room for them all at once; a fallback to smaller blocks adds room. */
-	err = khoser_block_room(bs, bs->nblocks + more);
+	err = khoser_block_room(bs, bs->nblocks + more, bs->max_blocks);
 	if (err)
 		goto rollback;
 	cap = best;
@@ -253,7 +253,7 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 		err = -ENOSPC;
 		if (bs->nblocks == bs->max_blocks)
 			goto rollback;
-		err = khoser_block_room(bs, bs->nblocks + 1);
+		err = khoser_block_room(bs, bs->nblocks + 1, bs->max_blocks);
 		if (err)
 			goto rollback;
 		cap_order = order;

@@ -11,7 +11,8 @@
 #include <linux/types.h>
 #include <khoser/block.h>
 
-int khoser_block_room(struct khoser_block_set *bs, unsigned long n);
+int khoser_block_room(struct khoser_block_set *bs, unsigned long n,
+		      unsigned long bound);
 void khoser_block_free_empty(struct khoser_block_set *bs);
 void khoser_block_drop_last(struct khoser_block_set *bs);
 void khoser_block_drop_all(struct khoser_block_set *bs);

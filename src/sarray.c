@@ -73,7 +73,7 @@ static int grow_index(struct khoser_sarray *sa, unsigned long need)
 	struct khoser_sarray_pref *pages;
 
 	pages = khoser_array_room(sa->pages, sizeof(*pages), sa->npages,
-				  &sa->cap, need, PAGE_INDEX_MIN);
+				  &sa->cap, need, PAGE_INDEX_MIN, ULONG_MAX);
 	if (!pages)
 		return -ENOMEM;
 	sa->pages = pages;
