@@ -31,6 +31,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/string.h>
 #include <khoser/block.h>
 #include "block_fmt.h"
@@ -569,11 +570,17 @@ static u64 desc_units(const struct khoser_block_set *bs, unsigned long n)
 	return pages;
 }
 
+/* Saturated: a bound of 2^60 blocks or more is U64_MAX pages. */
 static u64 desc_bound(const struct khoser_block_set *bs, unsigned int format)
 {
-	return format == 2 ?
-	       (u64)bs->max_blocks << KHOSER_BLOCK_V2_MAX_ORDER :
-	       bs->max_blocks;
+	u64 pages;
+
+	if (format != 2)
+		return bs->max_blocks;
+	if (check_shl_overflow((u64)bs->max_blocks, KHOSER_BLOCK_V2_MAX_ORDER,
+			       &pages))
+		return U64_MAX;
+	return pages;
 }
 
 static void kind_describe(void *obj, struct khoser_root_ser *desc)
@@ -642,14 +649,16 @@ static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
 }
 
 /*
- * Before the compatible string is compared: a string naming no format
- * this build reads is refused by that comparison, so the bounds here are
- * those of the format it names, or the loosest.
+ * Before the compatible string is compared: the bounds are those of the
+ * format the string names, or the loosest when it names none this build
+ * reads. A product that does not fit a u64 bounds nothing (every u64 is
+ * below it); checked, not wrapped, as a wrapped one refused a count that
+ * is not the one at fault.
  */
 static const char *kind_check_desc(const struct khoser_root_ser *d)
 {
 	unsigned int format = khoser_block_compat_format(d->compat);
-	u64 cap;
+	u64 cap, most;
 
 	if (!khoser_block_entry_size_ok(format == 2 ? 2 : 1, d->size))
 		return "entry-size: entry size out of range";
@@ -661,9 +670,13 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 		return "desc-blocks: more blocks than the writer's bound";
 	/* Both formats: no more entries than version 1 pages would hold. */
 	cap = khoser_block_capacity(1, d->size, 0);
-	if (d->entries > d->nblocks * cap ||
-	    (format == 1 && d->entries < d->nblocks) ||
-	    (format == 2 && d->entries << KHOSER_BLOCK_V2_MAX_ORDER < d->nblocks))
+	if (!check_mul_overflow(d->nblocks, cap, &most) && d->entries > most)
+		return "desc-entries: entry count impossible for the blocks";
+	/* At least one entry a block: a v2 block is up to 2^4 pages. */
+	if ((format == 1 && d->entries < d->nblocks) ||
+	    (format == 2 &&
+	     !check_shl_overflow(d->entries, KHOSER_BLOCK_V2_MAX_ORDER, &most) &&
+	     most < d->nblocks))
 		return "desc-entries: entry count impossible for the blocks";
 	return NULL;
 }

@@ -73,6 +73,20 @@ static void handed_over(unsigned int fmt, size_t esz, u64 n,
 	test_kexec(true);
 }
 
+/* Every entry of @bs as fill(@seed) wrote them, @n of them. */
+static bool all_there(struct khoser_block_set *bs, size_t esz, u64 n, u64 seed)
+{
+	struct khoser_block_set_it it;
+	u64 i = 0;
+	void *e;
+
+	khoser_block_set_it_init(&it, bs);
+	while ((e = khoser_block_set_it_read_entry(&it)))
+		if (i >= n || !test_verify(e, esz, seed, i++))
+			return false;
+	return i == n;
+}
+
 /*
  * A lookup into a set whose bound is raised to the top is refused with
  * -EINVAL and one line naming @why; no WARN, no allocation above
@@ -160,10 +174,112 @@ TEST(bug2_block_array_within_kvmalloc_limit)
 	CHECK(test_all_freed());
 }
 
+/*
+ * Bug 4: a v2 set's bound in pages (blocks << 4) wrapped for 2^60 blocks
+ * and more: the set was published with bound 0 and refused next boot.
+ * Saturated, it is looked up intact, also by a reader with that bound.
+ */
+TEST(bug4_v2_bound_saturates)
+{
+	static const unsigned long bounds[] = { 1UL << 60, ULONG_MAX };
+	struct khoser_root_ser *d;
+	struct khoser_block_set bs;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bounds); i++) {
+		handed_over(2, 64, 3000, bounds[i]);
+		d = test_incoming_desc("t");
+		CHECK_EQ(new_set(&bs, 1, 64, 0, bounds[i]), 0);
+		CHECK_EQ(khoser_block_set_lookup(&bs, "t", V2), 0);
+		CHECK_EQ(d->max_blocks, U64_MAX);
+		CHECK(all_there(&bs, 64, 3000, 1));
+		CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+		test_exit();
+		CHECK(test_all_freed());
+	}
+}
+
+/*
+ * Descriptor arithmetic: nblocks * capacity and entries << 4 wrapped for
+ * forged counts. A wrapped product is smaller than the true one and each
+ * is an upper bound on what is accepted, so a wrap never accepted an
+ * impossible count; it refused as "desc-entries" a descriptor whose block
+ * count is what is impossible. Checked, the count meets the bounds: the
+ * reader's (over-bound), or with that raised, the chain (chain-short),
+ * with nothing large allocated.
+ */
+static void forged_product(unsigned int fmt, u64 nblocks, u64 entries,
+			   bool raised)
+{
+	struct khoser_block_set bs;
+	struct khoser_root_ser *d;
+	int lines;
+
+	handed_over(fmt, 16, 600, KHOSER_BLOCK_DEFAULT_MAX);
+	d = test_incoming_desc("t");
+	d->nblocks = nblocks;
+	d->entries = entries;
+	d->max_blocks = U64_MAX;
+	if (raised) {
+		refused_small(fmt == 2 ? V2 : V1, "chain-short",
+			      1024 * sizeof(struct khoser_block));
+		return;
+	}
+	CHECK_EQ(khoser_block_set_init(&bs, 16), 0);
+	lines = shim_err_lines;
+	CHECK_EQ(khoser_block_set_lookup(&bs, "t", fmt == 2 ? V2 : V1),
+		 -EINVAL);
+	CHECK(strstr(shim_last_log, "over-bound"));
+	CHECK_EQ(shim_err_lines - lines, 1);
+	check_clean();
+}
+
+/* v1: 2^62 blocks of 255 entries; U64_MAX entries is below the product. */
+TEST(desc_block_count_times_capacity_wraps)
+{
+	forged_product(1, 1ULL << 62, U64_MAX, false);
+	forged_product(1, 1ULL << 62, U64_MAX, true);
+}
+
+/* v2: 2^60 entries, shifted by the largest order, wrapped to 0. */
+TEST(desc_v2_entries_shift_wraps)
+{
+	forged_product(2, 1ULL << 60, 1ULL << 60, false);
+	forged_product(2, 1ULL << 60, 1ULL << 60, true);
+}
+
+/* Sparse arrays: 2^62 pages of 508 values wrapped to 0. */
+TEST(desc_sarray_pages_times_values_wrap)
+{
+	struct khoser_root_ser *d;
+	struct khoser_sarray sa;
+	int lines;
+
+	test_boot(true);
+	khoser_sarray_init(&sa);
+	CHECK_EQ(khoser_sarray_add(&sa, 5, 50), 0);
+	CHECK_EQ(khoser_sarray_publish(&sa, "t", SA), 0);
+	test_kexec(true);
+	d = test_incoming_desc("t");
+	d->nblocks = 1ULL << 62;
+	d->entries = 1ULL << 62;
+	d->max_blocks = U64_MAX;
+	khoser_sarray_init(&sa);
+	lines = shim_err_lines;
+	CHECK_EQ(khoser_sarray_lookup(&sa, "t", SA), -EINVAL);
+	CHECK(strstr(shim_last_log, "over-bound"));
+	CHECK_EQ(shim_err_lines - lines, 1);
+	check_clean();
+}
+
 static const struct test_case cases[] = {
 	TEST_ENTRY(bug2_forged_count_above_int_max),
 	TEST_ENTRY(bug2_forged_count_below_int_max),
 	TEST_ENTRY(bug2_block_array_within_kvmalloc_limit),
+	TEST_ENTRY(bug4_v2_bound_saturates),
+	TEST_ENTRY(desc_block_count_times_capacity_wraps),
+	TEST_ENTRY(desc_v2_entries_shift_wraps),
+	TEST_ENTRY(desc_sarray_pages_times_values_wrap),
 };
 
 int main(int argc, char **argv)

@@ -68,7 +68,8 @@
  * @entries:  block set, sparse array: entries; vbuf: chunks; otherwise 0
  * @max_blocks: block set, sparse array: chain-length bound the writer used
  *            (block set version 2: in pages, the bound in blocks times
- *            2^%KHOSER_BLOCK_V2_MAX_ORDER); otherwise 0
+ *            2^%KHOSER_BLOCK_V2_MAX_ORDER, U64_MAX when that does not
+ *            fit); otherwise 0
  * @reserved: must be zero
  */
 struct khoser_root_ser {
