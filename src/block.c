@@ -228,28 +228,39 @@ static void *alloc_block(unsigned int *order)
 	}
 }
 
+/*
+ * Whether blocks of @cap entries, as many as @bs's bound lets it have
+ * more, bring it to @count entries; *@more: how many it takes (0: it holds
+ * them already), rounded up without an addition that could wrap.
+ */
+static bool blocks_fit(const struct khoser_block_set *bs, u64 count, u32 cap,
+		       u64 *more)
+{
+	*more = count <= bs->capacity ? 0 :
+		(count - bs->capacity - 1) / cap + 1;
+	return *more <= bs->max_blocks - bs->nblocks;
+}
+
 static int grow_locked(struct khoser_block_set *bs, u64 count)
 {
 	unsigned int format = khoser_block_fmt(bs);
 	unsigned int order = format == 2 ? bs->order : 0, cap_order;
 	unsigned long orig = bs->nblocks;
-	u64 best, more;
 	void *hdr;
+	u64 more;
 	u32 cap;
 	int err;
 
-	if (count <= bs->capacity)
-		return 0;
 	/* Refused before allocating when even the largest blocks cannot do. */
-	best = khoser_block_capacity(format, bs->entry_size, order);
-	more = DIV_ROUND_UP_ULL(count - bs->capacity, best);
-	if (more > bs->max_blocks - bs->nblocks)
+	cap = khoser_block_capacity(format, bs->entry_size, order);
+	if (!blocks_fit(bs, count, cap, &more))
 		return -ENOSPC;
+	if (!more)
+		return 0;
 	/* Room for them all at once; a fallback to smaller blocks adds room. */
 	err = khoser_block_room(bs, bs->nblocks + more, bs->max_blocks);
 	if (err)
 		goto rollback;
-	cap = best;
 	while (bs->capacity < count) {
 		err = -ENOSPC;
 		if (bs->nblocks == bs->max_blocks)
@@ -268,6 +279,13 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 			cap = khoser_block_capacity(format, bs->entry_size,
 						    order);
 		khoser_block_hdr_init(bs, add_block(bs, hdr, order, cap));
+		/*
+		 * No block after it is larger: refused at once, rather than
+		 * at the bound, when blocks of this order cannot do.
+		 */
+		err = -ENOSPC;
+		if (order != cap_order && !blocks_fit(bs, count, cap, &more))
+			goto rollback;
 	}
 	return 0;
 
@@ -292,8 +310,10 @@ rollback:
  * Context: Process context (may sleep); takes the set's lock; the caller
  * serializes its iterators on @bs with this call.
  * Return: 0; -EOPNOTSUPP without KHO; -EPERM on an incoming or sealed set;
- * -EINVAL on an uninitialized set; -ENOSPC beyond the chain-length bound;
- * -ENOMEM or another errno from preservation.
+ * -EINVAL on an uninitialized set; -ENOSPC beyond the chain-length bound,
+ * before anything is allocated (and as soon as a fallback to smaller
+ * blocks makes the bound too short); -ENOMEM (also for more blocks than
+ * one kvmalloc()'d array can list) or another errno from preservation.
  */
 int khoser_block_set_grow(struct khoser_block_set *bs, u64 count)
 {

@@ -200,6 +200,92 @@ TEST(bug4_v2_bound_saturates)
 }
 
 /*
+ * Bug 5: grow's pre-check rounded up with an addition that wrapped near
+ * U64_MAX, so grow(U64_MAX) passed it and allocated block after block:
+ * -ENOMEM when memory ran out first (here: the first allocation fails),
+ * where the bound refuses it before anything is allocated.
+ */
+TEST(bug5_grow_u64_max_is_enospc)
+{
+	struct khoser_block_set bs;
+	unsigned long nblocks;
+	unsigned int fmt;
+	bool failed;
+	int err;
+
+	for (fmt = 1; fmt <= 2; fmt++) {
+		test_boot(true);
+		CHECK_EQ(new_set(&bs, fmt, 64, 4, KHOSER_BLOCK_DEFAULT_MAX), 0);
+		shim_fail_reset(1);
+		err = khoser_block_set_grow(&bs, U64_MAX);
+		failed = shim_failed;
+		shim_fail_reset(0);
+		CHECK_EQ(err, -ENOSPC);
+		CHECK(!failed);		/* nothing was allocated */
+		CHECK_EQ(bs.nblocks, 0);
+		CHECK_EQ(khoser_block_set_grow(&bs, 100), 0);
+		nblocks = bs.nblocks;
+		shim_fail_reset(1);
+		err = khoser_block_set_grow(&bs, U64_MAX);
+		failed = shim_failed;
+		shim_fail_reset(0);
+		CHECK_EQ(err, -ENOSPC);
+		CHECK(!failed);
+		CHECK_EQ(bs.nblocks, nblocks);
+		CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+		test_exit();
+		CHECK(test_all_freed());
+	}
+}
+
+/*
+ * Bug 5: a v2 set whose allocation fell back to smaller blocks went on
+ * block by block to its bound before failing. Order 4 fits the budget,
+ * order 0 cannot: -ENOSPC after one fallback block, the set unchanged.
+ */
+TEST(bug5_fallback_rechecks_the_budget)
+{
+	u64 cap4 = KHOSER_BLOCK2_CAPACITY(64, 4);
+	u64 cap0 = KHOSER_BLOCK2_CAPACITY(64, 0);
+	struct khoser_block_set bs;
+	long pages, allocs, calls;
+	u64 capacity;
+	int err;
+
+	test_boot(true);
+	CHECK_EQ(new_set(&bs, 2, 64, 4, 40), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 2 * cap4), 0);
+	CHECK_EQ(bs.nblocks, 2);
+	capacity = bs.capacity;
+	pages = shim_used_pages();
+	allocs = shim_live_allocs();
+	shim_frag_order = 0;			/* only pages to be had */
+	shim_fail_reset(0);
+	err = khoser_block_set_grow(&bs, 40 * cap4);
+	calls = shim_fallible_calls;
+	shim_frag_order = MAX_PAGE_ORDER;
+	CHECK_EQ(err, -ENOSPC);
+	/* The array's room, one order-0 block (its page, its preservation). */
+	CHECK(calls <= 3);
+	CHECK_EQ(bs.nblocks, 2);
+	CHECK_EQ(bs.capacity, capacity);
+	CHECK_EQ(shim_used_pages(), pages);
+	CHECK_EQ(shim_live_allocs(), allocs);
+	CHECK_EQ(shim_preserved_pages(), 2 << 4);
+	CHECK_EQ(shim_warns, 0);
+	/* When the smaller blocks do fit the budget, the grow goes on. */
+	shim_frag_order = 0;
+	err = khoser_block_set_grow(&bs, 2 * cap4 + 3 * cap0);
+	shim_frag_order = MAX_PAGE_ORDER;
+	CHECK_EQ(err, 0);
+	CHECK_EQ(bs.nblocks, 5);
+	CHECK_EQ(bs.blk[4].order, 0);
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	test_exit();
+	CHECK(test_all_freed());
+}
+
+/*
  * Descriptor arithmetic: nblocks * capacity and entries << 4 wrapped for
  * forged counts. A wrapped product is smaller than the true one and each
  * is an upper bound on what is accepted, so a wrap never accepted an
@@ -277,6 +363,8 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(bug2_forged_count_below_int_max),
 	TEST_ENTRY(bug2_block_array_within_kvmalloc_limit),
 	TEST_ENTRY(bug4_v2_bound_saturates),
+	TEST_ENTRY(bug5_grow_u64_max_is_enospc),
+	TEST_ENTRY(bug5_fallback_rechecks_the_budget),
 	TEST_ENTRY(desc_block_count_times_capacity_wraps),
 	TEST_ENTRY(desc_v2_entries_shift_wraps),
 	TEST_ENTRY(desc_sarray_pages_times_values_wrap),
