@@ -34,6 +34,7 @@
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include <khoser/block.h>
+#include <khoser/compatible.h>
 #include "block_fmt.h"
 #include "block_set.h"
 #include "chain.h"
@@ -671,9 +672,9 @@ static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
 /*
  * Before the compatible string is compared: the bounds are those of the
  * format the string names, or the loosest when it names none this build
- * reads. A product that does not fit a u64 bounds nothing (every u64 is
- * below it); checked, not wrapped, as a wrapped one refused a count that
- * is not the one at fault.
+ * reads (kind_restore() refuses it). A product that does not fit a u64
+ * bounds nothing (every u64 is below it); checked, not wrapped, as a
+ * wrapped one refused a count that is not the one at fault.
  */
 static const char *kind_check_desc(const struct khoser_root_ser *d)
 {
@@ -709,11 +710,22 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 	struct khoser_block_set *bs = obj;
 	/* The set's own format, kept if the restore fails. */
 	u8 fmt0 = bs->format, order0 = bs->order, flags0 = bs->flags;
+	unsigned long ver = 0;
 	u64 entries, found;
 	int err;
 
 	if (bs->nblocks)
 		return -EBUSY;
+	/*
+	 * A version this build does not read, which the caller's string
+	 * named too: refused, not read as whichever format the chain has.
+	 */
+	if (!format) {
+		khoser_compat_version(d->compat, KHOSER_BLOCK_BASE, &ver);
+		khoser_refused(label, "unknown-format: a block format this khoser does not read",
+			       "%s-v%lu", KHOSER_BLOCK_BASE, ver);
+		return -EPROTO;
+	}
 	if (d->size != bs->entry_size) {
 		khoser_refused(label, "entry-size: entries of another size",
 			       "entry size %llu, expected %u",

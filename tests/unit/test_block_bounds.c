@@ -358,6 +358,43 @@ TEST(desc_sarray_pages_times_values_wrap)
 	check_clean();
 }
 
+/*
+ * Suspicion a: a lookup whose string names a khoser-block version this
+ * build does not read ("v3", alone or in a set) accepted whatever format
+ * the chain had. Refused before the chain is touched, -EPROTO, one line
+ * naming the component.
+ */
+TEST(a_unknown_block_version_refused)
+{
+	static const char * const expect[] = {
+		"kt-v1;khoser-block-v3", "kt-v1;khoser-block-v1,2,3",
+	};
+	struct khoser_block_set bs;
+	unsigned int fmt, i;
+	char *v;
+	int lines;
+
+	for (fmt = 1; fmt <= 2; fmt++) {
+		for (i = 0; i < ARRAY_SIZE(expect); i++) {
+			handed_over(fmt, 16, 600, KHOSER_BLOCK_DEFAULT_MAX);
+			v = strstr(test_incoming_desc("t")->compat, "block-v");
+			CHECK(v);
+			v[7] = '3';
+			CHECK_EQ(khoser_block_set_init(&bs, 16), 0);
+			lines = shim_err_lines;
+			CHECK_EQ(khoser_block_set_lookup(&bs, "t", expect[i]),
+				 -EPROTO);
+			CHECK_EQ(shim_err_lines - lines, 1);
+			CHECK(strstr(shim_last_log, "khoser-block-v3"));
+			CHECK(strstr(shim_last_log, "unknown-format"));
+			CHECK(khoser_block_set_is_empty(&bs));
+			CHECK_EQ(khoser_block_set_format(&bs), 1);
+			CHECK_EQ(shim_unclaimed_pages(), 3);	/* untouched */
+			check_clean();
+		}
+	}
+}
+
 static const struct test_case cases[] = {
 	TEST_ENTRY(bug2_forged_count_above_int_max),
 	TEST_ENTRY(bug2_forged_count_below_int_max),
@@ -368,6 +405,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(desc_block_count_times_capacity_wraps),
 	TEST_ENTRY(desc_v2_entries_shift_wraps),
 	TEST_ENTRY(desc_sarray_pages_times_values_wrap),
+	TEST_ENTRY(a_unknown_block_version_refused),
 };
 
 int main(int argc, char **argv)
