@@ -368,9 +368,11 @@ EXPORT_SYMBOL_GPL(khoser_block_set_shrink);
 
 /*
  * Blocks up to the last one holding entries (0: none), or -EINVAL when an
- * empty block sits between filled ones (logged with @label).
+ * empty block sits between filled ones (one line with @label, ending with
+ * @then).
  */
-static long filled_blocks(struct khoser_block_set *bs, const char *label)
+static long filled_blocks(struct khoser_block_set *bs, const char *label,
+			  const char *then)
 {
 	unsigned long i, filled = 0, first_empty = 0;
 	bool empty_seen = false;
@@ -378,8 +380,8 @@ static long filled_blocks(struct khoser_block_set *bs, const char *label)
 	for (i = 0; i < bs->nblocks; i++) {
 		if (READ_ONCE(*khoser_block_countp(bs, &bs->blk[i]))) {
 			if (empty_seen) {
-				pr_err("%s: block %lu is empty but block %lu is not\n",
-				       label, first_empty, i);
+				pr_err("%s: block %lu is empty but block %lu is not%s\n",
+				       label, first_empty, i, then);
 				return -EINVAL;
 			}
 			filled = i + 1;
@@ -402,7 +404,7 @@ static void seal_crcs(struct khoser_block_set *bs, unsigned long n)
 
 static int seal_locked(struct khoser_block_set *bs)
 {
-	long filled = filled_blocks(bs, "seal");
+	long filled = filled_blocks(bs, "seal", "");
 
 	if (filled < 0)
 		return filled;
@@ -554,6 +556,17 @@ int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_restore);
 
+/* The entries of the first @n blocks of @bs. */
+static u64 entries_of(const struct khoser_block_set *bs, unsigned long n)
+{
+	unsigned long i;
+	u64 entries = 0;
+
+	for (i = 0; i < n; i++)
+		entries += khoser_block_count(bs, &bs->blk[i]);
+	return entries;
+}
+
 /**
  * khoser_block_set_entries - number of entries in the set
  * @bs: the block set
@@ -564,12 +577,7 @@ EXPORT_SYMBOL_GPL(khoser_block_set_restore);
  */
 u64 khoser_block_set_entries(const struct khoser_block_set *bs)
 {
-	unsigned long i;
-	u64 n = 0;
-
-	for (i = 0; i < bs->nblocks; i++)
-		n += khoser_block_count(bs, &bs->blk[i]);
-	return n;
+	return entries_of(bs, bs->nblocks);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_entries);
 
@@ -604,6 +612,11 @@ static u64 desc_bound(const struct khoser_block_set *bs, unsigned int format)
 	return pages;
 }
 
+/*
+ * The chain as handed over: after the kexec seal, its first @nkept blocks
+ * (an entry a racing writer counts in a block cut after them is not
+ * handed over, and so not counted).
+ */
 static void kind_describe(void *obj, struct khoser_root_ser *desc)
 {
 	struct khoser_block_set *bs = obj;
@@ -612,7 +625,7 @@ static void kind_describe(void *obj, struct khoser_root_ser *desc)
 	desc->phys = bs->head_pa;
 	desc->size = bs->entry_size;
 	desc->nblocks = desc_units(bs, bs->nkept);
-	desc->entries = khoser_block_set_entries(bs);
+	desc->entries = entries_of(bs, bs->nkept);
 	desc->max_blocks = desc_bound(bs, khoser_block_fmt(bs));
 }
 
@@ -637,36 +650,36 @@ static int kind_publish(void *obj, struct khoser_root_ser *desc)
  * At reboot into kexec: cut the chain after its last filled block and
  * unpreserve the blocks after it, keeping them allocated and listed (an
  * iterator of the owner may still point at them), compute the CRCs, then
- * make the set read-only. Hands over nothing when an empty block sits
- * between filled ones (upstream's reader would refuse the chain).
+ * make the set read-only. When an empty block sits between filled ones
+ * (upstream's reader would refuse the chain), every block is cut and the
+ * descriptor says so (no blocks, bound 0): the next kernel refuses the
+ * set as "unsealed" instead of taking it for an empty one, and no page of
+ * it stays reserved there.
  */
 static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
 			    const char *label)
 {
 	struct khoser_block_set *bs = obj;
-	unsigned long i;
+	unsigned long i, kept;
 	long filled;
 
 	if (bs->life.state != KHOSER_STATE_OUT)
 		return;
 	bs->life.state = KHOSER_STATE_SEALED;
-	filled = filled_blocks(bs, label);
-	if (filled < 0) {
-		pr_err("%s: cannot seal block set, handing over none\n", label);
-		desc->phys = 0;
-		desc->nblocks = 0;
-		desc->entries = 0;
-		return;
-	}
-	if (filled)
-		*khoser_block_nextp(&bs->blk[filled - 1]) = 0;
+	filled = filled_blocks(bs, label,
+			       ": cannot seal block set, handing over none");
+	kept = filled < 0 ? 0 : filled;
+	if (kept)
+		*khoser_block_nextp(&bs->blk[kept - 1]) = 0;
 	else
 		bs->head_pa = 0;
-	for (i = filled; i < bs->nblocks; i++)
+	for (i = kept; i < bs->nblocks; i++)
 		khoser_kho_cut_block(bs->blk[i].hdr, bs->blk[i].order);
-	bs->nkept = filled;
-	seal_crcs(bs, filled);
+	bs->nkept = kept;
+	seal_crcs(bs, kept);
 	kind_describe(bs, desc);
+	if (filled < 0)
+		desc->max_blocks = 0;
 }
 
 /*
@@ -681,6 +694,8 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 	unsigned int format = khoser_block_compat_format(d->compat);
 	u64 cap, most;
 
+	if (!d->max_blocks && !d->phys && !d->nblocks && !d->entries)
+		return "unsealed: the previous kernel could not seal the set and handed over none";
 	if (!khoser_block_entry_size_ok(format == 2 ? 2 : 1, d->size))
 		return "entry-size: entry size out of range";
 	if (!PAGE_ALIGNED(d->phys))
