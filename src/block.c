@@ -447,7 +447,11 @@ EXPORT_SYMBOL_GPL(khoser_block_set_seal);
  * @bs: an outgoing block set
  *
  * Zeroes every block's count and entries so the set can be written again
- * from the start.
+ * from the start. Iterators on @bs must be re-initialized afterwards, as
+ * after khoser_block_set_shrink(): one left in a block would count its
+ * next entry as the block's first, and every block is empty now, so the
+ * next khoser_block_set_seal() or _publish() releases the blocks such an
+ * iterator still points into.
  *
  * Context: Process context (may sleep); takes the set's lock; the caller
  * serializes its iterators on @bs with this call.

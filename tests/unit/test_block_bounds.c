@@ -480,6 +480,102 @@ TEST(c_entries_counted_in_kept_blocks_only)
 	CHECK(test_all_freed());
 }
 
+/*
+ * Suspicion d: after khoser_block_set_clear() every count is 0, so a seal
+ * releases every block an old iterator may be in; and an old writer would
+ * count its next entry as its block's first. The rule (kernel-doc of
+ * clear, as of shrink): re-initialize iterators after clear. Followed,
+ * writer and reader positioned in the last block before the clear are
+ * safe when the seal releases it (ASan would report a use of the freed
+ * array), and the set round-trips what was written after the clear.
+ */
+TEST(d_clear_then_seal_with_iterators_reinitialized)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_set_it w, r;
+	u64 i;
+	void *e;
+
+	test_boot(true);
+	CHECK_EQ(new_set(&bs, 1, 8, 0, KHOSER_BLOCK_DEFAULT_MAX), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 1530), 0);	/* 3 blocks of 510 */
+	khoser_block_set_it_init(&w, &bs);
+	CHECK_EQ(fill(&w, 8, 0, 1200, 1), 0);
+	khoser_block_set_it_init(&r, &bs);
+	for (i = 0; i < 1100; i++)
+		CHECK(khoser_block_set_it_read_entry(&r));
+	CHECK_EQ(w.b, 2);
+	CHECK_EQ(r.b, 2);
+	CHECK_EQ(khoser_block_set_clear(&bs), 0);
+	CHECK_EQ(khoser_block_set_entries(&bs), 0);
+	khoser_block_set_it_init(&w, &bs);
+	khoser_block_set_it_init(&r, &bs);
+	CHECK_EQ(fill(&w, 8, 0, 10, 2), 0);
+	CHECK_EQ(khoser_block_set_seal(&bs), 0);
+	CHECK_EQ(bs.nblocks, 1);		/* blocks 1 and 2 released */
+	for (i = 0; i < 10; i++) {
+		e = khoser_block_set_it_read_entry(&r);
+		CHECK(e && test_verify(e, 8, 2, i));
+	}
+	CHECK(!khoser_block_set_it_read_entry(&r));
+	CHECK_EQ(fill(&w, 8, 10, 500, 2), 0);
+	CHECK(!khoser_block_set_it_reserve_entry(&w));	/* block 0 full */
+	CHECK_EQ(khoser_block_set_publish(&bs, "t", V1), 0);
+	test_kexec(true);
+	CHECK_EQ(khoser_block_set_init(&bs, 8), 0);
+	CHECK_EQ(khoser_block_set_lookup(&bs, "t", V1), 0);
+	CHECK(all_there(&bs, 8, 510, 2));
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	test_exit();
+	CHECK(test_all_freed());
+}
+
+/*
+ * Suspicion e: khoser_block_set_it_prev() changes no count; the reserve
+ * after it rewrites that slot and ends its block's entries there, as
+ * upstream's reserve does (entries after it in the block are dropped);
+ * later blocks keep their counts until the writer reaches them.
+ */
+TEST(e_reserve_after_prev_ends_the_block_there)
+{
+	struct khoser_block_set bs;
+	struct khoser_block_set_it it;
+	u64 *e, *slot = NULL, i;
+
+	test_boot(true);
+	CHECK_EQ(new_set(&bs, 1, 8, 0, KHOSER_BLOCK_DEFAULT_MAX), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 1020), 0);	/* 2 blocks of 510 */
+	khoser_block_set_it_init(&it, &bs);
+	for (i = 0; i < 515; i++)
+		*(u64 *)khoser_block_set_it_reserve_entry(&it) = i;
+	for (i = 0; i < 3; i++)
+		slot = khoser_block_set_it_prev(&it);
+	CHECK_EQ(*slot, 512);
+	CHECK_EQ(khoser_block_set_entries(&bs), 515);	/* prev: unchanged */
+	e = khoser_block_set_it_reserve_entry(&it);
+	CHECK(e == slot);
+	*e = 1000;
+	CHECK_EQ(khoser_block_count(&bs, &bs.blk[1]), 3);	/* 513, 514 gone */
+	/* Back into block 0: its count ends at the slot, block 1 keeps 3. */
+	for (i = 0; i < 14; i++)
+		slot = khoser_block_set_it_prev(&it);
+	CHECK_EQ(*slot, 499);
+	CHECK_EQ(khoser_block_set_entries(&bs), 513);
+	*(u64 *)khoser_block_set_it_reserve_entry(&it) = 2000;
+	CHECK_EQ(khoser_block_count(&bs, &bs.blk[0]), 500);
+	CHECK_EQ(khoser_block_count(&bs, &bs.blk[1]), 3);
+	CHECK_EQ(khoser_block_set_entries(&bs), 503);
+	/* Writing on fills block 0, then rewrites block 1 from its start. */
+	for (i = 500; i < 511; i++)
+		*(u64 *)khoser_block_set_it_reserve_entry(&it) = 3000 + i;
+	CHECK_EQ(khoser_block_count(&bs, &bs.blk[0]), 510);
+	CHECK_EQ(khoser_block_count(&bs, &bs.blk[1]), 1);
+	CHECK_EQ(*(u64 *)khoser_block_data(&bs, &bs.blk[1]), 3510);
+	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
+	test_exit();
+	CHECK(test_all_freed());
+}
+
 static const struct test_case cases[] = {
 	TEST_ENTRY(bug2_forged_count_above_int_max),
 	TEST_ENTRY(bug2_forged_count_below_int_max),
@@ -493,6 +589,8 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(a_unknown_block_version_refused),
 	TEST_ENTRY(b_kexec_seal_hole_cuts_every_block),
 	TEST_ENTRY(c_entries_counted_in_kept_blocks_only),
+	TEST_ENTRY(d_clear_then_seal_with_iterators_reinitialized),
+	TEST_ENTRY(e_reserve_after_prev_ends_the_block_there),
 };
 
 int main(int argc, char **argv)
