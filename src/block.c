@@ -4,7 +4,7 @@
  * the upstream "kho-block-v1" layout or khoser's "khoser-block-v2"
  * (include/khoser/abi/block.h; headers in block_fmt.c, iterators in
  * block_it.c, the array of blocks in block_arr.c, the restore walk in
- * block_restore.c).
+ * block_restore.c, the named root's view in block_kind.c).
  *
  * DOC: block-set lifecycle
  *
@@ -17,11 +17,11 @@
  * reading it (src/chain.c), and are read-only.
  *
  * This file knows nothing of the named root: the root drives a set through
- * khoser_block_kind (src/kind.h) with the set's lock held. A published set
- * stays writable by its owner; at reboot into kexec the root seals it once
- * more without freeing or unlinking anything (kexec_seal()): trailing empty
- * blocks are cut from the chain and unpreserved, and the set becomes
- * read-only.
+ * khoser_block_kind (block_kind.c, src/kind.h) with the set's lock held.
+ * A published set stays writable by its owner; at reboot into kexec the
+ * root seals it once more without freeing or unlinking anything
+ * (kind_kexec_seal()): trailing empty blocks are cut from the chain and
+ * unpreserved, and the set becomes read-only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,23 +31,20 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
-#include <linux/overflow.h>
 #include <linux/string.h>
 #include <khoser/block.h>
-#include <khoser/compatible.h>
 #include "block_fmt.h"
 #include "block_set.h"
 #include "chain.h"
 #include "compat/kho.h"
 #include "compat/slab.h"
-#include "kind.h"
 #include "life.h"
 
 #define WHAT "block set"
 
 /* Initialized, writable when @write, and (a static set) a usable size. */
-static int check_state(const struct khoser_block_set *bs, const char *op,
-		       bool write)
+int khoser_block_check_state(const struct khoser_block_set *bs,
+			     const char *op, bool write)
 {
 	int err = khoser_life_check(&bs->life, WHAT, op, write);
 
@@ -67,7 +64,7 @@ static int lock_set(struct khoser_block_set *bs, const char *op, bool write)
 
 	if (err)
 		return err;
-	err = check_state(bs, op, write);
+	err = khoser_block_check_state(bs, op, write);
 	if (err)
 		mutex_unlock(&bs->life.lock);
 	return err;
@@ -371,8 +368,8 @@ EXPORT_SYMBOL_GPL(khoser_block_set_shrink);
  * empty block sits between filled ones (one line with @label, ending with
  * @then).
  */
-static long filled_blocks(struct khoser_block_set *bs, const char *label,
-			  const char *then)
+long khoser_block_filled(struct khoser_block_set *bs, const char *label,
+			 const char *then)
 {
 	unsigned long i, filled = 0, first_empty = 0;
 	bool empty_seen = false;
@@ -394,7 +391,7 @@ static long filled_blocks(struct khoser_block_set *bs, const char *label,
 }
 
 /* The CRCs of the blocks handed over. */
-static void seal_crcs(struct khoser_block_set *bs, unsigned long n)
+void khoser_block_seal_crcs(struct khoser_block_set *bs, unsigned long n)
 {
 	unsigned long i;
 
@@ -402,15 +399,16 @@ static void seal_crcs(struct khoser_block_set *bs, unsigned long n)
 		khoser_block_seal_crc(bs, &bs->blk[i]);
 }
 
-static int seal_locked(struct khoser_block_set *bs)
+/* khoser_block_set_seal() with the lock held (also the root's publish). */
+int khoser_block_seal_locked(struct khoser_block_set *bs)
 {
-	long filled = filled_blocks(bs, "seal", "");
+	long filled = khoser_block_filled(bs, "seal", "");
 
 	if (filled < 0)
 		return filled;
 	while (bs->nblocks > filled)
 		khoser_block_drop_last(bs);
-	seal_crcs(bs, bs->nblocks);
+	khoser_block_seal_crcs(bs, bs->nblocks);
 	return 0;
 }
 
@@ -436,7 +434,7 @@ int khoser_block_set_seal(struct khoser_block_set *bs)
 
 	if (err)
 		return err;
-	err = seal_locked(bs);
+	err = khoser_block_seal_locked(bs);
 	mutex_unlock(&bs->life.lock);
 	return err;
 }
@@ -522,7 +520,7 @@ int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
 
 	if (err)
 		return err;
-	err = check_state(bs, "restore", false);
+	err = khoser_block_check_state(bs, "restore", false);
 	if (!err && bs->nblocks)
 		err = -EBUSY;
 	if (!err)
@@ -561,7 +559,8 @@ int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
 EXPORT_SYMBOL_GPL(khoser_block_set_restore);
 
 /* The entries of the first @n blocks of @bs. */
-static u64 entries_of(const struct khoser_block_set *bs, unsigned long n)
+u64 khoser_block_entries_of(const struct khoser_block_set *bs,
+			    unsigned long n)
 {
 	unsigned long i;
 	u64 entries = 0;
@@ -581,219 +580,6 @@ static u64 entries_of(const struct khoser_block_set *bs, unsigned long n)
  */
 u64 khoser_block_set_entries(const struct khoser_block_set *bs)
 {
-	return entries_of(bs, bs->nblocks);
+	return khoser_block_entries_of(bs, bs->nblocks);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_entries);
-
-/* --- the named root's view (khoser_block_kind) ------------------------- */
-
-/*
- * What a descriptor counts of @n blocks of @bs, and of its bound: blocks
- * for format 1, pages for format 2 (include/khoser/abi/root.h).
- */
-static u64 desc_units(const struct khoser_block_set *bs, unsigned long n)
-{
-	unsigned long i;
-	u64 pages = 0;
-
-	if (khoser_block_fmt(bs) != 2)
-		return n;
-	for (i = 0; i < n; i++)
-		pages += 1UL << bs->blk[i].order;
-	return pages;
-}
-
-/* Saturated: a bound of 2^60 blocks or more is U64_MAX pages. */
-static u64 desc_bound(const struct khoser_block_set *bs, unsigned int format)
-{
-	u64 pages;
-
-	if (format != 2)
-		return bs->max_blocks;
-	if (check_shl_overflow((u64)bs->max_blocks, KHOSER_BLOCK_V2_MAX_ORDER,
-			       &pages))
-		return U64_MAX;
-	return pages;
-}
-
-/*
- * The chain as handed over: after the kexec seal, its first @nkept blocks
- * (an entry a racing writer counts in a block cut after them is not
- * handed over, and so not counted).
- */
-static void kind_describe(void *obj, struct khoser_root_ser *desc)
-{
-	struct khoser_block_set *bs = obj;
-
-	desc->kind = KHOSER_KIND_BLOCK;
-	desc->phys = bs->head_pa;
-	desc->size = bs->entry_size;
-	desc->nblocks = desc_units(bs, bs->nkept);
-	desc->entries = entries_of(bs, bs->nkept);
-	desc->max_blocks = desc_bound(bs, khoser_block_fmt(bs));
-}
-
-static int kind_publish(void *obj, struct khoser_root_ser *desc)
-{
-	struct khoser_block_set *bs = obj;
-	int err = check_state(bs, "publish", true);
-
-	if (!err && khoser_block_compat_format(desc->compat) != khoser_block_fmt(bs)) {
-		pr_err("publish: '%s' must name %s, the format the set writes\n",
-		       desc->compat, khoser_block_set_compat(bs));
-		err = -EINVAL;
-	}
-	if (!err)
-		err = seal_locked(bs);
-	if (!err)
-		kind_describe(bs, desc);
-	return err;
-}
-
-/*
- * At reboot into kexec: cut the chain after its last filled block and
- * unpreserve the blocks after it, keeping them allocated and listed (an
- * iterator of the owner may still point at them), compute the CRCs, then
- * make the set read-only. When an empty block sits between filled ones
- * (upstream's reader would refuse the chain), every block is cut and the
- * descriptor says so (no blocks, bound 0): the next kernel refuses the
- * set as "unsealed" instead of taking it for an empty one, and no page of
- * it stays reserved there.
- */
-static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
-			    const char *label)
-{
-	struct khoser_block_set *bs = obj;
-	unsigned long i, kept;
-	long filled;
-
-	if (bs->life.state != KHOSER_STATE_OUT)
-		return;
-	bs->life.state = KHOSER_STATE_SEALED;
-	filled = filled_blocks(bs, label,
-			       ": cannot seal block set, handing over none");
-	kept = filled < 0 ? 0 : filled;
-	if (kept)
-		*khoser_block_nextp(&bs->blk[kept - 1]) = 0;
-	else
-		bs->head_pa = 0;
-	for (i = kept; i < bs->nblocks; i++)
-		khoser_kho_cut_block(bs->blk[i].hdr, bs->blk[i].order);
-	bs->nkept = kept;
-	seal_crcs(bs, kept);
-	kind_describe(bs, desc);
-	if (filled < 0)
-		desc->max_blocks = 0;
-}
-
-/*
- * Before the compatible string is compared: the bounds are those of the
- * format the string names, or the loosest when it names none this build
- * reads (kind_restore() refuses it). A product that does not fit a u64
- * bounds nothing (every u64 is below it); checked, not wrapped, as a
- * wrapped one refused a count that is not the one at fault.
- */
-static const char *kind_check_desc(const struct khoser_root_ser *d)
-{
-	unsigned int format = khoser_block_compat_format(d->compat);
-	u64 cap, most;
-
-	if (!d->max_blocks && !d->phys && !d->nblocks && !d->entries)
-		return "unsealed: the previous kernel could not seal the set and handed over none";
-	if (!khoser_block_entry_size_ok(format == 2 ? 2 : 1, d->size))
-		return "entry-size: entry size out of range";
-	if (!PAGE_ALIGNED(d->phys))
-		return "misaligned: block head misaligned";
-	if (!d->phys != !d->nblocks)
-		return "desc-blocks: head and block count disagree";
-	if (d->nblocks > d->max_blocks)
-		return "desc-blocks: more blocks than the writer's bound";
-	/* Both formats: no more entries than version 1 pages would hold. */
-	cap = khoser_block_capacity(1, d->size, 0);
-	if (!check_mul_overflow(d->nblocks, cap, &most) && d->entries > most)
-		return "desc-entries: entry count impossible for the blocks";
-	/* At least one entry a block: a v2 block is up to 2^4 pages. */
-	if ((format == 1 && d->entries < d->nblocks) ||
-	    (format == 2 &&
-	     !check_shl_overflow(d->entries, KHOSER_BLOCK_V2_MAX_ORDER, &most) &&
-	     most < d->nblocks))
-		return "desc-entries: entry count impossible for the blocks";
-	return NULL;
-}
-
-static int kind_restore(void *obj, const struct khoser_root_ser *d,
-			const char *label)
-{
-	unsigned int format = khoser_block_compat_format(d->compat);
-	const char *units = format == 2 ? "pages" : "blocks";
-	struct khoser_block_set *bs = obj;
-	/* The set's own format, kept if the restore fails. */
-	u8 fmt0 = bs->format, order0 = bs->order, flags0 = bs->flags;
-	unsigned long ver = 0;
-	u64 entries, found;
-	int err;
-
-	if (bs->nblocks)
-		return -EBUSY;
-	/*
-	 * A version this build does not read, which the caller's string
-	 * named too: refused, not read as whichever format the chain has.
-	 */
-	if (!format) {
-		khoser_compat_version(d->compat, KHOSER_BLOCK_BASE, &ver);
-		khoser_refused(label, "unknown-format: a block format this khoser does not read",
-			       "%s-v%lu", KHOSER_BLOCK_BASE, ver);
-		return -EPROTO;
-	}
-	if (d->size != bs->entry_size) {
-		khoser_refused(label, "entry-size: entries of another size",
-			       "entry size %llu, expected %u",
-			       (unsigned long long)d->size, bs->entry_size);
-		return -EPROTO;
-	}
-	if (d->nblocks > desc_bound(bs, format)) {
-		khoser_refused(label, "over-bound: more blocks than this set's bound",
-			       "%llu %s, bound %lu blocks",
-			       (unsigned long long)d->nblocks, units,
-			       bs->max_blocks);
-		return -EINVAL;
-	}
-	/* Bounded by the descriptor: a longer chain is refused as it is read. */
-	/* A failed walk leaves the set, format included, as it was. */
-	err = khoser_block_restore_locked(bs, d->phys,
-					  min_t(u64, d->nblocks, bs->max_blocks),
-					  format, label, true);
-	if (err)
-		return err;
-	entries = khoser_block_set_entries(bs);
-	found = desc_units(bs, bs->nblocks);
-	if (found != d->nblocks || entries != d->entries) {
-		khoser_refused(label, found != d->nblocks ?
-			       "chain-short: chain ends before the descriptor's block count" :
-			       "count-mismatch: entries differ from the descriptor",
-			       "descriptor: %llu %s, %llu entries; chain: %llu, %llu",
-			       (unsigned long long)d->nblocks, units,
-			       (unsigned long long)d->entries,
-			       (unsigned long long)found,
-			       (unsigned long long)entries);
-		khoser_block_drop_all(bs);
-		bs->life.state = KHOSER_STATE_OUT;
-		bs->format = fmt0;
-		bs->order = order0;
-		bs->flags = flags0;
-		return -EINVAL;
-	}
-	return 0;
-}
-
-const struct khoser_kind khoser_block_kind = {
-	.id = KHOSER_KIND_BLOCK,
-	.name = "block",
-	.once = true,
-	.life = offsetof(struct khoser_block_set, life),
-	.publish = kind_publish,
-	.kexec_seal = kind_kexec_seal,
-	.describe = kind_describe,
-	.check_desc = kind_check_desc,
-	.restore = kind_restore,
-};
