@@ -4,7 +4,7 @@
  * the upstream "kho-block-v1" layout or khoser's "khoser-block-v2"
  * (include/khoser/abi/block.h; headers in block_fmt.c, iterators in
  * block_it.c, the array of blocks in block_arr.c, the restore walk in
- * block_restore.c).
+ * block_restore.c, the named root's view in block_kind.c).
  *
  * DOC: block-set lifecycle
  *
@@ -17,11 +17,11 @@
  * reading it (src/chain.c), and are read-only.
  *
  * This file knows nothing of the named root: the root drives a set through
- * khoser_block_kind (src/kind.h) with the set's lock held. A published set
- * stays writable by its owner; at reboot into kexec the root seals it once
- * more without freeing or unlinking anything (kexec_seal()): trailing empty
- * blocks are cut from the chain and unpreserved, and the set becomes
- * read-only.
+ * khoser_block_kind (block_kind.c, src/kind.h) with the set's lock held.
+ * A published set stays writable by its owner; at reboot into kexec the
+ * root seals it once more without freeing or unlinking anything
+ * (kind_kexec_seal()): trailing empty blocks are cut from the chain and
+ * unpreserved, and the set becomes read-only.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,14 +38,13 @@
 #include "chain.h"
 #include "compat/kho.h"
 #include "compat/slab.h"
-#include "kind.h"
 #include "life.h"
 
 #define WHAT "block set"
 
 /* Initialized, writable when @write, and (a static set) a usable size. */
-static int check_state(const struct khoser_block_set *bs, const char *op,
-		       bool write)
+int khoser_block_check_state(const struct khoser_block_set *bs,
+			     const char *op, bool write)
 {
 	int err = khoser_life_check(&bs->life, WHAT, op, write);
 
@@ -65,7 +64,7 @@ static int lock_set(struct khoser_block_set *bs, const char *op, bool write)
 
 	if (err)
 		return err;
-	err = check_state(bs, op, write);
+	err = khoser_block_check_state(bs, op, write);
 	if (err)
 		mutex_unlock(&bs->life.lock);
 	return err;
@@ -227,33 +226,44 @@ static void *alloc_block(unsigned int *order)
 	}
 }
 
+/*
+ * Whether blocks of @cap entries, as many as @bs's bound lets it have
+ * more, bring it to @count entries; *@more: how many it takes (0: it holds
+ * them already), rounded up without an addition that could wrap.
+ */
+static bool blocks_fit(const struct khoser_block_set *bs, u64 count, u32 cap,
+		       u64 *more)
+{
+	*more = count <= bs->capacity ? 0 :
+		(count - bs->capacity - 1) / cap + 1;
+	return *more <= bs->max_blocks - bs->nblocks;
+}
+
 static int grow_locked(struct khoser_block_set *bs, u64 count)
 {
 	unsigned int format = khoser_block_fmt(bs);
 	unsigned int order = format == 2 ? bs->order : 0, cap_order;
 	unsigned long orig = bs->nblocks;
-	u64 best, more;
 	void *hdr;
+	u64 more;
 	u32 cap;
 	int err;
 
-	if (count <= bs->capacity)
-		return 0;
 	/* Refused before allocating when even the largest blocks cannot do. */
-	best = khoser_block_capacity(format, bs->entry_size, order);
-	more = DIV_ROUND_UP_ULL(count - bs->capacity, best);
-	if (more > bs->max_blocks - bs->nblocks)
+	cap = khoser_block_capacity(format, bs->entry_size, order);
+	if (!blocks_fit(bs, count, cap, &more))
 		return -ENOSPC;
+	if (!more)
+		return 0;
 	/* Room for them all at once; a fallback to smaller blocks adds room. */
-	err = khoser_block_room(bs, bs->nblocks + more);
+	err = khoser_block_room(bs, bs->nblocks + more, bs->max_blocks);
 	if (err)
 		goto rollback;
-	cap = best;
 	while (bs->capacity < count) {
 		err = -ENOSPC;
 		if (bs->nblocks == bs->max_blocks)
 			goto rollback;
-		err = khoser_block_room(bs, bs->nblocks + 1);
+		err = khoser_block_room(bs, bs->nblocks + 1, bs->max_blocks);
 		if (err)
 			goto rollback;
 		cap_order = order;
@@ -267,6 +277,13 @@ static int grow_locked(struct khoser_block_set *bs, u64 count)
 			cap = khoser_block_capacity(format, bs->entry_size,
 						    order);
 		khoser_block_hdr_init(bs, add_block(bs, hdr, order, cap));
+		/*
+		 * No block after it is larger: refused at once, rather than
+		 * at the bound, when blocks of this order cannot do.
+		 */
+		err = -ENOSPC;
+		if (order != cap_order && !blocks_fit(bs, count, cap, &more))
+			goto rollback;
 	}
 	return 0;
 
@@ -291,8 +308,10 @@ rollback:
  * Context: Process context (may sleep); takes the set's lock; the caller
  * serializes its iterators on @bs with this call.
  * Return: 0; -EOPNOTSUPP without KHO; -EPERM on an incoming or sealed set;
- * -EINVAL on an uninitialized set; -ENOSPC beyond the chain-length bound;
- * -ENOMEM or another errno from preservation.
+ * -EINVAL on an uninitialized set; -ENOSPC beyond the chain-length bound,
+ * before anything is allocated (and as soon as a fallback to smaller
+ * blocks makes the bound too short); -ENOMEM (also for more blocks than
+ * one kvmalloc()'d array can list) or another errno from preservation.
  */
 int khoser_block_set_grow(struct khoser_block_set *bs, u64 count)
 {
@@ -346,9 +365,11 @@ EXPORT_SYMBOL_GPL(khoser_block_set_shrink);
 
 /*
  * Blocks up to the last one holding entries (0: none), or -EINVAL when an
- * empty block sits between filled ones (logged with @label).
+ * empty block sits between filled ones (one line with @label, ending with
+ * @then).
  */
-static long filled_blocks(struct khoser_block_set *bs, const char *label)
+long khoser_block_filled(struct khoser_block_set *bs, const char *label,
+			 const char *then)
 {
 	unsigned long i, filled = 0, first_empty = 0;
 	bool empty_seen = false;
@@ -356,8 +377,8 @@ static long filled_blocks(struct khoser_block_set *bs, const char *label)
 	for (i = 0; i < bs->nblocks; i++) {
 		if (READ_ONCE(*khoser_block_countp(bs, &bs->blk[i]))) {
 			if (empty_seen) {
-				pr_err("%s: block %lu is empty but block %lu is not\n",
-				       label, first_empty, i);
+				pr_err("%s: block %lu is empty but block %lu is not%s\n",
+				       label, first_empty, i, then);
 				return -EINVAL;
 			}
 			filled = i + 1;
@@ -370,7 +391,7 @@ static long filled_blocks(struct khoser_block_set *bs, const char *label)
 }
 
 /* The CRCs of the blocks handed over. */
-static void seal_crcs(struct khoser_block_set *bs, unsigned long n)
+void khoser_block_seal_crcs(struct khoser_block_set *bs, unsigned long n)
 {
 	unsigned long i;
 
@@ -378,15 +399,16 @@ static void seal_crcs(struct khoser_block_set *bs, unsigned long n)
 		khoser_block_seal_crc(bs, &bs->blk[i]);
 }
 
-static int seal_locked(struct khoser_block_set *bs)
+/* khoser_block_set_seal() with the lock held (also the root's publish). */
+int khoser_block_seal_locked(struct khoser_block_set *bs)
 {
-	long filled = filled_blocks(bs, "seal");
+	long filled = khoser_block_filled(bs, "seal", "");
 
 	if (filled < 0)
 		return filled;
 	while (bs->nblocks > filled)
 		khoser_block_drop_last(bs);
-	seal_crcs(bs, bs->nblocks);
+	khoser_block_seal_crcs(bs, bs->nblocks);
 	return 0;
 }
 
@@ -412,7 +434,7 @@ int khoser_block_set_seal(struct khoser_block_set *bs)
 
 	if (err)
 		return err;
-	err = seal_locked(bs);
+	err = khoser_block_seal_locked(bs);
 	mutex_unlock(&bs->life.lock);
 	return err;
 }
@@ -423,7 +445,11 @@ EXPORT_SYMBOL_GPL(khoser_block_set_seal);
  * @bs: an outgoing block set
  *
  * Zeroes every block's count and entries so the set can be written again
- * from the start.
+ * from the start. Iterators on @bs must be re-initialized afterwards, as
+ * after khoser_block_set_shrink(): one left in a block would count its
+ * next entry as the block's first, and every block is empty now, so the
+ * next khoser_block_set_seal() or _publish() releases the blocks such an
+ * iterator still points into.
  *
  * Context: Process context (may sleep); takes the set's lock; the caller
  * serializes its iterators on @bs with this call.
@@ -494,7 +520,7 @@ int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
 
 	if (err)
 		return err;
-	err = check_state(bs, "restore", false);
+	err = khoser_block_check_state(bs, "restore", false);
 	if (!err && bs->nblocks)
 		err = -EBUSY;
 	if (!err)
@@ -532,6 +558,18 @@ int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_restore);
 
+/* The entries of the first @n blocks of @bs. */
+u64 khoser_block_entries_of(const struct khoser_block_set *bs,
+			    unsigned long n)
+{
+	unsigned long i;
+	u64 entries = 0;
+
+	for (i = 0; i < n; i++)
+		entries += khoser_block_count(bs, &bs->blk[i]);
+	return entries;
+}
+
 /**
  * khoser_block_set_entries - number of entries in the set
  * @bs: the block set
@@ -542,194 +580,6 @@ EXPORT_SYMBOL_GPL(khoser_block_set_restore);
  */
 u64 khoser_block_set_entries(const struct khoser_block_set *bs)
 {
-	unsigned long i;
-	u64 n = 0;
-
-	for (i = 0; i < bs->nblocks; i++)
-		n += khoser_block_count(bs, &bs->blk[i]);
-	return n;
+	return khoser_block_entries_of(bs, bs->nblocks);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_entries);
-
-/* --- the named root's view (khoser_block_kind) ------------------------- */
-
-/*
- * What a descriptor counts of @n blocks of @bs, and of its bound: blocks
- * for format 1, pages for format 2 (include/khoser/abi/root.h).
- */
-static u64 desc_units(const struct khoser_block_set *bs, unsigned long n)
-{
-	unsigned long i;
-	u64 pages = 0;
-
-	if (khoser_block_fmt(bs) != 2)
-		return n;
-	for (i = 0; i < n; i++)
-		pages += 1UL << bs->blk[i].order;
-	return pages;
-}
-
-static u64 desc_bound(const struct khoser_block_set *bs, unsigned int format)
-{
-	return format == 2 ?
-	       (u64)bs->max_blocks << KHOSER_BLOCK_V2_MAX_ORDER :
-	       bs->max_blocks;
-}
-
-static void kind_describe(void *obj, struct khoser_root_ser *desc)
-{
-	struct khoser_block_set *bs = obj;
-
-	desc->kind = KHOSER_KIND_BLOCK;
-	desc->phys = bs->head_pa;
-	desc->size = bs->entry_size;
-	desc->nblocks = desc_units(bs, bs->nkept);
-	desc->entries = khoser_block_set_entries(bs);
-	desc->max_blocks = desc_bound(bs, khoser_block_fmt(bs));
-}
-
-static int kind_publish(void *obj, struct khoser_root_ser *desc)
-{
-	struct khoser_block_set *bs = obj;
-	int err = check_state(bs, "publish", true);
-
-	if (!err && khoser_block_compat_format(desc->compat) != khoser_block_fmt(bs)) {
-		pr_err("publish: '%s' must name %s, the format the set writes\n",
-		       desc->compat, khoser_block_set_compat(bs));
-		err = -EINVAL;
-	}
-	if (!err)
-		err = seal_locked(bs);
-	if (!err)
-		kind_describe(bs, desc);
-	return err;
-}
-
-/*
- * At reboot into kexec: cut the chain after its last filled block and
- * unpreserve the blocks after it, keeping them allocated and listed (an
- * iterator of the owner may still point at them), compute the CRCs, then
- * make the set read-only. Hands over nothing when an empty block sits
- * between filled ones (upstream's reader would refuse the chain).
- */
-static void kind_kexec_seal(void *obj, struct khoser_root_ser *desc,
-			    const char *label)
-{
-	struct khoser_block_set *bs = obj;
-	unsigned long i;
-	long filled;
-
-	if (bs->life.state != KHOSER_STATE_OUT)
-		return;
-	bs->life.state = KHOSER_STATE_SEALED;
-	filled = filled_blocks(bs, label);
-	if (filled < 0) {
-		pr_err("%s: cannot seal block set, handing over none\n", label);
-		desc->phys = 0;
-		desc->nblocks = 0;
-		desc->entries = 0;
-		return;
-	}
-	if (filled)
-		*khoser_block_nextp(&bs->blk[filled - 1]) = 0;
-	else
-		bs->head_pa = 0;
-	for (i = filled; i < bs->nblocks; i++)
-		khoser_kho_cut_block(bs->blk[i].hdr, bs->blk[i].order);
-	bs->nkept = filled;
-	seal_crcs(bs, filled);
-	kind_describe(bs, desc);
-}
-
-/*
- * Before the compatible string is compared: a string naming no format
- * this build reads is refused by that comparison, so the bounds here are
- * those of the format it names, or the loosest.
- */
-static const char *kind_check_desc(const struct khoser_root_ser *d)
-{
-	unsigned int format = khoser_block_compat_format(d->compat);
-	u64 cap;
-
-	if (!khoser_block_entry_size_ok(format == 2 ? 2 : 1, d->size))
-		return "entry-size: entry size out of range";
-	if (!PAGE_ALIGNED(d->phys))
-		return "misaligned: block head misaligned";
-	if (!d->phys != !d->nblocks)
-		return "desc-blocks: head and block count disagree";
-	if (d->nblocks > d->max_blocks)
-		return "desc-blocks: more blocks than the writer's bound";
-	/* Both formats: no more entries than version 1 pages would hold. */
-	cap = khoser_block_capacity(1, d->size, 0);
-	if (d->entries > d->nblocks * cap ||
-	    (format == 1 && d->entries < d->nblocks) ||
-	    (format == 2 && d->entries << KHOSER_BLOCK_V2_MAX_ORDER < d->nblocks))
-		return "desc-entries: entry count impossible for the blocks";
-	return NULL;
-}
-
-static int kind_restore(void *obj, const struct khoser_root_ser *d,
-			const char *label)
-{
-	unsigned int format = khoser_block_compat_format(d->compat);
-	const char *units = format == 2 ? "pages" : "blocks";
-	struct khoser_block_set *bs = obj;
-	/* The set's own format, kept if the restore fails. */
-	u8 fmt0 = bs->format, order0 = bs->order, flags0 = bs->flags;
-	u64 entries, found;
-	int err;
-
-	if (bs->nblocks)
-		return -EBUSY;
-	if (d->size != bs->entry_size) {
-		khoser_refused(label, "entry-size: entries of another size",
-			       "entry size %llu, expected %u",
-			       (unsigned long long)d->size, bs->entry_size);
-		return -EPROTO;
-	}
-	if (d->nblocks > desc_bound(bs, format)) {
-		khoser_refused(label, "over-bound: more blocks than this set's bound",
-			       "%llu %s, bound %lu blocks",
-			       (unsigned long long)d->nblocks, units,
-			       bs->max_blocks);
-		return -EINVAL;
-	}
-	/* Bounded by the descriptor: a longer chain is refused as it is read. */
-	/* A failed walk leaves the set, format included, as it was. */
-	err = khoser_block_restore_locked(bs, d->phys,
-					  min_t(u64, d->nblocks, bs->max_blocks),
-					  format, label, true);
-	if (err)
-		return err;
-	entries = khoser_block_set_entries(bs);
-	found = desc_units(bs, bs->nblocks);
-	if (found != d->nblocks || entries != d->entries) {
-		khoser_refused(label, found != d->nblocks ?
-			       "chain-short: chain ends before the descriptor's block count" :
-			       "count-mismatch: entries differ from the descriptor",
-			       "descriptor: %llu %s, %llu entries; chain: %llu, %llu",
-			       (unsigned long long)d->nblocks, units,
-			       (unsigned long long)d->entries,
-			       (unsigned long long)found,
-			       (unsigned long long)entries);
-		khoser_block_drop_all(bs);
-		bs->life.state = KHOSER_STATE_OUT;
-		bs->format = fmt0;
-		bs->order = order0;
-		bs->flags = flags0;
-		return -EINVAL;
-	}
-	return 0;
-}
-
-const struct khoser_kind khoser_block_kind = {
-	.id = KHOSER_KIND_BLOCK,
-	.name = "block",
-	.once = true,
-	.life = offsetof(struct khoser_block_set, life),
-	.publish = kind_publish,
-	.kexec_seal = kind_kexec_seal,
-	.describe = kind_describe,
-	.check_desc = kind_check_desc,
-	.restore = kind_restore,
-};

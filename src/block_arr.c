@@ -16,12 +16,17 @@
 #include "block_set.h"
 #include "compat/kho.h"
 
-/* Room for @n blocks in @bs->blk, growing it geometrically. */
-int khoser_block_room(struct khoser_block_set *bs, unsigned long n)
+/*
+ * Room for @n blocks in @bs->blk, growing it geometrically up to @bound
+ * blocks. -ENOMEM also when @n is above @bound or above what one
+ * kvmalloc() holds (nothing allocated, no WARN).
+ */
+int khoser_block_room(struct khoser_block_set *bs, unsigned long n,
+		      unsigned long bound)
 {
 	struct khoser_block *blk = khoser_array_room(bs->blk, sizeof(*blk),
 						     bs->nblocks, &bs->nalloc,
-						     n, 8);
+						     n, 8, bound);
 
 	if (!blk)
 		return -ENOMEM;

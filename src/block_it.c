@@ -333,8 +333,13 @@ EXPORT_SYMBOL_GPL(khoser_block_set_it_read_batch);
  * @it: an iterator
  *
  * Returns the entry before the cursor and moves the cursor onto it, so the
- * next reserve or read returns that slot again. Counts are not changed: to
- * drop entries from an outgoing set, use khoser_block_set_shrink().
+ * next reserve or read returns that slot again. This call changes no
+ * count. A reserve after it rewrites the slot and, as upstream's does,
+ * ends its block's entries there: the block's count becomes the slot's
+ * index plus one, dropping the entries after it in that block; later
+ * blocks keep theirs until the writer reaches them (each block is then
+ * counted again from its first slot). To drop entries from the end of an
+ * outgoing set, use khoser_block_set_shrink().
  *
  * Context: Any context; the caller serializes access to the set.
  * Return: the previous entry, or NULL at the start of the set.

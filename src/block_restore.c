@@ -17,11 +17,21 @@
 #include "life.h"
 
 /*
- * Walk state of a restore: the set, the format asked for (0: any), and
- * the capacity of a block of each order, once the format is known.
+ * Blocks a lookup makes room for before its walk: the descriptor's count,
+ * but never more than this (16 KiB of array), as the count is only a
+ * claim until the chain bears it out; the array grows geometrically
+ * beyond, up to the count, as blocks are claimed.
+ */
+#define ROOM_AHEAD	1024UL
+
+/*
+ * Walk state of a restore: the set, the chain's bound, the format asked
+ * for (0: any), and the capacity of a block of each order, once the
+ * format is known.
  */
 struct block_walk {
 	struct khoser_block_set *bs;
+	unsigned long bound;
 	unsigned int want;
 	u32 cap[KHOSER_BLOCK_V2_MAX_ORDER + 1];
 	char detail[64];
@@ -68,7 +78,8 @@ static noinline int visit_prepare(struct block_walk *w, void *hdr,
 				  unsigned int order, unsigned long idx,
 				  const char **why)
 {
-	if (idx >= w->bs->nalloc && khoser_block_room(w->bs, idx + 1)) {
+	if (idx >= w->bs->nalloc &&
+	    khoser_block_room(w->bs, idx + 1, w->bound)) {
 		khoser_kho_release_page(hdr);
 		*why = "no-memory: out of memory";
 		return -ENOMEM;
@@ -117,13 +128,14 @@ static bool seen_block(void *ctx, u64 pa)
  * Restore the chain at @head_pa into locked, empty, outgoing @bs; @want:
  * the format the caller's descriptor names (0: either). With @known, a
  * descriptor gave @bound (checked against the set's own): room for that
- * many blocks is made at once instead of growing the array on the way.
+ * many blocks, up to ROOM_AHEAD, is made before the walk, so that the
+ * walk of a usual chain needs no more; a forged count costs no more.
  */
 int khoser_block_restore_locked(struct khoser_block_set *bs, u64 head_pa,
 				unsigned long bound, unsigned int want,
 				const char *label, bool known)
 {
-	struct block_walk w = { .bs = bs, .want = want };
+	struct block_walk w = { .bs = bs, .bound = bound, .want = want };
 	struct khoser_chain chain = {
 		.label = label, .what = "block", .bound = bound,
 		.max_order = want == 1 ? 0 : KHOSER_BLOCK_V2_MAX_ORDER,
@@ -134,9 +146,10 @@ int khoser_block_restore_locked(struct khoser_block_set *bs, u64 head_pa,
 	unsigned long claimed;
 	int err;
 
-	if (known && head_pa && khoser_block_room(bs, bound)) {
+	if (known && head_pa &&
+	    khoser_block_room(bs, min(bound, ROOM_AHEAD), bound)) {
 		khoser_refused(label, "no-memory: out of memory",
-			       "room for %lu blocks", bound);
+			       "room for %lu blocks", min(bound, ROOM_AHEAD));
 		return -ENOMEM;
 	}
 	bs->life.state = KHOSER_STATE_IN;

@@ -19,9 +19,10 @@
  * @compat: composite compatible string naming %KHOSER_BLOCK_COMPAT
  *
  * The set stays writable by its owner; when the kernel reboots into kexec
- * it is sealed again (trailing empty blocks cut), its descriptor updated,
- * and it becomes read-only. Unpublish it with khoser_unpublish() before
- * destroying it.
+ * it is sealed again (trailing empty blocks cut; every block, when an
+ * empty one sits between filled ones, and the next kernel then refuses
+ * the set), its descriptor updated, and it becomes read-only. Unpublish
+ * it with khoser_unpublish() before destroying it.
  *
  * Context: Process context (may sleep); takes the registry lock, then the
  * set's; the caller serializes its iterators on @bs with this call.

@@ -32,6 +32,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <khoser/sarray.h>
@@ -73,7 +74,7 @@ static int grow_index(struct khoser_sarray *sa, unsigned long need)
 	struct khoser_sarray_pref *pages;
 
 	pages = khoser_array_room(sa->pages, sizeof(*pages), sa->npages,
-				  &sa->cap, need, PAGE_INDEX_MIN);
+				  &sa->cap, need, PAGE_INDEX_MIN, ULONG_MAX);
 	if (!pages)
 		return -ENOMEM;
 	sa->pages = pages;
@@ -476,8 +477,11 @@ static int kind_publish(void *obj, struct khoser_root_ser *desc)
 	return 0;
 }
 
+/* A product that does not fit a u64 bounds nothing (see block.c). */
 static const char *kind_check_desc(const struct khoser_root_ser *d)
 {
+	u64 most;
+
 	if (d->size != KHOSER_SARRAY_VALUE_SIZE)
 		return "value-size: sparse-array value size wrong";
 	if (!PAGE_ALIGNED(d->phys))
@@ -487,7 +491,8 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 	if (d->nblocks > d->max_blocks)
 		return "desc-pages: more pages than the writer's bound";
 	if (d->entries < d->nblocks ||
-	    d->entries > d->nblocks * KHOSER_SARRAY_MAX_VALUES)
+	    (!check_mul_overflow(d->nblocks, (u64)KHOSER_SARRAY_MAX_VALUES,
+				 &most) && d->entries > most))
 		return "desc-entries: entry count impossible for the pages";
 	return NULL;
 }

@@ -5,7 +5,8 @@
  *
  * Locking: khoser serializes its own calls on a set (see
  * include/khoser/state.h); the caller serializes its iterators with the
- * calls that change the set (grow, shrink, clear, seal, destroy).
+ * calls that change the set (grow, shrink, clear, seal, destroy), and
+ * re-initializes them after shrink and clear.
  */
 #ifndef _KHOSER_BLOCK_H
 #define _KHOSER_BLOCK_H
@@ -138,8 +139,11 @@ void *khoser_block_set_it_read_batch(struct khoser_block_set_it *it,
  * @it: an iterator on an outgoing block set
  *
  * Moves to the next block when the current one is full and counts the entry
- * in its block's header. Never allocates: grow the set first. Inline within
- * a block; khoser_block_set_it_reserve_slow() handles block boundaries.
+ * in its block's header, whose count then ends at this slot: reserving
+ * where the iterator read or stepped back to (khoser_block_set_it_prev())
+ * rewrites the block from there, as upstream's does. Never allocates: grow
+ * the set first. Inline within a block;
+ * khoser_block_set_it_reserve_slow() handles block boundaries.
  *
  * Context: Any context; caller serializes access to the set.
  * Return: the slot (entry_size bytes), or NULL when the grown capacity is

@@ -5,8 +5,9 @@
  * first pages only, restores that clear only the first page's mark and take
  * an unbounded order from it, subtrees in a one-page FDT), the aborts where
  * the kernel would corrupt memory, the kernel's allocation limits, and the
- * mutex checks and race helper.
+ * overflow helpers, and the mutex checks and race helper.
  */
+#include <linux/overflow.h>
 #include "test.h"
 
 static unsigned long pfn_of(struct page *p)
@@ -509,13 +510,48 @@ TEST(kmalloc_limits)
 	kfree(p);
 	CHECK(!kvcalloc(1UL << 28, 8, GFP_KERNEL));	/* 2 GiB > INT_MAX */
 	CHECK_EQ(shim_warns, 2);
+	CHECK(!kvmalloc(INT_MAX + 1UL, GFP_KERNEL | __GFP_NOWARN));
+	CHECK_EQ(shim_warns, 2);
 	CHECK(!kvmalloc_array(SIZE_MAX / 2, 4, GFP_KERNEL)); /* overflow */
 	CHECK_EQ(shim_warns, 2);
+	/* What was refused was not allocated; the largest block is told. */
+	shim_alloc_largest = 0;
+	p = kvmalloc(3 * PAGE_SIZE, GFP_KERNEL);
+	CHECK(!kvmalloc(INT_MAX + 1UL, GFP_KERNEL | __GFP_NOWARN));
+	CHECK_EQ(shim_alloc_largest, 3 * PAGE_SIZE);
+	kvfree(p);
 	CHECK(kmalloc(0, GFP_KERNEL) == ZERO_SIZE_PTR);
 	kfree(ZERO_SIZE_PTR);
 	CHECK(!alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER + 1));
 	CHECK_EQ(shim_warns, 3);
 	CHECK_EQ(shim_live_allocs(), 0);
+}
+
+/* <linux/overflow.h>: as 7.2's, including check_shl_overflow()'s cases. */
+TEST(overflow_helpers)
+{
+	unsigned int u;
+	u64 d;
+	int s;
+
+	CHECK(!check_mul_overflow(1ULL << 31, 1ULL << 32, &d) &&
+	      d == 1ULL << 63);
+	CHECK(check_mul_overflow(1ULL << 62, 4ULL, &d) && d == 0);
+	CHECK(check_mul_overflow(1ULL << 62, 255ULL, &d) && d == 3ULL << 62);
+	CHECK(check_add_overflow(U64_MAX, 1ULL, &d) && d == 0);
+	CHECK(!check_sub_overflow(5ULL, 3ULL, &d) && d == 2);
+	CHECK(check_sub_overflow(3ULL, 5ULL, &d));
+	CHECK(!check_shl_overflow(1ULL << 59, 4, &d) && d == 1ULL << 63);
+	CHECK(check_shl_overflow(1ULL << 60, 4, &d) && d == 0);
+	CHECK(check_shl_overflow(U64_MAX, 4, &d) && d == U64_MAX << 4);
+	/* A shift too wide or negative stores @a unshifted. */
+	CHECK(check_shl_overflow(1ULL, 64, &d) && d == 1);
+	CHECK(check_shl_overflow(1, -1, &s) && s == 1);
+	/* A negative @a or result. */
+	CHECK(check_shl_overflow(-1, 1, &s));
+	CHECK(check_shl_overflow(1, 31, &s));
+	CHECK(!check_shl_overflow(1U, 31, &u) && u == 1U << 31);
+	CHECK(check_shl_overflow(1U, 32, &u) && u == 1);
 }
 
 /* ---- locks and threads ----------------------------------------------- */
@@ -716,6 +752,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(subtree_fdt_is_one_page),
 	TEST_ENTRY(subtree_name_match_and_remove_order),
 	TEST_ENTRY(kmalloc_limits),
+	TEST_ENTRY(overflow_helpers),
 	TEST_ENTRY(mutex_debug_checks),
 	TEST_ENTRY(race_helper),
 	TEST_ENTRY(shim_is_thread_safe),

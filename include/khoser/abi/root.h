@@ -68,7 +68,11 @@
  * @entries:  block set, sparse array: entries; vbuf: chunks; otherwise 0
  * @max_blocks: block set, sparse array: chain-length bound the writer used
  *            (block set version 2: in pages, the bound in blocks times
- *            2^%KHOSER_BLOCK_V2_MAX_ORDER); otherwise 0
+ *            2^%KHOSER_BLOCK_V2_MAX_ORDER, U64_MAX when that does not
+ *            fit); a block set with no blocks, no entries and bound 0:
+ *            the writer could not seal it at kexec (an empty block
+ *            between filled ones) and handed over nothing, and a reader
+ *            refuses it ("unsealed"); otherwise 0
  * @reserved: must be zero
  */
 struct khoser_root_ser {

@@ -321,6 +321,8 @@ extern long shim_fallible_calls;	/* fallible calls since reset */
 extern bool shim_failed;	/* the injected failure happened */
 void shim_fail_reset(long nth);
 long shim_live_allocs(void);	/* kmalloc'd blocks alive in this boot */
+/* Bytes of the largest kmalloc'd block since a test last zeroed this. */
+extern size_t shim_alloc_largest;
 
 /* Strings (lib.c). */
 ssize_t strscpy(char *dst, const char *src, size_t size);

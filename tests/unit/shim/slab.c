@@ -22,6 +22,7 @@ struct ahdr {
 static struct ahdr allocs = { &allocs, &allocs, 0, 0, 0 };
 static long live_allocs;
 static long generation;
+size_t shim_alloc_largest;
 
 /* A counted block (shim lock held by the caller or not: takes it). */
 static void *alloc_block(size_t size, bool zero)
@@ -39,6 +40,8 @@ static void *alloc_block(size_t size, bool zero)
 	allocs.next->prev = h;
 	allocs.next = h;
 	live_allocs++;
+	if (size > shim_alloc_largest)
+		shim_alloc_largest = size;
 	shim_unlock();
 	return h + 1;
 }

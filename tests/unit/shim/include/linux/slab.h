@@ -1,3 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Userspace stand-in for <linux/slab.h>. */
 #include "../../kshim.h"
+#include <linux/overflow.h>
