@@ -48,6 +48,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <khoser/compatible.h>
 #include <khoser/vbuf.h>
 #include "block_fmt.h"
 #include "compat/kho.h"
@@ -901,8 +902,17 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			const char *label)
 {
-	return map_handover(obj, d->phys, d,
-			    khoser_block_compat_format(d->compat), label);
+	unsigned int format = khoser_block_compat_format(d->compat);
+	unsigned long ver = 0;
+
+	/* A list format this build does not read, named by the caller too. */
+	if (!format) {
+		khoser_compat_version(d->compat, KHOSER_BLOCK_BASE, &ver);
+		khoser_refused(label, "unknown-format: a block format this khoser does not read",
+			       "chunk list in %s-v%lu", KHOSER_BLOCK_BASE, ver);
+		return -EPROTO;
+	}
+	return map_handover(obj, d->phys, d, format, label);
 }
 
 const struct khoser_kind khoser_vbuf_kind = {

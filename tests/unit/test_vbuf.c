@@ -649,6 +649,40 @@ TEST(lookup_mismatches)
 	CHECK(test_all_freed());
 }
 
+/*
+ * Issue 19 suspicion a, for a vbuf: a chunk list in a khoser-block
+ * version this build does not read, which the caller's string names too,
+ * is refused before anything is claimed (not read as whichever format the
+ * list has).
+ */
+TEST(unknown_chunk_list_version_refused)
+{
+	const char *v3 = "khoser_test-v1;khoser-block-v3;khoser-vbuf-v1";
+	struct khoser_root_ser *d;
+	struct khoser_vbuf vb;
+	int lines;
+
+	test_boot(true);
+	khoser_vbuf_init(&vb);
+	CHECK_EQ(khoser_vbuf_preserve(&vb, mixed_buffer(), MIXED_LEN), 0);
+	CHECK_EQ(khoser_vbuf_publish(&vb, "u3", COMPAT), 0);
+	test_kexec(true);
+	d = test_incoming_desc("u3");
+	CHECK(strstr(d->compat, "khoser-block-v2"));
+	strscpy_pad(d->compat, v3, sizeof(d->compat));
+	khoser_vbuf_init(&vb);
+	lines = shim_err_lines;
+	CHECK_EQ(khoser_vbuf_lookup(&vb, "u3", v3), -EPROTO);
+	CHECK_EQ(shim_err_lines - lines, 1);
+	CHECK(strstr(shim_last_log, "unknown-format"));
+	CHECK(strstr(shim_last_log, "khoser-block-v3"));
+	CHECK(!khoser_vbuf_addr(&vb));
+	CHECK_EQ(shim_unclaimed_pages(), DATA_AND_LIST + 1);	/* untouched */
+	CHECK_EQ(khoser_release("u3"), 0);
+	test_exit();
+	CHECK_EQ(shim_live_allocs(), 0);
+}
+
 /* The restored mapping preserved again, three times: boot 1's bytes. */
 TEST(multi_hop)
 {
@@ -734,6 +768,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(fail_nth_preserve),
 	TEST_ENTRY(fail_nth_publish_and_lookup),
 	TEST_ENTRY(lookup_mismatches),
+	TEST_ENTRY(unknown_chunk_list_version_refused),
 	TEST_ENTRY(multi_hop),
 	TEST_ENTRY(preserve_refuses_aliases_and_huge),
 };
