@@ -16,11 +16,12 @@
  * page is never again preserved memory of this boot, so any later claim
  * over it comes from corrupt data and is refused as well. Spent ranges
  * that touch are merged, and so are owned ones claimed one after the
- * other, so a chain in contiguous memory is one entry. The ledger lives as long as the module; the caller
- * (src/compat/kho.c) serializes every call with its claim lock. Each call
- * is O(log n) in the number of entries, and O(1) for a claim above every
- * entry (a chain claimed in address order); entries are allocated in
- * chunks of about a page, and reused once merged.
+ * other, so a chain in contiguous memory is one entry. The ledger lives
+ * as long as the module; the claim layer (khoser_kho_claim_page() and the
+ * rest) serializes every call with its claim lock. Each call is O(log n)
+ * in the number of entries, and O(1) for a claim that continues the last
+ * one (a chain claimed in address order); entries are allocated in chunks
+ * of about a page, and reused once merged.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
