@@ -44,6 +44,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -63,6 +64,12 @@ static_assert(sizeof(KHOSER_VBUF_COMPAT) <= KHOSER_VBUF_MAGIC_LEN);
 static u32 chunks_per_block(unsigned int format)
 {
 	return khoser_block_capacity(format, KHOSER_VBUF_CHUNK_SIZE, 0);
+}
+
+/* Pages (or blocks) for @n bytes (or entries) of @per each, not wrapping. */
+static u64 div_up(u64 n, u64 per)
+{
+	return n / per + !!(n % per);
 }
 
 /* kvmalloc() refuses (and WARNs on) arrays above INT_MAX bytes. */
@@ -394,6 +401,7 @@ static const char *check_hdr(const struct khoser_vbuf_hdr *h,
 			     unsigned int format)
 {
 	const size_t mlen = sizeof(KHOSER_VBUF_COMPAT);
+	u64 bytes;
 
 	if (memcmp(h->magic, KHOSER_VBUF_COMPAT, mlen) ||
 	    memchr_inv(h->magic + mlen, 0, sizeof(h->magic) - mlen))
@@ -404,18 +412,19 @@ static const char *check_hdr(const struct khoser_vbuf_hdr *h,
 		return "bad-length: length out of range";
 	if (!h->nr_pages || h->nr_pages > KHOSER_VBUF_MAX_PAGES)
 		return "bad-pages: page count out of range";
-	if (h->length > h->nr_pages * PAGE_SIZE)
+	if (check_mul_overflow(h->nr_pages, (u64)PAGE_SIZE, &bytes) ||
+	    h->length > bytes)
 		return "bad-length: length larger than its pages";
-	if (h->nr_pages != DIV_ROUND_UP(h->length, PAGE_SIZE))
+	if (h->nr_pages != div_up(h->length, PAGE_SIZE))
 		return "bad-pages: page count does not match the length";
 	if (h->nr_pages > ARRAY_MAX_PAGES)
 		return "too-big: buffer larger than this kernel maps";
 	if (!h->nchunks || h->nchunks > h->nr_pages)
 		return "bad-chunks: chunk count out of range";
 	if ((format != 2 &&
-	     h->nblocks == DIV_ROUND_UP(h->nchunks, chunks_per_block(1))) ||
+	     h->nblocks == div_up(h->nchunks, chunks_per_block(1))) ||
 	    (format != 1 &&
-	     h->nblocks == DIV_ROUND_UP(h->nchunks, chunks_per_block(2))))
+	     h->nblocks == div_up(h->nchunks, chunks_per_block(2))))
 		;	/* as its chunk list's format (0: either) lays it out */
 	else
 		return "chunk-list: chunk-list block count wrong";
@@ -890,7 +899,7 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 		return "misaligned: vbuf header misaligned";
 	if (!d->size)
 		return "bad-length: vbuf length zero";
-	if (d->nblocks != DIV_ROUND_UP(d->size, PAGE_SIZE))
+	if (d->nblocks != div_up(d->size, PAGE_SIZE))
 		return "desc-pages: page count does not match the length";
 	if (!d->entries || d->entries > d->nblocks)
 		return "desc-entries: chunk count out of range";
