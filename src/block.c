@@ -2,9 +2,11 @@
 /*
  * khoser block sets: chains of preserved blocks of fixed-size entries, in
  * the upstream "kho-block-v1" layout or khoser's "khoser-block-v2"
- * (include/khoser/abi/block.h; headers in block_fmt.c, iterators in
- * block_it.c, the array of blocks in block_arr.c, the restore walk in
- * block_restore.c, the named root's view in block_kind.c).
+ * (struct khoser_block_hdr, struct khoser_block2_hdr): the set, its
+ * lifecycle and its array of blocks. The formats' headers are
+ * khoser_block_formats[]'s, the iterators khoser_block_set_it_*(), the
+ * restore walk and the named root's view khoser_block_set_restore()'s and
+ * khoser_block_kind's.
  *
  * DOC: block-set lifecycle
  *
@@ -14,10 +16,10 @@
  * and published. The blocks are kept in an array grown geometrically, so a
  * set of n blocks costs O(log n) small allocations. Incoming sets are
  * restored from a head address, claiming and checking every block before
- * reading it (src/chain.c), and are read-only.
+ * reading it (khoser_chain_walk()), and are read-only.
  *
  * This file knows nothing of the named root: the root drives a set through
- * khoser_block_kind (block_kind.c, src/kind.h) with the set's lock held.
+ * khoser_block_kind (&struct khoser_kind) with the set's lock held.
  * A published set stays writable by its owner; at reboot into kexec the
  * root seals it once more without freeing or unlinking anything
  * (kind_kexec_seal()): trailing empty blocks are cut from the chain and
@@ -33,12 +35,11 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <khoser/block.h>
-#include "block_fmt.h"
-#include "block_set.h"
-#include "chain.h"
-#include "compat/kho.h"
+#include <linux/slab.h>
+#include "block_int.h"
+#include "common.h"
+#include "kho.h"
 #include "compat/slab.h"
-#include "life.h"
 
 #define WHAT "block set"
 
@@ -136,16 +137,15 @@ int khoser_block_set_set_format(struct khoser_block_set *bs,
 				unsigned int version, unsigned int order,
 				unsigned int flags)
 {
+	const struct khoser_block_format *f = khoser_block_format(version);
 	int err = lock_set(bs, "set_format", true);
 
 	if (err)
 		return err;
 	if (bs->nblocks) {
 		err = -EBUSY;
-	} else if (version == 1 ? order || flags :
-		   version != 2 || order > KHOSER_BLOCK_V2_MAX_ORDER ||
-		   (flags & ~KHOSER_BLOCK2_FLAGS) ||
-		   !khoser_block_entry_size_ok(2, bs->entry_size)) {
+	} else if (!f || order > f->max_order || (flags & ~f->flags) ||
+		   !khoser_block_entry_size_ok(version, bs->entry_size)) {
 		pr_err("set_format: version %u, order %u, flags %#x, entry size %u: unsupported\n",
 		       version, order, flags, bs->entry_size);
 		err = -EINVAL;
@@ -186,8 +186,7 @@ EXPORT_SYMBOL_GPL(khoser_block_set_format);
  */
 const char *khoser_block_set_compat(const struct khoser_block_set *bs)
 {
-	return khoser_block_fmt(bs) == 2 ? KHOSER_BLOCK_COMPAT_V2 :
-					   KHOSER_BLOCK_COMPAT;
+	return khoser_block_fmt_of(bs)->compat;
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_compat);
 
@@ -242,7 +241,7 @@ static bool blocks_fit(const struct khoser_block_set *bs, u64 count, u32 cap,
 static int grow_locked(struct khoser_block_set *bs, u64 count)
 {
 	unsigned int format = khoser_block_fmt(bs);
-	unsigned int order = format == 2 ? bs->order : 0, cap_order;
+	unsigned int order = bs->order, cap_order;	/* 0 unless it may be */
 	unsigned long orig = bs->nblocks;
 	void *hdr;
 	u64 more;
@@ -507,57 +506,6 @@ int khoser_block_set_destroy(struct khoser_block_set *bs)
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_destroy);
 
-/* --- restore ---------------------------------------------------------------- */
-
-/*
- * khoser_block_set_restore() of a chain in format @want (0: either),
- * naming @label in the log line.
- */
-int khoser_block_set_restore_as(struct khoser_block_set *bs, u64 head_pa,
-				unsigned int want, const char *label)
-{
-	int err = khoser_life_lock_idle(&bs->life, WHAT, "restore");
-
-	if (err)
-		return err;
-	err = khoser_block_check_state(bs, "restore", false);
-	if (!err && bs->nblocks)
-		err = -EBUSY;
-	if (!err)
-		err = khoser_block_restore_locked(bs, head_pa, bs->max_blocks,
-						  want, label, false);
-	mutex_unlock(&bs->life.lock);
-	return err;
-}
-
-/**
- * khoser_block_set_restore - take over a chain handed over by the last kernel
- * @bs:      an initialized, empty block set, with the entry size (and chain
- *           bound) the writer used
- * @head_pa: physical address of the first block, 0 for an empty set
- *
- * Reads a "kho-block-v1" chain, written by khoser or by upstream Linux, or
- * a "khoser-block-v2" one; the first block tells which, and
- * khoser_block_set_format() says it afterwards. Every block is checked
- * (aligned, in RAM, really preserved with an order its format allows, not
- * visited before, within the chain bound) and claimed before its header is
- * read; then every header field is checked (include/khoser/abi/block.h),
- * the CRC too when the block has one. On any failure, one line is logged
- * naming the problem and the block index, every block claimed so far is
- * released and @bs is left empty and outgoing. Blocks after the bad one are
- * not touched: they cannot be trusted.
- *
- * Context: Process context (may sleep); takes the set's lock.
- * Return: 0 and @bs is incoming (read-only); -EOPNOTSUPP without KHO;
- * -EBUSY when @bs is not empty, not outgoing or published; -EINVAL on an
- * uninitialized set or a corrupt chain; -ENOMEM.
- */
-int khoser_block_set_restore(struct khoser_block_set *bs, u64 head_pa)
-{
-	return khoser_block_set_restore_as(bs, head_pa, 0, "block set restore");
-}
-EXPORT_SYMBOL_GPL(khoser_block_set_restore);
-
 /* The entries of the first @n blocks of @bs. */
 u64 khoser_block_entries_of(const struct khoser_block_set *bs,
 			    unsigned long n)
@@ -583,3 +531,64 @@ u64 khoser_block_set_entries(const struct khoser_block_set *bs)
 	return khoser_block_entries_of(bs, bs->nblocks);
 }
 EXPORT_SYMBOL_GPL(khoser_block_set_entries);
+
+/* --- the array of blocks ---------------------------------------------- */
+
+/*
+ * Room for @n blocks in @bs->blk, growing it geometrically up to @bound
+ * blocks. -ENOMEM also when @n is above @bound or above what one
+ * kvmalloc() holds (nothing allocated, no WARN).
+ */
+int khoser_block_room(struct khoser_block_set *bs, unsigned long n,
+		      unsigned long bound)
+{
+	struct khoser_block *blk = khoser_array_room(bs->blk, sizeof(*blk),
+						     bs->nblocks, &bs->nalloc,
+						     n, 8, bound);
+
+	if (!blk)
+		return -ENOMEM;
+	bs->blk = blk;
+	return 0;
+}
+
+/* An empty set holds no memory, whatever led to it. */
+void khoser_block_free_empty(struct khoser_block_set *bs)
+{
+	if (bs->nblocks)
+		return;
+	kvfree(bs->blk);
+	bs->blk = NULL;
+	bs->nalloc = 0;
+}
+
+/* Unlink and free the last block of the chain. */
+void khoser_block_drop_last(struct khoser_block_set *bs)
+{
+	struct khoser_block *last = &bs->blk[bs->nblocks - 1];
+
+	if (bs->life.state == KHOSER_STATE_IN)
+		khoser_kho_release_page(last->hdr);
+	else if (bs->nblocks > bs->nkept)
+		khoser_kho_put_page(last->hdr);		/* cut at kexec */
+	else
+		khoser_kho_free_block(last->hdr, last->order);
+	if (bs->nkept == bs->nblocks)	/* the dropped block was kept */
+		bs->nkept--;
+	bs->nblocks--;
+	bs->capacity -= last->cap;
+
+	if (bs->nblocks && bs->nkept == bs->nblocks) {
+		*khoser_block_nextp(last - 1) = 0;
+	} else if (!bs->nblocks) {
+		bs->head_pa = 0;
+		khoser_block_free_empty(bs);
+	}
+}
+
+/* Unlink and free every block. */
+void khoser_block_drop_all(struct khoser_block_set *bs)
+{
+	while (bs->nblocks)
+		khoser_block_drop_last(bs);
+}

@@ -25,9 +25,8 @@
 
 #include <linux/errno.h>
 #include <linux/mm.h>
-#include "chain.h"
-#include "compat/kho.h"
-#include "life.h"
+#include "common.h"
+#include "kho.h"
 
 /**
  * khoser_chain_walk - claim and check every page of a chain

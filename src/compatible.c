@@ -3,11 +3,12 @@
  * Composite compatible strings: "<own>-v<N>;<format>-v<N>;..." with the
  * owner first and the formats after it sorted by base name, each base once.
  * An expected string (a lookup's) may give a set of versions per component,
- * "<base>-v<N>,<M>,...". The grammar is include/khoser/abi/compatible.h.
+ * "<base>-v<N>,<M>,...". The grammar is DOC "composite compatible strings".
  *
  * DOC: compatible strings
  *
- * "Compatible" here is about data formats (include/khoser/compatible.h);
+ * "Compatible" here is about data formats (khoser_compat_build() and the
+ * rest);
  * kernel-version adaptation is src/compat/. Pure string work: no state, no
  * locks, callable from any context.
  */
@@ -21,7 +22,7 @@
 #include <khoser/abi/sarray.h>
 #include <khoser/abi/vbuf.h>
 #include <khoser/compatible.h>
-#include "compatible.h"
+#include "common.h"
 
 /* Every format this build of khoser reads and writes. */
 static const char * const formats[] = {
@@ -253,7 +254,7 @@ static bool format_known(const struct part *p)
  * Valid: 1 to %KHOSER_COMPAT_MAX characters, 1 to %KHOSER_COMPAT_MAX_PARTS
  * components "<base>-v<version>" joined by ';', the formats after the first
  * (owner) component sorted by base, no base twice; one version per
- * component (the grammar: include/khoser/abi/compatible.h).
+ * component (the grammar: DOC "composite compatible strings").
  *
  * Context: Any context.
  * Return: 0 when valid, -EINVAL otherwise (a version set included).

@@ -14,9 +14,8 @@
 #include <linux/export.h>
 #include <linux/printk.h>
 #include <khoser/khoser.h>
-#include "compat/kho.h"
-#include "internal.h"
-#include "root.h"
+#include "kho.h"
+#include "common.h"
 
 /**
  * khoser_is_enabled - whether khoser can preserve and restore
@@ -46,13 +45,25 @@ bool khoser_is_kho_boot(void)
 }
 EXPORT_SYMBOL_GPL(khoser_is_kho_boot);
 
-/* Decide availability and set up the registry. */
+/* The structures the named root drives (see "adding a structure kind"). */
+static const struct khoser_kind * const kinds[] = {
+	&khoser_block_kind, &khoser_sarray_kind, &khoser_vbuf_kind,
+};
+
+/* Decide availability, set up the registry and register the kinds. */
 int khoser_core_init(void)
 {
 	int err = khoser_root_init();
+	unsigned int i;
 
 	if (err)
 		return err;
+	for (i = 0; i < ARRAY_SIZE(kinds) && !err; i++)
+		err = khoser_root_register(kinds[i]);
+	if (err) {
+		khoser_root_exit();
+		return err;
+	}
 	khoser_kho_probe();
 	if (!khoser_kho_api())
 		pr_info("kernel built without a usable KHO API: unavailable\n");

@@ -9,13 +9,13 @@
  * byte length (vbuf, raw); blocks the chain's blocks or pages (block,
  * sarray) or the buffer's pages (vbuf); entries the entries, or a vbuf's
  * chunks. The named root fills each line from a snapshot taken under its
- * registry lock and the structure's own lock (src/root.c), so a read never
+ * registry lock and the structure's own lock (khoser_root_for_each()), so a read never
  * races the owner of a published structure.
  *
  * status: kho_api, kho_enabled, kho_boot (0 or 1) and preserved_pages, the
  * pages khoser itself holds preserved for the next kernel (0 once every
  * structure is destroyed or unpublished and destroyed); then the claim
- * ledger ("ledger of claimed pages", src/ledger.c): claimed_pages, the
+ * ledger (DOC "ledger of claimed pages"): claimed_pages, the
  * previous kernel's pages khoser holds now, released_pages, those it
  * released or handed on, ledger_ranges and ledger_bytes, its size.
  */
@@ -24,10 +24,8 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <khoser/khoser.h>
-#include "compat/kho.h"
-#include "internal.h"
-#include "ledger.h"
-#include "root.h"
+#include "kho.h"
+#include "common.h"
 
 static struct dentry *dir;
 

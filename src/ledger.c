@@ -31,7 +31,7 @@
 #include <linux/string.h>
 #include <linux/minmax.h>
 #include "compat/slab.h"
-#include "ledger.h"
+#include "kho.h"
 
 /**
  * struct khoser_ledger_range - pages [@start, @end) claimed this boot

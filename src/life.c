@@ -15,8 +15,8 @@
 
 #include <linux/errno.h>
 #include <linux/mutex.h>
-#include "compat/kho.h"
-#include "life.h"
+#include "kho.h"
+#include "common.h"
 
 static bool initialized(const struct khoser_life *life)
 {

@@ -5,10 +5,10 @@
  *
  * DOC: module glue
  *
- * Init decides availability and creates the registry (core.c), registers
+ * Init decides availability and creates the registry (khoser_core_init()), registers
  * the reboot notifier and debugfs. The notifier runs in kernel_kexec()
  * before the jump, while other tasks still run: the root seals under the
- * registry lock, then each structure's (src/root.c). That is also where
+ * registry lock, then each structure's (khoser_root_kexec_seal()). That is also where
  * write_format reaches the vbufs published before it was set: their chunk
  * lists are rewritten in the format it names then, so the parameter may
  * be set any time before kexec.
@@ -22,10 +22,9 @@
 #include <linux/reboot.h>
 #include <linux/sysfs.h>
 #include <khoser/khoser.h>
-#include "block_fmt.h"
-#include "compat/kho.h"
-#include "internal.h"
-#include "root.h"
+#include "block_int.h"
+#include "kho.h"
+#include "common.h"
 
 static int get_enabled(char *buf, const struct kernel_param *kp)
 {
@@ -46,7 +45,7 @@ MODULE_PARM_DESC(kho_boot, "booted by a KHO kexec (read-only)");
 
 /*
  * write_format: 1 or 2, the block format of khoser's own metadata. Read
- * when a vbuf is preserved and again at kexec (src/vbuf.c, "vbuf
+ * when a vbuf is preserved and again at kexec (DOC "vbuf
  * chunk-list format").
  */
 static int set_write_format(const char *val, const struct kernel_param *kp)
@@ -56,7 +55,7 @@ static int set_write_format(const char *val, const struct kernel_param *kp)
 
 	if (err)
 		return err;
-	if (v != 1 && v != 2)
+	if (!khoser_block_format(v))
 		return -EINVAL;
 	WRITE_ONCE(khoser_own_format, v);
 	return 0;

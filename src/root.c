@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khoser named root: one preserved descriptor (include/khoser/abi/root.h) per
+ * khoser named root: one preserved descriptor (struct khoser_root_ser) per
  * published object, registered as KHO subtree "khoser-<name>".
  *
  * DOC: named root
@@ -11,7 +11,7 @@
  * descriptor, compare the compatible string, restore, cross-check), the
  * seal at reboot into kexec and the debugfs listing exist once, here; the
  * exported khoser_*_publish() and khoser_*_lookup() are thin doors (the
- * raw ones below, the typed ones in src/doors.c).
+ * raw ones below, the typed ones with each structure).
  *
  * Locking: the registry lock protects both lists and every object on them.
  * A structure's own lock is taken after it (never the other way round), to
@@ -35,12 +35,9 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <khoser/khoser.h>
-#include "compat/kho.h"
+#include "kho.h"
 #include "compat/slab.h"
-#include "compatible.h"
-#include "kind.h"
-#include "life.h"
-#include "root.h"
+#include "common.h"
 
 #define NODE_LEN (sizeof(KHOSER_NODE_PREFIX) - 1 + KHOSER_NAME_LEN)
 
@@ -136,18 +133,33 @@ static const struct khoser_kind raw_kind = {
 	.restore = raw_restore,
 };
 
-static const struct khoser_kind * const kinds[] = {
-	&raw_kind, &khoser_block_kind, &khoser_sarray_kind, &khoser_vbuf_kind,
+/*
+ * The kinds this build knows, by id: raw here, the structures registered
+ * by khoser_core_init(), so that the root refers to no structure's file.
+ */
+static const struct khoser_kind *kinds[KHOSER_KIND_MAX + 1] = {
+	[KHOSER_KIND_RAW] = &raw_kind,
 };
+
+/**
+ * khoser_root_register - make a kind known to lookups
+ * @kind: its table; its id from 2 to %KHOSER_KIND_MAX, once
+ *
+ * Context: module init, before any publish or lookup.
+ * Return: 0, or -EINVAL on an id out of range or taken.
+ */
+int khoser_root_register(const struct khoser_kind *kind)
+{
+	if (kind->id <= KHOSER_KIND_RAW || kind->id > KHOSER_KIND_MAX ||
+	    kinds[kind->id])
+		return -EINVAL;
+	kinds[kind->id] = kind;
+	return 0;
+}
 
 static const struct khoser_kind *kind_of(u64 id)
 {
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (kinds[i]->id == id)
-			return kinds[i];
-	return NULL;
+	return id < ARRAY_SIZE(kinds) ? kinds[id] : NULL;
 }
 
 /* --- names and arguments --------------------------------------------------- */
@@ -682,7 +694,7 @@ int khoser_incoming_compat(const char *name, char *buf, size_t len)
 }
 EXPORT_SYMBOL_GPL(khoser_incoming_compat);
 
-/* --- the raw doors (the typed ones: src/doors.c) ------------------------------ */
+/* --- the raw doors (the typed ones: with each structure) ------------------ */
 
 /**
  * khoser_publish - publish an opaque object for the next kernel
@@ -875,6 +887,10 @@ void khoser_root_for_each(void (*fn)(const struct khoser_obj_info *info,
 /* Module init: an empty registry. */
 int khoser_root_init(void)
 {
+	unsigned int i;
+
+	for (i = KHOSER_KIND_RAW + 1; i < ARRAY_SIZE(kinds); i++)
+		kinds[i] = NULL;
 	reg = kzalloc_obj(*reg);
 	if (!reg)
 		return -ENOMEM;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * khoser sparse arrays: u64 index -> u64 value in a chain of preserved pages
- * (include/khoser/abi/sarray.h), runs of consecutive indices sharing one
+ * (struct khoser_sarray_page_hdr), runs of consecutive indices sharing one
  * 12-byte header.
  *
  * Outgoing arrays are written in ascending index order, one entry at a time
@@ -20,9 +20,9 @@
  * OUT (writable: khoser_sarray_add()) -> SEALED (khoser_sarray_seal() or
  * publish: read-only, ready to hand over); IN after a restore. This file
  * knows nothing of the named root, which drives an array through
- * khoser_sarray_kind (src/kind.h) with the array's lock held; a published
+ * khoser_sarray_kind (&struct khoser_kind) with the array's lock held; a published
  * array is sealed, so nothing the owner may still do races the root. The
- * xarray bridge is in src/sarray_xa.c.
+ * xarray bridge is khoser_sarray_from_xarray() and _to_xarray().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,11 +36,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <khoser/sarray.h>
-#include "array.h"
-#include "chain.h"
-#include "compat/kho.h"
-#include "kind.h"
-#include "life.h"
+#include "common.h"
+#include "kho.h"
 
 #define PAGE_INDEX_MIN	16UL
 #define WHAT "sparse array"
@@ -260,7 +257,7 @@ int khoser_sarray_seal(struct khoser_sarray *sa)
 EXPORT_SYMBOL_GPL(khoser_sarray_seal);
 
 /* Release the pages; back to an empty outgoing array (bound kept). */
-static void reset(struct khoser_sarray *sa)
+static void sarray_reset(struct khoser_sarray *sa)
 {
 	drop_all(sa);
 	sa->life.state = KHOSER_STATE_OUT;
@@ -289,7 +286,7 @@ int khoser_sarray_destroy(struct khoser_sarray *sa)
 		pr_err("destroy: sparse array is published; unpublish it first\n");
 		err = -EBUSY;
 	} else {
-		reset(sa);
+		sarray_reset(sa);
 	}
 	mutex_unlock(&sa->life.lock);
 	return err;
@@ -411,7 +408,7 @@ static int restore_locked(struct khoser_sarray *sa, u64 head_pa,
 	sa->life.state = KHOSER_STATE_IN;
 	err = khoser_chain_walk(&chain, head_pa, &claimed);
 	if (err) {
-		reset(sa);
+		sarray_reset(sa);
 		return err;
 	}
 	sa->head_pa = head_pa;
@@ -454,7 +451,7 @@ EXPORT_SYMBOL_GPL(khoser_sarray_restore);
 
 /* --- the named root's view (khoser_sarray_kind) ------------------------ */
 
-static void kind_describe(void *obj, struct khoser_root_ser *desc)
+static void sarray_kind_describe(void *obj, struct khoser_root_ser *desc)
 {
 	struct khoser_sarray *sa = obj;
 
@@ -466,19 +463,19 @@ static void kind_describe(void *obj, struct khoser_root_ser *desc)
 	desc->max_blocks = sa->max_pages;
 }
 
-static int kind_publish(void *obj, struct khoser_root_ser *desc)
+static int sarray_kind_publish(void *obj, struct khoser_root_ser *desc)
 {
 	struct khoser_sarray *sa = obj;
 
 	if (sa->life.state == KHOSER_STATE_IN)
 		return check_state(sa, "publish", true);
 	sa->life.state = KHOSER_STATE_SEALED;
-	kind_describe(sa, desc);
+	sarray_kind_describe(sa, desc);
 	return 0;
 }
 
-/* A product that does not fit a u64 bounds nothing (see block.c). */
-static const char *kind_check_desc(const struct khoser_root_ser *d)
+/* A product that does not fit a u64 bounds nothing (as for block sets). */
+static const char *sarray_kind_check_desc(const struct khoser_root_ser *d)
 {
 	u64 most;
 
@@ -497,8 +494,8 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 	return NULL;
 }
 
-static int kind_restore(void *obj, const struct khoser_root_ser *d,
-			const char *label)
+static int sarray_kind_restore(void *obj, const struct khoser_root_ser *d,
+			       const char *label)
 {
 	struct khoser_sarray *sa = obj;
 	int err;
@@ -522,7 +519,7 @@ static int kind_restore(void *obj, const struct khoser_root_ser *d,
 			       (unsigned long long)d->nblocks,
 			       (unsigned long long)d->entries, sa->npages,
 			       (unsigned long long)sa->entries);
-		reset(sa);
+		sarray_reset(sa);
 		return -EINVAL;
 	}
 	return 0;
@@ -533,10 +530,10 @@ const struct khoser_kind khoser_sarray_kind = {
 	.name = "sarray",
 	.once = true,
 	.life = offsetof(struct khoser_sarray, life),
-	.publish = kind_publish,
-	.describe = kind_describe,
-	.check_desc = kind_check_desc,
-	.restore = kind_restore,
+	.publish = sarray_kind_publish,
+	.describe = sarray_kind_describe,
+	.check_desc = sarray_kind_check_desc,
+	.restore = sarray_kind_restore,
 };
 
 /* Last page whose first index is <= @index, or -1. */
@@ -697,3 +694,52 @@ bool khoser_sarray_it_next(struct khoser_sarray_it *it, u64 *index,
 	return false;
 }
 EXPORT_SYMBOL_GPL(khoser_sarray_it_next);
+
+/* --- publish and lookup ------------------------------------------------ */
+
+/**
+ * khoser_sarray_publish - seal an array and publish it under a name
+ * @sa:     an outgoing (or sealed) sparse array
+ * @name:   object name (see khoser_name_valid())
+ * @compat: composite compatible string naming %KHOSER_SARRAY_COMPAT
+ *
+ * Seals @sa (no more adds). Unpublish it with khoser_unpublish() before
+ * destroying it.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * array's.
+ * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published;
+ * -EEXIST when @name is taken; -EPERM on an incoming array; -EINVAL on a
+ * bad name or string or an uninitialized array; -ENOMEM.
+ */
+int khoser_sarray_publish(struct khoser_sarray *sa, const char *name,
+			  const char *compat)
+{
+	return khoser_root_publish(&khoser_sarray_kind, sa, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_sarray_publish);
+
+/**
+ * khoser_sarray_lookup - find a published sparse array and restore it
+ * @sa:     an initialized, empty, unpublished outgoing sparse array
+ * @name:   object name
+ * @compat: the composite compatible string this driver expects
+ *
+ * Compares @compat with the one the previous kernel published before
+ * anything is restored, restores the chain (see khoser_sarray_restore(),
+ * bounded by the page count the descriptor names) and checks that pages
+ * and entries match the descriptor. An array can be restored once.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * array's.
+ * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
+ * a compatible-string or kind mismatch; -EALREADY when restored before;
+ * -EBUSY when @sa is not empty, not outgoing or published; -EINVAL on
+ * corrupt data; -ENOMEM.
+ */
+int khoser_sarray_lookup(struct khoser_sarray *sa, const char *name,
+			 const char *compat)
+{
+	return khoser_root_lookup(&khoser_sarray_kind, sa, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_sarray_lookup);

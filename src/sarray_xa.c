@@ -17,7 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/xarray.h>
 #include <khoser/sarray.h>
-#include "life.h"
+#include "common.h"
 
 /**
  * khoser_sarray_from_xarray - fill an empty array from an xarray

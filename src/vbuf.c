@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * khoser vmalloc-style buffers (include/khoser/abi/vbuf.h): the pages behind
+ * khoser vmalloc-style buffers (struct khoser_vbuf_hdr): the pages behind
  * a virtually contiguous buffer are preserved where they are, as naturally
  * aligned chunks of physically contiguous pages, listed in a block set that
  * a preserved header page names together with the byte length.
@@ -21,7 +21,7 @@
  *
  * States: OUT (idle) -> SEALED (preserved) -> OUT after destroy; IN once
  * restored. This file knows nothing of the named root, which drives a vbuf
- * through khoser_vbuf_kind (src/kind.h) with the vbuf's lock held.
+ * through khoser_vbuf_kind (&struct khoser_kind) with the vbuf's lock held.
  *
  * DOC: vbuf chunk-list format
  *
@@ -29,7 +29,7 @@
  * parameter (khoser_own_format) when the buffer is preserved. At reboot
  * into kexec the root asks for it again for every published vbuf whose
  * compatible string does not name the format itself, and has the list
- * rewritten when it changed since (kind_dep_rewrite()): so write_format
+ * rewritten when it changed since (vbuf_kind_dep_rewrite()): so write_format
  * holds when set any time before kexec. A vbuf handed over raw, through
  * khoser_vbuf_hdr_pa(), is not known at kexec and keeps the format of its
  * preserve.
@@ -51,10 +51,9 @@
 #include <linux/vmalloc.h>
 #include <khoser/compatible.h>
 #include <khoser/vbuf.h>
-#include "block_fmt.h"
-#include "compat/kho.h"
-#include "kind.h"
-#include "life.h"
+#include "block_int.h"
+#include "kho.h"
+#include "common.h"
 
 static_assert(sizeof(KHOSER_VBUF_COMPAT) <= KHOSER_VBUF_MAGIC_LEN);
 
@@ -87,7 +86,7 @@ static void set_buffer(struct khoser_vbuf *vb, void *addr, size_t length,
 }
 
 /* Back to idle, keeping the lock. */
-static void reset(struct khoser_vbuf *vb)
+static void vbuf_reset(struct khoser_vbuf *vb)
 {
 	set_buffer(vb, NULL, 0, 0, 0, KHOSER_STATE_OUT);
 	vb->hdr = NULL;
@@ -266,8 +265,9 @@ static int grow_list(struct khoser_block_set *cs, unsigned int format,
 {
 	int err = khoser_block_set_init(cs, KHOSER_VBUF_CHUNK_SIZE);
 
-	if (!err && format == 2)
-		err = khoser_block_set_set_format(cs, 2, 0, KHOSER_BLOCK_F_CRC);
+	if (!err && format != 1)	/* v1, a set's default, has no flags */
+		err = khoser_block_set_set_format(cs, format, 0,
+						  khoser_block_format(format)->own_flags);
 	if (!err)
 		err = khoser_block_set_set_max_blocks(cs,
 						      DIV_ROUND_UP(nchunks,
@@ -395,6 +395,22 @@ u64 khoser_vbuf_hdr_pa(const struct khoser_vbuf *vb)
 }
 EXPORT_SYMBOL_GPL(khoser_vbuf_hdr_pa);
 
+/*
+ * @h's chunk-list block count is the one its chunks need in @format, or
+ * (@format 0: not named) in any format this build reads.
+ */
+static bool list_blocks_fit(const struct khoser_vbuf_hdr *h,
+			    unsigned int format)
+{
+	unsigned int v;
+
+	for (v = 1; v <= KHOSER_BLOCK_NFORMATS; v++)
+		if ((!format || format == v) &&
+		    h->nblocks == div_up(h->nchunks, chunks_per_block(v)))
+			return true;
+	return false;
+}
+
 /* The header's fields in range and consistent (and as @desc says)? */
 static const char *check_hdr(const struct khoser_vbuf_hdr *h,
 			     const struct khoser_root_ser *desc,
@@ -421,12 +437,7 @@ static const char *check_hdr(const struct khoser_vbuf_hdr *h,
 		return "too-big: buffer larger than this kernel maps";
 	if (!h->nchunks || h->nchunks > h->nr_pages)
 		return "bad-chunks: chunk count out of range";
-	if ((format != 2 &&
-	     h->nblocks == div_up(h->nchunks, chunks_per_block(1))) ||
-	    (format != 1 &&
-	     h->nblocks == div_up(h->nchunks, chunks_per_block(2))))
-		;	/* as its chunk list's format (0: either) lays it out */
-	else
+	if (!list_blocks_fit(h, format))
 		return "chunk-list: chunk-list block count wrong";
 	if (desc && (desc->size != h->length || desc->nblocks != h->nr_pages ||
 		     desc->entries != h->nchunks))
@@ -764,10 +775,10 @@ int khoser_vbuf_destroy(struct khoser_vbuf *vb)
 		unpreserve_chunks(vb);
 		khoser_kho_free_page(vb->hdr);
 		khoser_block_set_destroy(&vb->chunks);
-		reset(vb);
+		vbuf_reset(vb);
 	} else if (vb->life.state == KHOSER_STATE_IN) {
 		vfree(vb->addr);
-		reset(vb);
+		vbuf_reset(vb);
 	}
 	mutex_unlock(&vb->life.lock);
 	return err;
@@ -776,7 +787,7 @@ EXPORT_SYMBOL_GPL(khoser_vbuf_destroy);
 
 /* --- the named root's view (khoser_vbuf_kind) ---------------------------- */
 
-static void kind_describe(void *obj, struct khoser_root_ser *desc)
+static void vbuf_kind_describe(void *obj, struct khoser_root_ser *desc)
 {
 	struct khoser_vbuf *vb = obj;
 
@@ -788,7 +799,7 @@ static void kind_describe(void *obj, struct khoser_root_ser *desc)
 	desc->max_blocks = 0;
 }
 
-static int kind_publish(void *obj, struct khoser_root_ser *desc)
+static int vbuf_kind_publish(void *obj, struct khoser_root_ser *desc)
 {
 	struct khoser_vbuf *vb = obj;
 
@@ -796,18 +807,18 @@ static int kind_publish(void *obj, struct khoser_root_ser *desc)
 		pr_err("publish: vbuf holds no preserved buffer\n");
 		return -EINVAL;
 	}
-	kind_describe(vb, desc);
+	vbuf_kind_describe(vb, desc);
 	return 0;
 }
 
 /* The component naming block format @format, NULL for the implicit v1. */
 static const char *format_comp(unsigned int format)
 {
-	return format == 2 ? KHOSER_BLOCK_COMPAT_V2 : NULL;
+	return format == 1 ? NULL : khoser_block_format(format)->compat;
 }
 
 /* The format of the chunk list, when not the implicit version 1. */
-static const char *kind_dep_compat(void *obj)
+static const char *vbuf_kind_dep_compat(void *obj)
 {
 	struct khoser_vbuf *vb = obj;
 
@@ -815,7 +826,7 @@ static const char *kind_dep_compat(void *obj)
 }
 
 /* At reboot into kexec: the format write_format asks for now. */
-static const char *kind_dep_want(void *obj)
+static const char *vbuf_kind_dep_want(void *obj)
 {
 	return format_comp(READ_ONCE(khoser_own_format));
 }
@@ -867,8 +878,8 @@ static void swap_lists(struct khoser_block_set *a, struct khoser_block_set *b)
  * inside the old one. On failure the new list is undone and the old one,
  * untouched, is handed over.
  */
-static int kind_dep_rewrite(void *obj, const char *comp,
-			    struct khoser_root_ser *desc)
+static int vbuf_kind_dep_rewrite(void *obj, const char *comp,
+				 struct khoser_root_ser *desc)
 {
 	unsigned int format = comp ? khoser_block_compat_format(comp) : 1;
 	struct khoser_vbuf *vb = obj;
@@ -886,14 +897,14 @@ static int kind_dep_rewrite(void *obj, const char *comp,
 		swap_lists(&vb->chunks, &list);
 		vb->hdr->chunks = khoser_block_set_head_pa(&vb->chunks);
 		vb->hdr->nblocks = vb->chunks.nblocks;
-		kind_describe(vb, desc);
+		vbuf_kind_describe(vb, desc);
 	}
 	/* The new list after a failure, the old one after the swap. */
 	khoser_block_set_destroy(&list);
 	return err;
 }
 
-static const char *kind_check_desc(const struct khoser_root_ser *d)
+static const char *vbuf_kind_check_desc(const struct khoser_root_ser *d)
 {
 	if (!d->phys || !PAGE_ALIGNED(d->phys))
 		return "misaligned: vbuf header misaligned";
@@ -908,8 +919,8 @@ static const char *kind_check_desc(const struct khoser_root_ser *d)
 	return NULL;
 }
 
-static int kind_restore(void *obj, const struct khoser_root_ser *d,
-			const char *label)
+static int vbuf_kind_restore(void *obj, const struct khoser_root_ser *d,
+			     const char *label)
 {
 	unsigned int format = khoser_block_compat_format(d->compat);
 	unsigned long ver = 0;
@@ -929,12 +940,59 @@ const struct khoser_kind khoser_vbuf_kind = {
 	.name = "vbuf",
 	.once = true,
 	.life = offsetof(struct khoser_vbuf, life),
-	.publish = kind_publish,
-	.describe = kind_describe,
-	.check_desc = kind_check_desc,
+	.publish = vbuf_kind_publish,
+	.describe = vbuf_kind_describe,
+	.check_desc = vbuf_kind_check_desc,
 	.dep_base = KHOSER_BLOCK_BASE,
-	.dep_compat = kind_dep_compat,
-	.dep_want = kind_dep_want,
-	.dep_rewrite = kind_dep_rewrite,
-	.restore = kind_restore,
+	.dep_compat = vbuf_kind_dep_compat,
+	.dep_want = vbuf_kind_dep_want,
+	.dep_rewrite = vbuf_kind_dep_rewrite,
+	.restore = vbuf_kind_restore,
 };
+
+/* --- publish and lookup ------------------------------------------------ */
+
+/**
+ * khoser_vbuf_publish - publish a preserved buffer under a name
+ * @vb:     a vbuf holding a preserved buffer (khoser_vbuf_preserve())
+ * @name:   object name (see khoser_name_valid())
+ * @compat: composite compatible string naming %KHOSER_VBUF_COMPAT
+ *
+ * Unpublish it with khoser_unpublish() before destroying it.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * vbuf's.
+ * Return: 0; -EOPNOTSUPP without KHO; -EBUSY when already published;
+ * -EEXIST when @name is taken; -EINVAL on a bad name or string or a vbuf
+ * that holds no preserved buffer; -ENOMEM.
+ */
+int khoser_vbuf_publish(struct khoser_vbuf *vb, const char *name,
+			const char *compat)
+{
+	return khoser_root_publish(&khoser_vbuf_kind, vb, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_vbuf_publish);
+
+/**
+ * khoser_vbuf_lookup - find a published buffer and map it
+ * @vb:     an idle vbuf
+ * @name:   object name
+ * @compat: the composite compatible string this driver expects
+ *
+ * Compares @compat with the one the previous kernel published before
+ * anything is restored, then restores as khoser_vbuf_restore() does,
+ * checking the header against the descriptor too. A buffer is restored
+ * once.
+ *
+ * Context: Process context (may sleep); takes the registry lock, then the
+ * vbuf's.
+ * Return: 0; -EOPNOTSUPP without KHO; -ENOENT when not published; -EPROTO on
+ * a compatible-string or kind mismatch; -EALREADY when restored before;
+ * -EBUSY when @vb is not idle; -EINVAL on corrupt data; -ENOMEM.
+ */
+int khoser_vbuf_lookup(struct khoser_vbuf *vb, const char *name,
+		       const char *compat)
+{
+	return khoser_root_lookup(&khoser_vbuf_kind, vb, name, compat);
+}
+EXPORT_SYMBOL_GPL(khoser_vbuf_lookup);

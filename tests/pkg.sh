@@ -199,7 +199,7 @@ contents() {
 	has "$work/test.list" "${t#/}"/{dkms.conf,Makefile,Kbuild} \
 		"${t#/}"/tests/module/{Kbuild,kt_main.c} \
 		"${t#/}"/src/dkms/{test-companion.mk,khoser.mk} \
-		"${t#/}"/src/compat/kho.c || return 1
+		"${t#/}"/src/kho.c || return 1
 	has "$work/tools.list" usr/sbin/khoserctl \
 		usr/share/man/man8/khoserctl.8.gz || return 1
 	has "$work/consumer.list" \

@@ -13,7 +13,7 @@ include $(khoser_top)/src/dkms/khoser.mk
 
 .PHONY: modules clean
 modules: khoser-check
-	$(MAKE) -C $(KDIR) M=$(khoser_top) src/compat/kho.o
+	$(MAKE) -C $(KDIR) M=$(khoser_top) src/kho.o
 	$(MAKE) -C $(KDIR) M=$(khoser_top)/tests/module \
 		KBUILD_EXTRA_SYMBOLS=$(KHOSER_DIR)/Module.symvers modules
 

@@ -15,7 +15,7 @@
 #include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/internal.h"
+#include "../../src/common.h"
 
 #define BLOCKS 6
 #define REC 16

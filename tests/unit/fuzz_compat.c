@@ -14,7 +14,7 @@
  */
 #include "shim/kshim.h"
 #include <khoser/khoser.h>
-#include "../../src/compatible.h"
+#include "../../src/common.h"
 
 #define DEP KHOSER_BLOCK_BASE
 

@@ -20,7 +20,7 @@
 #include <linux/kexec_handover.h>
 #include <linux/vmalloc.h>
 #include <khoser/khoser.h>
-#include "../../src/internal.h"
+#include "../../src/common.h"
 
 #define REGION_ORDER	5
 #define REGION		(1U << REGION_ORDER)

@@ -13,7 +13,7 @@
 #include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/internal.h"
+#include "../../src/common.h"
 
 #define HDR 26
 #define MAXP 4

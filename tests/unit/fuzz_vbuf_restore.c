@@ -12,7 +12,7 @@
 #include "shim/kshim.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/internal.h"
+#include "../../src/common.h"
 
 #define HDRB 11
 

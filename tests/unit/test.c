@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include "test.h"
-#include "../../src/block_fmt.h"
+#include "../../src/block_int.h"
 
 int test_failed_checks;
 static const char *current;

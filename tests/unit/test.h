@@ -12,8 +12,7 @@
 #include <linux/moduleparam.h>
 #include <linux/reboot.h>
 #include <khoser/khoser.h>
-#include "../../src/internal.h"
-#include "../../src/root.h"
+#include "../../src/common.h"
 
 extern int test_failed_checks;
 void test_fail(const char *file, int line, const char *what);

@@ -10,8 +10,8 @@
  * pinned here.
  */
 #include "test.h"
-#include "../../src/block_fmt.h"
-#include "../../src/kind.h"
+#include "../../src/block_int.h"
+#include "../../src/common.h"
 
 #define V1 "kt-v1;khoser-block-v1"
 #define V2 "kt-v1;khoser-block-v2"

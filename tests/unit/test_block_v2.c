@@ -6,7 +6,7 @@
  */
 #include <linux/crc32c.h>
 #include "test.h"
-#include "../../src/block_fmt.h"
+#include "../../src/block_int.h"
 
 #define V2 "kt-v1;khoser-block-v2"
 #define V1 "kt-v1;khoser-block-v1"

@@ -5,7 +5,7 @@
  * functions; through the named root in test_root.c).
  */
 #include "test.h"
-#include "../../src/compatible.h"
+#include "../../src/common.h"
 
 #define DEP "khoser-block"
 

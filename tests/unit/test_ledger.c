@@ -9,9 +9,8 @@
  */
 #include "test.h"
 #include <linux/rbtree.h>
-#include "../../src/block_fmt.h"
-#include "../../src/compat/kho.h"
-#include "../../src/ledger.h"
+#include "../../src/block_int.h"
+#include "../../src/kho.h"
 
 #define COMPAT_BLOCK2 "khoser_test-v1;khoser-block-v2"
 #define COMPAT_BLOCK "khoser_test-v1;khoser-block-v1"

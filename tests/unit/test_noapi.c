@@ -5,7 +5,7 @@
  * shim's KHO is on, and every KHO call fails with -EOPNOTSUPP.
  */
 #include "test.h"
-#include "../../src/compat/kho.h"
+#include "../../src/kho.h"
 
 #define COMPAT "mydrv-v1;khoser-block-v1"
 

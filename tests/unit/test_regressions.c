@@ -6,7 +6,7 @@
  * aa5095e); the races use real threads against the real sources.
  */
 #include "test.h"
-#include "../../src/block_fmt.h"
+#include "../../src/block_int.h"
 
 #define COMPAT_BLOCK "khoser_test-v1;khoser-block-v1"
 #define COMPAT_VBUF "khoser_test-v1;khoser-vbuf-v1"

@@ -6,7 +6,7 @@
  * allocation failure.
  */
 #include "test.h"
-#include "../../src/kind.h"
+#include "../../src/common.h"
 
 #define COMPAT "mydrv-v2;khoser-block-v1"
 

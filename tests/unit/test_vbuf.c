@@ -7,7 +7,7 @@
  * failure at every point, state checks, multi-hop.
  */
 #include "test.h"
-#include "../../src/block_fmt.h"
+#include "../../src/block_int.h"
 
 #define COMPAT "khoser_test-v1;khoser-vbuf-v1"
 

@@ -11,7 +11,7 @@
  * debugfs on real threads.
  */
 #include "test.h"
-#include "../../src/block_fmt.h"
+#include "../../src/block_int.h"
 
 #define COMPAT "kt-v1;khoser-vbuf-v1"
 #define ONLY_V1 "kt-v1;khoser-block-v1;khoser-vbuf-v1"

@@ -31,7 +31,9 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include "kho.h"
-#include "../ledger.h"
+
+#if KHOSER_KHO_API
+#include <linux/kexec_handover.h>
 
 /* Pages khoser holds preserved for the next kernel. */
 static atomic_long_t preserved = ATOMIC_LONG_INIT(0);
@@ -46,9 +48,6 @@ bool khoser_kho_usable(void)
 {
 	return usable;
 }
-
-#if KHOSER_KHO_API
-#include <linux/kexec_handover.h>
 
 bool khoser_kho_api(void)
 {
@@ -539,26 +538,6 @@ void khoser_kho_release_pages(u64 phys, unsigned int order)
 	for (i = 0; i < 1UL << order; i++)
 		__free_page(pfn_to_page(pfn + i));
 }
-#else
-int khoser_kho_preserve_pages(struct page *page, unsigned int order)
-{
-	return -EOPNOTSUPP;
-}
-
-void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
-{
-}
-
-struct page *khoser_kho_claim_pages(u64 phys, unsigned int order,
-				    const char **why)
-{
-	*why = "unavailable: KHO page ranges unavailable";
-	return NULL;
-}
-
-void khoser_kho_release_pages(u64 phys, unsigned int order)
-{
-}
 #endif /* KHOSER_KHO_PAGES */
 
 int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size)
@@ -582,133 +561,6 @@ void khoser_kho_exit(void)
 	mutex_lock(&claim_lock);
 	khoser_ledger_clear();
 	mutex_unlock(&claim_lock);
-}
-
-#else /* !KHOSER_KHO_API: the kernel offers no usable KHO to modules */
-
-void khoser_kho_exit(void)
-{
-}
-
-void khoser_kho_ledger_stats(struct khoser_ledger_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-}
-
-void khoser_kho_disown_pages(u64 phys, unsigned int order)
-{
-}
-
-bool khoser_kho_api(void)
-{
-	return false;
-}
-
-void khoser_kho_probe(void)
-{
-	usable = false;
-}
-
-bool khoser_kho_boot(void)
-{
-	return false;
-}
-
-void *khoser_kho_alloc_block(unsigned int order)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-
-void *khoser_kho_alloc_page(void)
-{
-	return ERR_PTR(-EOPNOTSUPP);
-}
-
-void khoser_kho_free_block(void *block, unsigned int order)
-{
-}
-
-void khoser_kho_free_page(void *page)
-{
-}
-
-void khoser_kho_cut_block(void *block, unsigned int order)
-{
-}
-
-void khoser_kho_cut_page(void *page)
-{
-}
-
-void khoser_kho_put_page(void *page)
-{
-}
-
-void *khoser_kho_claim_page(u64 phys, const char **why)
-{
-	*why = "unavailable: KHO unavailable";
-	return NULL;
-}
-
-void *khoser_kho_claim_block(u64 phys, unsigned int max_order,
-			     unsigned int *order, const char **why)
-{
-	*why = "unavailable: KHO unavailable";
-	return NULL;
-}
-
-void khoser_kho_release_page(void *page)
-{
-}
-
-int khoser_kho_preserve_pages(struct page *page, unsigned int order)
-{
-	return -EOPNOTSUPP;
-}
-
-void khoser_kho_unpreserve_pages(struct page *page, unsigned int order)
-{
-}
-
-int khoser_kho_check_pages(u64 phys, unsigned int order, const char **why)
-{
-	*why = "unavailable: KHO unavailable";
-	return -EOPNOTSUPP;
-}
-
-struct page *khoser_kho_claim_pages(u64 phys, unsigned int order,
-				    const char **why)
-{
-	*why = "unavailable: KHO page ranges unavailable";
-	return NULL;
-}
-
-void khoser_kho_release_pages(u64 phys, unsigned int order)
-{
-}
-
-bool khoser_kho_inner_marked(u64 phys, unsigned int order)
-{
-	return true;
-}
-
-u64 khoser_kho_phys(void *virt)
-{
-	return virt_to_phys(virt);
-}
-
-int khoser_kho_add_subtree(const char *name, void *blob, size_t size)
-{
-	return -EOPNOTSUPP;
-}
-
-void khoser_kho_remove_subtree(void *blob)
-{
-}
-
-int khoser_kho_retrieve_subtree(const char *name, u64 *phys, u64 *size)
-{
-	return -EOPNOTSUPP;
 }
 
 #endif /* KHOSER_KHO_API */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * khoser block-set iterators: the out-of-line halves of the inline paths in
- * include/khoser/block.h, the batch calls and stepping back.
+ * khoser_block_set_it_reserve_entry() and _read_entry(), the batch calls
+ * and stepping back.
  *
  * DOC: block-set iterators
  *
@@ -33,7 +34,7 @@
 #include <linux/mm.h>
 #include <linux/prefetch.h>
 #include <khoser/block.h>
-#include "block_fmt.h"
+#include "block_int.h"
 
 /**
  * khoser_block_set_it_init - start an iterator at the first entry
