@@ -20,6 +20,8 @@ run() {
 for s in roundtrip multihop corrupt kho-off reload; do
 	run "$s"
 done
+# khoser, khoser_test and the example consumer loaded with no parameters.
+run defaults
 # corrupt with khoser and khoser_test writing khoser-block-v1 only: the
 # damage lands on v1 chunk lists, and no v2 set (c2-crc) is written.
 run --write-format 1 --log corrupt-v1 corrupt

@@ -26,6 +26,10 @@
 #               khoser_test: the OLD companion verifies every byte
 #   bench       2 boots of khoser_test bench=1 (tests/bench/run.sh reads the
 #               figures from the log); no inventories
+#   defaults    3 boots: khoser, khoser_test and the example consumer
+#               (tests/consumer, built here) loaded with no parameters at
+#               all: boot 1 preserves, boots 2 and 3 verify (khoser_test's 8
+#               objects, the consumer's table) and preserve again
 #   custom      set everything with the options below
 # options:
 #   --variant fast|debug   kernel config (debug: KASAN, kmemleak, lockdep)
@@ -79,7 +83,10 @@ cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 variant=fast kernels='' hops='' mode='' ver='' kho=1 reload=0 extra='' timeout=''
 mem_opt='' summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
 copylog='' write_format='' expect_read='' expect_version='' leakcheck=0
-new_extra=''
+new_extra='' defaults=0
+# Modules of this tree built here besides khoser and khoser_test, loaded
+# after them like --consumer ones: "NAME:DIR" (DIR in the tree).
+own_mods=()
 declare -A build_ver=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -135,6 +142,8 @@ rollback) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.3,7.2:old}"
 	extra="esizes=1,24,64 counts=10000,5000,200000 $extra" ;;
 rollback-v1) : "${hops:=2}" "${mode:=normal}" "${kernels:=7.3,7.2:old}"
 	: "${write_format:=1}" ;;
+defaults) : "${hops:=3}" "${mode:=normal}"; defaults=1
+	own_mods+=(khoser_consumer:tests/consumer) ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
@@ -219,6 +228,10 @@ build_for() {
 	cp "$kdir/.config" "$stage/root/boot/config-$krel"
 	krel_of[$v]=$krel
 	if prebuilt "$krel"; then
+		[ ${#own_mods[@]} -eq 0 ] || {
+			log "$scenario builds its own modules: no --modules"
+			return 1
+		}
 		log "$v: khoser.ko and khoser_test.ko from $prebuilt_dir"
 		cp "$prebuilt_dir/khoser.ko" "$prebuilt_dir/khoser_test.ko" \
 			"$stage/root/lib/modules/$krel/"
@@ -229,9 +242,10 @@ build_for() {
 	(
 		cd "$top"
 		if git rev-parse --git-dir >/dev/null 2>&1; then
-			git ls-files -co --exclude-standard Kbuild src include tests/module
+			git ls-files -co --exclude-standard Kbuild src include \
+				tests/module tests/consumer
 		else
-			find Kbuild src include tests/module -type f
+			find Kbuild src include tests/module tests/consumer -type f
 		fi
 	) | (cd "$top" && xargs cp --parents -t "$out")
 	# Built before from the same sources, for the same tree and version?
@@ -243,11 +257,14 @@ build_for() {
 		cat "$kdir/.khoser-build-complete"
 	} | sha256sum | cut -c1-16)
 	mcache=$work/modules/$krel-$variant-$key
-	if [ -f "$mcache/khoser_test.ko" ]; then
+	# (Modules of own_mods build against khoser's Module.symvers.)
+	if [ -f "$mcache/khoser_test.ko" ] && [ -f "$mcache/Module.symvers" ]; then
 		log "$v: khoser.ko and khoser_test.ko built before from these sources ($mcache)"
 		cp "$mcache/khoser.ko" "$mcache/khoser_test.ko" \
 			"$stage/root/lib/modules/$krel/"
-		return 0
+		cp "$mcache/Module.symvers" "$out/"
+		build_own "$v" "$kdir" "$krel" "$out" "$mcache"
+		return
 	fi
 	if ! { make -s -C "$kdir" M="$out" W=1 modules &&
 		make -s -C "$kdir" M="$out/tests/module" \
@@ -267,11 +284,46 @@ build_for() {
 	mkdir -p "$work/modules"
 	rm -rf "$mcache.tmp.$$"
 	mkdir "$mcache.tmp.$$"
-	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" "$mcache.tmp.$$/"
+	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" \
+		"$out/Module.symvers" "$mcache.tmp.$$/"
 	mv -T "$mcache.tmp.$$" "$mcache" 2>/dev/null || rm -rf "$mcache.tmp.$$"
 	# Keep the 32 newest builds.
 	find "$work/modules" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
 		sort -rn | tail -n +33 | cut -d' ' -f2- | xargs -r rm -rf
+	build_own "$v" "$kdir" "$krel" "$out" "$mcache"
+}
+# The modules of own_mods for kernel V, against khoser built in OUT (its
+# Module.symvers there), each cached next to khoser in MCACHE once built.
+build_own() {
+	local v=$1 kdir=$2 krel=$3 out=$4 mcache=$5 m name dir bad
+	for m in "${own_mods[@]}"; do
+		name=${m%%:*} dir=$out/${m#*:}
+		if [ ! -f "$mcache/$name.ko" ]; then
+			case $name in
+			khoser_consumer)
+				# As a consumer builds: through khoser.mk, against
+				# the kit (include/ and Module.symvers) in OUT.
+				make -s -C "$dir" KDIR="$kdir" W=1 \
+					KHOSER_MK="$out/src/dkms/khoser.mk" \
+					KHOSER_DIR="$out" ;;
+			*)
+				make -s -C "$kdir" M="$dir" W=1 \
+					KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" modules ;;
+			esac >"$stage/build-$v-$name.log" 2>&1 || {
+				cat "$stage/build-$v-$name.log" >&2
+				return 1
+			}
+			if grep -E '\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)|^(WARNING|ERROR): modpost|^make.*Error' "$stage/build-$v-$name.log" >&2; then
+				log "$name build for $v has warnings"
+				return 1
+			fi
+			cp "$dir/$name.ko" "$mcache/$name.ko.tmp.$$"
+			mv -f "$mcache/$name.ko.tmp.$$" "$mcache/$name.ko"
+		else
+			log "$v: $name.ko built before from these sources"
+		fi
+		cp "$mcache/$name.ko" "$stage/root/lib/modules/$krel/"
+	done
 }
 # The OLD module set for kernel V (a boot "V:old"), in /lib/modules-old.
 build_old() {
@@ -336,6 +388,9 @@ if [ -n "$consumers" ]; then
 	done
 	extra_mods=${extra_mods# }
 fi
+for m in "${own_mods[@]}"; do
+	extra_mods="${extra_mods:+$extra_mods }${m%%:*}"
+done
 if [ -n "$khoserctl" ]; then
 	[ -x "$khoserctl" ] || { log "not executable: $khoserctl"; exit 2; }
 	mkdir -p "$stage/root/bin"
@@ -364,7 +419,7 @@ echo 1 >"$r/etc/hop"
 cat >"$r/etc/khoser.conf" <<CONF
 HOPS=$hops
 MODE=$mode
-SEED=$((RANDOM * 32768 + RANDOM))
+SEED=$((RANDOM * 32768 + RANDOM + 1))
 VER=$ver
 RELOAD=$reload
 KRELS="$krels"
@@ -374,6 +429,7 @@ KSETS="$ksets"
 NEW_ARGS="${write_format:+write_format=$write_format}"
 NEW_EXTRA="$new_extra"
 LEAKCHECK=$leakcheck
+DEFAULTS=$defaults
 CONF
 (cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$stage/initrd.gz"
 
@@ -721,11 +777,61 @@ check_flips() {
 	*) fail+=("corrupt: c2-crc's refusal '$line' is not a crc one naming block 2") ;;
 	esac
 }
+# --- defaults: what each boot must say ---------------------------------------
+# The serial log line by line, each after the number of its boot and a tab.
+byboot=$stage/byboot
+tr -d '\r' <"$serial" | awk '
+	/khoser-run: hop [0-9]+ of/ { s = $0; sub(/.*khoser-run: hop /, "", s); b = s + 0 }
+	{ print b "\t" $0 }' >"$byboot"
+inboot() { awk -v b="$1" 'index($0, b "\t") == 1 { print substr($0, length(b) + 2) }' "$byboot"; }
+# First line of stdin matching sed expression $1, its groups as sed prints them.
+pick() { sed -n "s/$1/p" | head -1; }
+# defaults: the modules loaded with no parameter at all; boot 1 (not a KHO
+# boot) only preserves; every later boot takes its hop from what the one
+# before handed over, verifies khoser_test's 8 objects and the consumer's
+# table, and preserves both again.
+check_defaults() {
+	local k l h rec v c nobj=8
+	for k in $(seq 1 "$hops"); do
+		l=$(inboot "$k")
+		grep -q 'khoser-run: loaded with no parameters: khoser khoser_test khoser_consumer$' <<<"$l" ||
+			dfail "boot $k: the modules were not loaded with no parameters"
+		h=$(pick '.*khoser_test: handing over \([0-9]*\) objects, .*/\1' <<<"$l")
+		[ "$h" = "$nobj" ] ||
+			dfail "boot $k: khoser_test handed over '${h:-nothing}', expected $nobj objects"
+		rec=$(pick '.*khoser_consumer: preserved \([0-9]*\) records, generation \([0-9]*\)$/\1 \2' <<<"$l")
+		[ "${rec#* }" = "$k" ] ||
+			dfail "boot $k: khoser_consumer preserved '${rec:-nothing}' (records, generation), expected generation $k"
+		if [ "$k" = 1 ]; then
+			grep -q 'khoser_test: hop 1, not a KHO boot: preserving, seed ' <<<"$l" ||
+				dfail "boot 1: khoser_test did not say it preserves as hop 1"
+			! grep -E 'khoser_test: (PASS|FAIL|verified )|khoser_consumer: (PASS|FAIL)' <<<"$l" >&2 ||
+				dfail "boot 1 is not a KHO boot: it must preserve, not verify"
+			echo "  defaults: boot 1, not a KHO boot: khoser_test preserved ${h:-?} objects, khoser_consumer ${rec%% *} records (generation ${rec#* }); nothing verified, no verdict"
+			continue
+		fi
+		grep -q "khoser_test: hop $k, a KHO boot: hop $((k - 1)) handed over $nobj objects with seed " <<<"$l" ||
+			dfail "boot $k: khoser_test did not take hop $k from what hop $((k - 1)) handed over ($nobj objects)"
+		v=$(pick '.*khoser_test: PASS \([0-9]*\) objects verified (\([0-9]*\) bytes.*/\1 \2' <<<"$l")
+		[ "${v%% *}" = "$nobj" ] ||
+			dfail "boot $k: khoser_test: '${v:-no PASS}', expected PASS with $nobj objects verified"
+		grep -q "khoser_test: kt-hdr: all $nobj objects hop $((k - 1)) listed were checked" <<<"$l" ||
+			dfail "boot $k: khoser_test did not check all $nobj objects kt-hdr listed"
+		c=$(pick '.*khoser_consumer: PASS \([0-9]*\) checks, generation \([0-9]*\)$/\1 \2' <<<"$l")
+		if [ "${c#* }" != "$((k - 1))" ] || [ "${c%% *}" -le "${rec%% *}" ]; then
+			dfail "boot $k: khoser_consumer: '${c:-no PASS}' (checks, generation), expected PASS for generation $((k - 1)), a check per record at least"
+		fi
+		echo "  defaults: boot $k, a KHO boot: khoser_test took hop $k from hop $((k - 1))'s kt-hdr, PASS ${v%% *} objects verified (${v#* } bytes), all $nobj listed checked; khoser_consumer PASS ${c%% *} checks, generation ${c#* }; both preserved again (khoser_test ${h:-?} objects, khoser_consumer generation ${rec#* })"
+	done
+}
+dfail() { fail+=("defaults: $*"); }
+
 if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
 	check_inventory
 	check_refusals
 	check_formats
 	[ "$mode" != corrupt ] || check_flips
+	[ "$defaults" = 0 ] || check_defaults
 fi
 
 grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of|damaged)|khoser-run: (hop|module set|reload|leakcheck|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
