@@ -30,6 +30,10 @@
 #               (tests/consumer, built here) loaded with no parameters at
 #               all: boot 1 preserves, boots 2 and 3 verify (khoser_test's 8
 #               objects, the consumer's table) and preserve again
+#   interop     2 boots (or one per --kernels entry) with khoser_upstream
+#               (tests/qemu/upstream: upstream's kho_block.c from the
+#               kernel's source, renamed): a chain upstream's code wrote is
+#               read by khoser, one khoser wrote by upstream's code
 #   custom      set everything with the options below
 # options:
 #   --variant fast|debug   kernel config (debug: KASAN, kmemleak, lockdep)
@@ -144,11 +148,18 @@ rollback-v1) : "${hops:=2}" "${mode:=normal}" "${kernels:=7.3,7.2:old}"
 	: "${write_format:=1}" ;;
 defaults) : "${hops:=3}" "${mode:=normal}"; defaults=1
 	own_mods+=(khoser_consumer:tests/consumer) ;;
+interop) : "${mode:=normal}"
+	own_mods+=(khoser_upstream:tests/qemu/upstream)
+	if [ -n "$kernels" ]; then
+		: "${hops:=$(($(tr -cd , <<<"${kernels%,}" | wc -c) + 1))}"
+	fi
+	: "${hops:=2}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
 [ "$variant" = debug ] && : "${timeout:=900}"
 : "${timeout:=300}"
+kernels_opt=$kernels
 [ -n "$kernels" ] || kernels=$(printf '7.2%.0s,' $(seq "$hops"))
 IFS=, read -r -a seq <<<"${kernels%,}"
 [ "${#seq[@]}" -eq "$hops" ] || {
@@ -243,9 +254,10 @@ build_for() {
 		cd "$top"
 		if git rev-parse --git-dir >/dev/null 2>&1; then
 			git ls-files -co --exclude-standard Kbuild src include \
-				tests/module tests/consumer
+				tests/module tests/consumer tests/qemu/upstream
 		else
-			find Kbuild src include tests/module tests/consumer -type f
+			find Kbuild src include tests/module tests/consumer \
+				tests/qemu/upstream -type f
 		fi
 	) | (cd "$top" && xargs cp --parents -t "$out")
 	# Built before from the same sources, for the same tree and version?
@@ -316,6 +328,17 @@ build_own() {
 			if grep -E '\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)|^(WARNING|ERROR): modpost|^make.*Error' "$stage/build-$v-$name.log" >&2; then
 				log "$name build for $v has warnings"
 				return 1
+			fi
+			# Upstream's code linked in under its own names? Every
+			# global symbol of kho_block.o must carry the ku_ prefix.
+			if [ "$name" = khoser_upstream ]; then
+				bad=$(nm -g --defined-only "$dir/kho_block.o" |
+					awk '$3 !~ /^(__pfx_)?ku_/ { print $3 }')
+				[ -z "$bad" ] || {
+					log "$name: symbols of upstream's kho_block.c not renamed (ku_rename.h): $(tr '\n' ' ' <<<"$bad")"
+					return 1
+				}
+				log "$v: upstream's kho_block.c from $(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$kdir/Makefile")/kernel/liveupdate, $(nm -g --defined-only "$dir/kho_block.o" | wc -l) global symbols, all ku_*"
 			fi
 			cp "$dir/$name.ko" "$mcache/$name.ko.tmp.$$"
 			mv -f "$mcache/$name.ko.tmp.$$" "$mcache/$name.ko"
@@ -474,7 +497,10 @@ fi
 accel=${KHOSER_QEMU_ACCEL:-$accel}
 
 name=$scenario
-[ "$scenario" = cross ] && name=$scenario-${kernels//,/-}
+case $scenario in
+cross) name=$scenario-${kernels//,/-} ;;
+interop) [ -z "$kernels_opt" ] || name=$scenario-${kernels//,/-} ;;
+esac
 out=$work/logs/${logname:-$name}.log
 log "$scenario: $hops boots ($krels), mode $mode, $variant kernel, $accel"
 start=$(date +%s)
@@ -777,7 +803,7 @@ check_flips() {
 	*) fail+=("corrupt: c2-crc's refusal '$line' is not a crc one naming block 2") ;;
 	esac
 }
-# --- defaults: what each boot must say ---------------------------------------
+# --- defaults and interop: what each boot of them must say ------------------
 # The serial log line by line, each after the number of its boot and a tab.
 byboot=$stage/byboot
 tr -d '\r' <"$serial" | awk '
@@ -825,6 +851,51 @@ check_defaults() {
 	done
 }
 dfail() { fail+=("defaults: $*"); }
+# interop: in every boot khoser_upstream writes a chain with upstream's code
+# (grown ahead, shrunk) and one with khoser's (grown ahead, sealed), 40-byte
+# entries, the last block part full; each later boot reads each with the
+# other side's code: the entries, blocks and digest the writer logged.
+check_interop() {
+	local k l w r side n b last d exp
+	local -A wrote=()
+	for k in $(seq 1 "$hops"); do
+		l=$(inboot "$k")
+		if [ "$k" -gt 1 ]; then
+			for side in 'upstream -> khoser' 'khoser -> upstream'; do
+				r=$(pick ".*khoser_upstream: $side: \([0-9]*\) entries of 40 B in \([0-9]*\) blocks (the last holding \([0-9]*\)).* every byte as written, digest \([0-9a-f]*\)$/\1 \2 \3 \4" <<<"$l")
+				read -r n b last d <<<"$r"
+				exp=${wrote[${side%% *}]:-}
+				if [ -z "$r" ]; then
+					ifail "boot $k: no '$side' line: the chain boot $((k - 1)) wrote was not read"
+				elif [ "$n $b $d" != "$exp" ]; then
+					ifail "boot $k: $side read $n entries in $b blocks, digest $d; boot $((k - 1)) wrote '$exp' (entries blocks digest)"
+				else
+					echo "  interop: boot $k: $side: $n entries of 40 B in $b blocks (the last holding $last) read back, digest $d as boot $((k - 1)) wrote it"
+				fi
+			done
+		fi
+		wrote=()
+		w=$(pick '.*khoser_upstream: upstream wrote \([0-9]*\) entries of 40 B: grown to \([0-9]*\) blocks, shrunk to \([0-9]*\) .* \([0-9]*\) entries a block, digest \([0-9a-f]*\)$/\1 \2 \3 \4 \5' <<<"$l")
+		interop_wrote upstream "$k" "$w"
+		w=$(pick '.*khoser_upstream: khoser wrote \([0-9]*\) entries of 40 B in khoser-block-v1: grown to \([0-9]*\) blocks, sealed to \([0-9]*\) .* \([0-9]*\) entries a block, digest \([0-9a-f]*\)$/\1 \2 \3 \4 \5' <<<"$l")
+		interop_wrote khoser "$k" "$w"
+	done
+}
+# interop_wrote SIDE BOOT "ENTRIES GROWN BLOCKS CAP DIGEST": grown ahead,
+# then cut to exactly the blocks its entries need, the last part full.
+interop_wrote() {
+	local n g b cap d
+	read -r n g b cap d <<<"$3"
+	if [ -z "$3" ]; then
+		ifail "boot $2: $1 wrote no chain"
+	elif [ "$g" -le "$b" ] || [ "$b" -ne $(((n + cap - 1) / cap)) ] || [ $((n % cap)) -eq 0 ]; then
+		ifail "boot $2: $1 wrote $n entries, $cap a block, grown to $g blocks and cut to $b: not grown ahead, cut to what its entries need, the last block part full"
+	else
+		wrote[$1]="$n $b $d"
+		echo "  interop: boot $2: $1 wrote $n entries of 40 B, $cap a block: grown to $g blocks, cut to $b (the last holding $((n - (b - 1) * cap))), digest $d"
+	fi
+}
+ifail() { fail+=("interop: $*"); }
 
 if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
 	check_inventory
@@ -832,6 +903,7 @@ if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
 	check_formats
 	[ "$mode" != corrupt ] || check_flips
 	[ "$defaults" = 0 ] || check_defaults
+	[ "$scenario" != interop ] || check_interop
 fi
 
 grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of|damaged)|khoser-run: (hop|module set|reload|leakcheck|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
