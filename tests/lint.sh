@@ -18,8 +18,9 @@ src=$(tests/qemu/kernel.sh --src-only | tail -1) || {
 	exit 1
 }
 files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'tests/consumer/*.c' \
-	'tests/module/*.[ch]' 2>/dev/null ||
-	find src include tests/consumer tests/module -name '*.[ch]')
+	'tests/module/*.[ch]' 'tests/qemu/upstream/*.[ch]' 2>/dev/null ||
+	find src include tests/consumer tests/module tests/qemu/upstream \
+		-name '*.[ch]')
 
 passed=0 failed=0
 result() {

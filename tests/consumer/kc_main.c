@@ -9,12 +9,19 @@
  * khoser's named root ("kc-hdr": one header entry, "kc-recs": the records),
  * under the composite compatible string "khoser_consumer-v1;khoser-block-v1"
  * (khoser_compat_build()).
- * After a KHO kexec it looks both up, verifies them completely, adopts the
- * table and moves it to the next generation. It says one verdict line per
- * KHO boot:
+ * It has no parameter to say which boot it is in: in a KHO boot it looks
+ * both up, verifies them completely, adopts the table and moves it to the
+ * next generation; in any other boot it makes a new table. It says one
+ * verdict line per KHO boot:
  *
  *	khoser_consumer: PASS <n> checks, generation <g>
  *	khoser_consumer: FAIL <what>
+ *
+ * and then preserves the table in every boot ("preserved <n> records,
+ * generation <g>"). A KHO boot whose previous kernel handed no table over
+ * (it ran without this driver) says so and starts a new one; a table that
+ * does not verify is FAIL, and a new one is started too: the driver keeps
+ * working, without the old state.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -192,6 +199,8 @@ static int kc_restore(char *why, size_t len)
 	err = khoser_block_set_lookup(&in_recs, KC_RECS_NAME, kc_compat);
 	if (err) {
 		snprintf(why, len, "lookup %s: error %d", KC_RECS_NAME, err);
+		if (err == -ENOENT)
+			err = -EBADMSG;	/* a header without its records */
 		goto out;
 	}
 	checks += 2;
@@ -257,6 +266,16 @@ out:
 	return err;
 }
 
+/* A new table, of nrecs records (kc_advance() fills it). */
+static void kc_new_table(void)
+{
+	kfree(values);
+	values = NULL;
+	seed = get_random_u64();
+	generation = 0;
+	count = nrecs;
+}
+
 /* Move the table to the next generation: every record changes. */
 static int kc_advance(void)
 {
@@ -292,16 +311,17 @@ static int __init kc_init(void)
 	}
 	if (khoser_is_kho_boot()) {
 		err = kc_restore(why, sizeof(why));
-		if (err) {
+		if (!err)
+			pr_info("PASS %llu checks, generation %llu\n", checks,
+				generation);
+		else if (err == -ENOENT)
+			pr_info("no table handed over by the previous kernel: a new one\n");
+		else
 			pr_err("FAIL %s\n", why);
-			return 0;	/* keep running, without old state */
-		}
-		pr_info("PASS %llu checks, generation %llu\n", checks,
-			generation);
+		if (err)
+			kc_new_table();	/* keep running, without old state */
 	} else {
-		seed = get_random_u64();
-		generation = 0;
-		count = nrecs;
+		kc_new_table();
 	}
 	err = kc_advance();
 	if (!err)

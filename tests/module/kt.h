@@ -62,8 +62,22 @@ struct kt_obj {
 /* Run state (kt_main.c). */
 extern ulong kt_seed;
 extern int kt_hop, kt_hops, kt_ver, kt_write_format;
+extern bool kt_gens;
 extern enum kt_mode kt_mode;
 extern char kt_fail[160];
+
+/**
+ * kt_last_hop - this boot verifies and hands nothing over
+ *
+ * Only with hops= given: by default every boot re-preserves what it
+ * verified, so any number of hops works.
+ *
+ * Return: true in boot @kt_hops and after it.
+ */
+static inline bool kt_last_hop(void)
+{
+	return kt_hops > 0 && kt_hop >= kt_hops;
+}
 
 /* kt_compat()'s block version that a lookup accepts: every one read. */
 #define KT_BLOCK_ANY	0
@@ -185,6 +199,81 @@ struct kt_chain {
 	const char *bad;
 };
 
+/* Base block sets a run can have (the esizes= and counts= arrays). */
+#define KT_CONF_BASE	8
+
+/**
+ * struct kt_conf - what a run's objects are made of (its size parameters)
+ * @nbase:   base block sets
+ * @esizes:  their entry sizes
+ * @counts:  their entry counts
+ * @dense:   entries of the dense sparse array
+ * @vbuf_mb: MiB of the vbuf
+ */
+struct kt_conf {
+	u32 nbase;
+	u32 esizes[KT_CONF_BASE];
+	u32 counts[KT_CONF_BASE];
+	u32 dense;
+	u32 vbuf_mb;
+};
+
+/* The run header's object name, and the objects it can list. */
+#define KT_HDR_NAME	"kt-hdr"
+#define KT_HDR_OBJS	56
+#define KT_HDR_MAGIC	0x7264685f74736574ULL	/* "test_hdr" */
+#define KT_HDR_LAYOUT	1
+/* The boot that wrote it damaged objects at reboot (mode=corrupt). */
+#define KT_HDR_F_CORRUPT	0x1
+
+/**
+ * struct kt_hdr_ser - the run header a boot hands over with its objects
+ * @magic:   %KT_HDR_MAGIC
+ * @layout:  %KT_HDR_LAYOUT
+ * @hop:     the boot that wrote it (1 for the first)
+ * @seed:    the content seed of every object
+ * @flags:   %KT_HDR_F_CORRUPT or 0
+ * @nobjs:   objects listed in @names
+ * @nbase:   base block sets (&struct kt_conf)
+ * @dense:   entries of the dense sparse array
+ * @vbuf_mb: MiB of the vbuf
+ * @reserved: 0
+ * @esizes:  entry sizes of the base block sets
+ * @counts:  their entry counts
+ * @names:   every object handed over with it, NUL-padded
+ *
+ * One entry of a one-block khoser-block-v1 set, published as %KT_HDR_NAME.
+ * With it, a boot loaded without parameters knows which hop it is, the
+ * seed, what to look up and check (the previous boot's size parameters)
+ * and, from the list, that it checked everything handed over.
+ */
+struct kt_hdr_ser {
+	__le64 magic;
+	__le32 layout;
+	__le32 hop;
+	__le64 seed;
+	__le32 flags;
+	__le32 nobjs;
+	__le32 nbase;
+	__le32 dense;
+	__le32 vbuf_mb;
+	__le32 reserved;
+	__le32 esizes[KT_CONF_BASE];
+	__le32 counts[KT_CONF_BASE];
+	char names[KT_HDR_OBJS][KHOSER_NAME_LEN];
+} __packed;
+
+/* The run header (kt_hdr.c). */
+int kt_hdr_find(void);
+const struct kt_hdr_ser *kt_hdr_in(void);
+void kt_hdr_conf(struct kt_conf *conf);
+bool kt_hdr_lists(const char *name);
+void kt_hdr_seen(const char *name);
+void kt_hdr_add(const char *name);
+int kt_hdr_check(void);
+int kt_hdr_publish(void);
+void kt_hdr_cleanup(void);
+
 /* Chains through the block headers (kt_chain.c). */
 unsigned int kt_blk_format(const void *hdr);
 void kt_blk_at(struct kt_blk *b, void *hdr);
@@ -200,6 +289,8 @@ int kt_block_damage(void);
 struct khoser_root_ser *kt_incoming_desc(const char *name);
 void kt_block_cleanup(void);
 int kt_block_mismatch(void);
+void kt_block_conf(struct kt_conf *conf);
+void kt_block_set_conf(const struct kt_conf *conf);
 
 /* Sparse arrays and vbufs (kt_struct.c). */
 int kt_struct_preserve(void);
@@ -208,6 +299,8 @@ int kt_struct_mismatch(void);
 int kt_struct_damage(void);
 u64 kt_struct_vbuf_chunk(void);
 void kt_struct_cleanup(void);
+void kt_struct_conf(struct kt_conf *conf);
+void kt_struct_set_conf(const struct kt_conf *conf);
 
 /* Every export with KHO unavailable (kt_api.c). */
 int kt_api_unavailable(void);

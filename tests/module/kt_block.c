@@ -504,11 +504,35 @@ static int preserve_bad(void)
 	return tail_preserve();
 }
 
+/* Copy generation set @h (written by boot @h) forward, checking it. */
+static int copy_gen(int h)
+{
+	struct khoser_block_set in;
+	char name[KHOSER_NAME_LEN];
+	struct kt_obj *o;
+	int err;
+
+	gen_name(name, h);
+	o = new_obj(name, 1000 + h, GEN_ESZ, GEN_COUNT);
+	if (!o)
+		return -ENOMEM;
+	err = use_v2(o, GEN_ORDER, true);
+	if (err)
+		return err;
+	err = check_set(name, &in, GEN_ESZ, GEN_COUNT, 1000 + h);
+	if (!err)
+		err = publish(o, &in, kt_ver);
+	khoser_block_set_destroy(&in);
+	khoser_release(name);
+	return err;
+}
+
 /**
  * kt_block_preserve - publish this boot's block sets for the next kernel
  *
  * Hop 1 writes the base sets from the seed; later hops copy the sets they
- * verified (still holding boot 1's bytes) and add one new set of their own.
+ * verified (still holding boot 1's bytes), each generation set handed over
+ * too, and with kt_gens (hop= given) add one new set of their own.
  *
  * Return: 0 or an errno.
  */
@@ -540,30 +564,59 @@ int kt_block_preserve(void)
 		if (err)
 			return err;
 	}
-	for (h = 2; h <= kt_hop; h++) {
+	for (h = 2; h < kt_hop; h++) {
 		gen_name(name, h);
-		o = new_obj(name, 1000 + h, GEN_ESZ, GEN_COUNT);
+		if (!kt_hdr_lists(name))
+			continue;
+		err = copy_gen(h);
+		if (err)
+			return err;
+	}
+	if (kt_gens && kt_hop >= 2) {
+		gen_name(name, kt_hop);
+		o = new_obj(name, 1000 + kt_hop, GEN_ESZ, GEN_COUNT);
 		if (!o)
 			return -ENOMEM;
 		err = use_v2(o, GEN_ORDER, true);
-		if (err)
-			return err;
-		if (h == kt_hop) {
+		if (!err)
 			err = publish(o, NULL, kt_ver);
-		} else {
-			err = check_set(name, &in, GEN_ESZ, GEN_COUNT,
-					1000 + h);
-			if (!err)
-				err = publish(o, &in, kt_ver);
-			khoser_block_set_destroy(&in);
-			khoser_release(name);
-		}
 		if (err)
 			return err;
 	}
 	if (kt_mode == KT_CORRUPT && kt_hop == 1)
 		return preserve_bad();
 	return 0;
+}
+
+/**
+ * kt_block_conf - the base block sets' sizes, for the run header
+ * @conf: its nbase, esizes and counts are filled
+ */
+void kt_block_conf(struct kt_conf *conf)
+{
+	unsigned int k;
+
+	conf->nbase = min(n_esizes, n_counts);
+	for (k = 0; k < conf->nbase; k++) {
+		conf->esizes[k] = esizes[k];
+		conf->counts[k] = counts[k];
+	}
+}
+
+/**
+ * kt_block_set_conf - take the base block sets' sizes from a run header
+ * @conf: the sizes the previous boot wrote with
+ */
+void kt_block_set_conf(const struct kt_conf *conf)
+{
+	unsigned int k;
+
+	n_esizes = min_t(u32, conf->nbase, ARRAY_SIZE(esizes));
+	n_counts = n_esizes;
+	for (k = 0; k < n_esizes; k++) {
+		esizes[k] = conf->esizes[k];
+		counts[k] = conf->counts[k];
+	}
 }
 
 /* c-blocks: one block more in the descriptor than in the chain. */
@@ -695,7 +748,7 @@ int kt_block_verify(void)
 
 	if (kt_mode == KT_CORRUPT && kt_hop == 2)
 		err = verify_bad();
-	if (err || kt_hop < kt_hops)
+	if (err || !kt_last_hop())
 		return err;
 	for (k = 0; k < n_esizes && k < n_counts && !err; k++) {
 		base_name(name, k);
@@ -705,6 +758,8 @@ int kt_block_verify(void)
 	}
 	for (h = 2; h < kt_hop && !err; h++) {
 		gen_name(name, h);
+		if (!kt_hdr_lists(name))
+			continue;
 		err = check_set(name, &in, GEN_ESZ, GEN_COUNT, 1000 + h);
 		khoser_block_set_destroy(&in);
 		khoser_release(name);

@@ -137,6 +137,7 @@ static void line(const char *verb, const char *name,
 void kt_preserved(const char *name, const struct kt_inv *inv)
 {
 	line("preserved", name, inv, "wrote");
+	kt_hdr_add(name);
 	pres_objs++;
 	pres_entries += inv->entries;
 	pres_bytes += inv->bytes;
@@ -150,6 +151,7 @@ void kt_preserved(const char *name, const struct kt_inv *inv)
 void kt_verified(const char *name, const struct kt_inv *inv)
 {
 	line("verified", name, inv, "read");
+	kt_hdr_seen(name);
 	ver_objs++;
 	if (inv->format < ARRAY_SIZE(read_in))
 		read_in[inv->format]++;
@@ -171,6 +173,7 @@ void kt_refused(const char *name, int err, const char *reason,
 	pr_info("refused %s err=%d reason=%s damage=%s%s%s%s%s\n", name, err,
 		reason, damage, target ? " target=" : "", target ? target : "",
 		says ? " says=" : "", says ? says : "");
+	kt_hdr_seen(name);
 	refused++;
 }
 

@@ -2,13 +2,22 @@
 /*
  * khoser_test: preserve deterministic data in a normal boot, verify every
  * byte in a KHO boot, re-preserve for the next hop, log an inventory of both
- * (kt_inv.c) and say one verdict:
+ * (kt_inv.c) and say one verdict in every KHO boot:
  *
  *	khoser_test: PASS <n> objects verified (<b> bytes), <r> refused as
  *		     expected, <a> API results checked
  *	khoser_test: FAIL <what, where>
  *
  * (one line), also readable from /sys/kernel/debug/khoser_test/verdict.
+ *
+ * Loaded without parameters it finds out what to do: a boot that is not a
+ * KHO boot is hop 1 and preserves (with a random seed); a KHO boot looks up
+ * the run header the previous boot handed over (kt_hdr.c), takes its hop
+ * number, seed and sizes from it, verifies every object it lists and
+ * preserves them all again, so any number of hops works. The harness gives
+ * hop=, hops= and seed= (which the header, when there is one, must agree
+ * with); hops= makes boot @hops the last, which only verifies, and hop= adds
+ * one generation set per boot after the first.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,22 +26,26 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
+#include <linux/random.h>
 #include <linux/reboot.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include "kt.h"
 
-ulong kt_seed = 1;
+ulong kt_seed;
 module_param_named(seed, kt_seed, ulong, 0444);
-MODULE_PARM_DESC(seed, "content seed");
+MODULE_PARM_DESC(seed, "content seed (default 0: random in hop 1, then the one handed over)");
 
-int kt_hop = 1;
+int kt_hop;
 module_param_named(hop, kt_hop, int, 0444);
-MODULE_PARM_DESC(hop, "this boot's number, 1 for the first");
+MODULE_PARM_DESC(hop, "this boot's number, 1 for the first (default 0: 1 unless a KHO boot, else the previous boot's plus one, from what it handed over)");
 
-int kt_hops = 2;
+int kt_hops;
 module_param_named(hops, kt_hops, int, 0444);
-MODULE_PARM_DESC(hops, "boots in the run; boots before the last re-preserve");
+MODULE_PARM_DESC(hops, "boots in the run: boot <hops> only verifies (default 0: every boot re-preserves)");
+
+/* One new generation set per boot after the first: with hop= given. */
+bool kt_gens;
 
 int kt_ver = KT_VERSION;
 module_param_named(ver, kt_ver, int, 0444);
@@ -191,10 +204,83 @@ static void say(void)
 	pr_info("%s\n", verdict);
 }
 
+/*
+ * Which hop this is and what to check: from the run header the previous
+ * boot handed over (kt_hdr.c) when hop= is not given, and checked against
+ * it when it is. Sets kt_hop and kt_seed; in a KHO boot without hop= the
+ * sizes too. Returns false when this boot has nothing to verify although it
+ * is a KHO boot (kt_fail says so): it then preserves afresh, as hop 1.
+ */
+static bool kt_resolve(bool kho_boot, bool auto_hop)
+{
+	const struct kt_hdr_ser *h = NULL;
+	struct kt_conf conf;
+	bool was_corrupt, is_corrupt;
+	u32 prev;
+	int err;
+
+	if (!kho_boot) {
+		if (auto_hop)
+			kt_hop = 1;
+		else if (kt_hop != 1)
+			kt_failf("hop %d is not a KHO boot", kt_hop);
+		if (!kt_seed)
+			kt_seed = get_random_u64() ?: 1;
+		pr_info("hop %d, not a KHO boot: preserving, seed %#lx\n", kt_hop,
+			kt_seed);
+		return true;
+	}
+	err = kt_hdr_find();
+	if (err && err != -ENOENT)
+		return true;	/* kt_fail says what */
+	if (!err)
+		h = kt_hdr_in();
+	if (!h && !auto_hop) {
+		/* The harness's hop=, after a companion before the header. */
+		pr_info("hop %d, a KHO boot without %s: hop and seed from the parameters\n",
+			kt_hop, KT_HDR_NAME);
+		return true;
+	}
+	if (!h) {
+		kt_failf("a KHO boot, but the previous kernel handed over no %s: nothing to verify",
+			 KT_HDR_NAME);
+		kt_hop = 1;
+		if (!kt_seed)
+			kt_seed = get_random_u64() ?: 1;
+		return false;
+	}
+	prev = le32_to_cpu(h->hop);
+	if (auto_hop)
+		kt_hop = prev + 1;
+	else if (kt_hop != prev + 1)
+		kt_failf("hop=%d given, but hop %u wrote what was handed over",
+			 kt_hop, prev);
+	if (!kt_seed)
+		kt_seed = le64_to_cpu(h->seed);
+	else if (kt_seed != le64_to_cpu(h->seed))
+		kt_failf("seed=%#lx given, but hop %u wrote with seed %#llx",
+			 kt_seed, prev, le64_to_cpu(h->seed));
+	if (auto_hop) {
+		kt_hdr_conf(&conf);
+		kt_block_set_conf(&conf);
+		kt_struct_set_conf(&conf);
+	}
+	was_corrupt = le32_to_cpu(h->flags) & KT_HDR_F_CORRUPT;
+	is_corrupt = kt_mode == KT_CORRUPT;
+	if (kt_hop == 2 && was_corrupt != is_corrupt)
+		kt_failf("hop 1 ran %s mode=corrupt, this boot %s",
+			 was_corrupt ? "in" : "not in",
+			 was_corrupt ? "does not" : "does");
+	pr_info("hop %d, a KHO boot: hop %u handed over %u objects with seed %#lx, checking them\n",
+		kt_hop, prev, le32_to_cpu(h->nobjs), kt_seed);
+	return true;
+}
+
 static int __init kt_init(void)
 {
 	u64 objs = 0, entries = 0, bytes = 0;
-	bool kho_boot;
+	bool kho_boot, auto_hop, handed;
+	char of[16] = "";
 	int err;
 
 	if (!strcmp(mode, "corrupt"))
@@ -206,6 +292,8 @@ static int __init kt_init(void)
 	else if (strcmp(mode, "normal"))
 		return -EINVAL;
 	if (kt_write_format != 1 && kt_write_format != 2)
+		return -EINVAL;
+	if (kt_hop < 0 || kt_hops < 0)
 		return -EINVAL;
 
 	dir = debugfs_create_dir("khoser_test", NULL);
@@ -221,33 +309,44 @@ static int __init kt_init(void)
 	}
 	if (kt_mode == KT_OFF)
 		kt_failf("KHO available in mode off");
+	kho_boot = khoser_is_kho_boot();
+	auto_hop = !kt_hop;
 	if (bench) {
+		if (auto_hop)
+			kt_hop = kho_boot ? 2 : 1;
 		kt_bench();
-		if (khoser_is_kho_boot() || kt_fail[0])
+		if (kho_boot || kt_fail[0])
 			say();
 		return register_reboot_notifier(&reboot_nb);
 	}
 
-	kho_boot = khoser_is_kho_boot();
-	if (kho_boot && kt_mode == KT_MISMATCH)
-		(void)(kt_block_mismatch() || kt_struct_mismatch());
-	else if (kho_boot)
-		(void)(kt_block_verify() || kt_struct_verify());
-	else if (kt_hop != 1)
-		kt_failf("hop %d is not a KHO boot", kt_hop);
+	kt_gens = !auto_hop;
+	handed = kt_resolve(kho_boot, auto_hop);
+	if (kho_boot && handed && !kt_fail[0]) {
+		if (kt_mode == KT_MISMATCH)
+			(void)(kt_block_mismatch() || kt_struct_mismatch());
+		else
+			(void)(kt_block_verify() || kt_struct_verify());
+	}
 	/* Copying forward verifies what it copies (kt_block_preserve()). */
-	if (kt_hop < kt_hops && !kt_fail[0] &&
+	if (!kt_last_hop() && (!kt_fail[0] || !handed) &&
 	    !(kho_boot && kt_mode == KT_MISMATCH)) {
 		err = kt_block_preserve();
 		if (!err)
 			err = kt_struct_preserve();
+		if (!err)
+			err = kt_hdr_publish();
 		if (err && !kt_fail[0])
 			kt_failf("preserve: error %d", err);
 		kt_inv_totals(&objs, &entries, &bytes);
-		if (!kt_fail[0])
-			pr_info("handing over %llu objects, %llu entries, %llu bytes for hop %d of %d\n",
-				objs, entries, bytes, kt_hop + 1, kt_hops);
+		if (kt_hops)
+			snprintf(of, sizeof(of), " of %d", kt_hops);
+		if (!err)
+			pr_info("handing over %llu objects, %llu entries, %llu bytes for hop %d%s\n",
+				objs, entries, bytes, kt_hop + 1, of);
 	}
+	if (kho_boot && !kt_fail[0])
+		kt_hdr_check();
 	if (kho_boot || kt_fail[0])
 		say();
 	return register_reboot_notifier(&reboot_nb);
@@ -258,6 +357,7 @@ static void __exit kt_exit(void)
 	unregister_reboot_notifier(&reboot_nb);
 	if (bench)
 		kt_bench_cleanup();
+	kt_hdr_cleanup();
 	kt_block_cleanup();
 	kt_struct_cleanup();
 	debugfs_remove_recursive(dir);

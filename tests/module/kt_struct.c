@@ -561,7 +561,7 @@ int kt_struct_verify(void)
 
 	if (kt_mode == KT_CORRUPT && kt_hop == 2)
 		err = verify_bad();
-	if (err || kt_hop < kt_hops)
+	if (err || !kt_last_hop())
 		return err;
 	for (k = SA_DENSE; k <= SA_TOP && !err; k++) {
 		err = sa_check(k, &in);
@@ -579,6 +579,26 @@ int kt_struct_verify(void)
 	khoser_vbuf_destroy(&vin);
 	khoser_release("v-buf");
 	return err;
+}
+
+/**
+ * kt_struct_conf - the sparse arrays' and vbuf's sizes, for the run header
+ * @conf: its dense and vbuf_mb are filled
+ */
+void kt_struct_conf(struct kt_conf *conf)
+{
+	conf->dense = dense;
+	conf->vbuf_mb = vbuf_mb;
+}
+
+/**
+ * kt_struct_set_conf - take those sizes from a run header
+ * @conf: the sizes the previous boot wrote with
+ */
+void kt_struct_set_conf(const struct kt_conf *conf)
+{
+	dense = conf->dense;
+	vbuf_mb = conf->vbuf_mb;
 }
 
 /**

@@ -20,6 +20,10 @@ run() {
 for s in roundtrip multihop corrupt kho-off reload; do
 	run "$s"
 done
+# khoser, khoser_test and the example consumer loaded with no parameters.
+run defaults
+# Upstream's own kho_block.c (from the kernel source) and khoser, both ways.
+run interop
 # corrupt with khoser and khoser_test writing khoser-block-v1 only: the
 # damage lands on v1 chunk lists, and no v2 set (c2-crc) is written.
 run --write-format 1 --log corrupt-v1 corrupt
@@ -30,6 +34,7 @@ if [ "${KHOSER_E2E_CROSS:-1}" = 1 ]; then
 	for k in 7.2,7.3 7.3,7.2 7.2,7.3,7.2; do
 		run --kernels "$k" cross
 	done
+	run --kernels 7.2,7.3 interop
 	run mismatch
 	# Block format v2 against the OLD module set (khoser before v2,
 	# tests/qemu/oldset.sh): upgrade from it, roll back to it.

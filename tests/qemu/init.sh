@@ -14,7 +14,8 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /run
 
 # HOPS MODE SEED VER RELOAD KRELS EXTRA EXTRA_MODULES KSETS NEW_ARGS
-# NEW_EXTRA LEAKCHECK
+# NEW_EXTRA LEAKCHECK DEFAULTS (1: every module loaded with no parameter,
+# as an administrator would: each finds out itself which boot this is)
 # shellcheck source=/dev/null
 . /etc/khoser.conf
 hop=$(cat /etc/hop)
@@ -41,6 +42,15 @@ say "module set ${set:-new}${args:+ ($args)}${targs:+ (khoser_test $targs)}"
 ctl=
 [ -x /bin/khoserctl ] && ctl=1
 load() {
+	if [ "${DEFAULTS:-0}" = 1 ]; then
+		insmod "$m/khoser.ko" || return 1
+		insmod "$m/khoser_test.ko" || return 1
+		for x in $EXTRA_MODULES; do
+			insmod "$m/$x.ko" || { say "FAIL load $x"; return 1; }
+		done
+		say "loaded with no parameters: khoser khoser_test $EXTRA_MODULES"
+		return 0
+	fi
 	if [ -n "$ctl" ]; then
 		khoserctl load || return 1
 	else

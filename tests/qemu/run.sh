@@ -26,6 +26,14 @@
 #               khoser_test: the OLD companion verifies every byte
 #   bench       2 boots of khoser_test bench=1 (tests/bench/run.sh reads the
 #               figures from the log); no inventories
+#   defaults    3 boots: khoser, khoser_test and the example consumer
+#               (tests/consumer, built here) loaded with no parameters at
+#               all: boot 1 preserves, boots 2 and 3 verify (khoser_test's 8
+#               objects, the consumer's table) and preserve again
+#   interop     2 boots (or one per --kernels entry) with khoser_upstream
+#               (tests/qemu/upstream: upstream's kho_block.c from the
+#               kernel's source, renamed): a chain upstream's code wrote is
+#               read by khoser, one khoser wrote by upstream's code
 #   custom      set everything with the options below
 # options:
 #   --variant fast|debug   kernel config (debug: KASAN, kmemleak, lockdep)
@@ -79,7 +87,10 @@ cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 variant=fast kernels='' hops='' mode='' ver='' kho=1 reload=0 extra='' timeout=''
 mem_opt='' summary=0 scenario='' moddirs='' consumers='' khoserctl='' logname=''
 copylog='' write_format='' expect_read='' expect_version='' leakcheck=0
-new_extra=''
+new_extra='' defaults=0
+# Modules of this tree built here besides khoser and khoser_test, loaded
+# after them like --consumer ones: "NAME:DIR" (DIR in the tree).
+own_mods=()
 declare -A build_ver=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -135,11 +146,20 @@ rollback) : "${hops:=2}" "${mode:=mismatch}" "${kernels:=7.3,7.2:old}"
 	extra="esizes=1,24,64 counts=10000,5000,200000 $extra" ;;
 rollback-v1) : "${hops:=2}" "${mode:=normal}" "${kernels:=7.3,7.2:old}"
 	: "${write_format:=1}" ;;
+defaults) : "${hops:=3}" "${mode:=normal}"; defaults=1
+	own_mods+=(khoser_consumer:tests/consumer) ;;
+interop) : "${mode:=normal}"
+	own_mods+=(khoser_upstream:tests/qemu/upstream)
+	if [ -n "$kernels" ]; then
+		: "${hops:=$(($(tr -cd , <<<"${kernels%,}" | wc -c) + 1))}"
+	fi
+	: "${hops:=2}" ;;
 custom) : "${hops:=2}" "${mode:=normal}" ;;
 *) sed -n '3,/^# The serial log/p' "$0" >&2; exit 2 ;;
 esac
 [ "$variant" = debug ] && : "${timeout:=900}"
 : "${timeout:=300}"
+kernels_opt=$kernels
 [ -n "$kernels" ] || kernels=$(printf '7.2%.0s,' $(seq "$hops"))
 IFS=, read -r -a seq <<<"${kernels%,}"
 [ "${#seq[@]}" -eq "$hops" ] || {
@@ -219,6 +239,10 @@ build_for() {
 	cp "$kdir/.config" "$stage/root/boot/config-$krel"
 	krel_of[$v]=$krel
 	if prebuilt "$krel"; then
+		[ ${#own_mods[@]} -eq 0 ] || {
+			log "$scenario builds its own modules: no --modules"
+			return 1
+		}
 		log "$v: khoser.ko and khoser_test.ko from $prebuilt_dir"
 		cp "$prebuilt_dir/khoser.ko" "$prebuilt_dir/khoser_test.ko" \
 			"$stage/root/lib/modules/$krel/"
@@ -229,9 +253,11 @@ build_for() {
 	(
 		cd "$top"
 		if git rev-parse --git-dir >/dev/null 2>&1; then
-			git ls-files -co --exclude-standard Kbuild src include tests/module
+			git ls-files -co --exclude-standard Kbuild src include \
+				tests/module tests/consumer tests/qemu/upstream
 		else
-			find Kbuild src include tests/module -type f
+			find Kbuild src include tests/module tests/consumer \
+				tests/qemu/upstream -type f
 		fi
 	) | (cd "$top" && xargs cp --parents -t "$out")
 	# Built before from the same sources, for the same tree and version?
@@ -243,11 +269,14 @@ build_for() {
 		cat "$kdir/.khoser-build-complete"
 	} | sha256sum | cut -c1-16)
 	mcache=$work/modules/$krel-$variant-$key
-	if [ -f "$mcache/khoser_test.ko" ]; then
+	# (Modules of own_mods build against khoser's Module.symvers.)
+	if [ -f "$mcache/khoser_test.ko" ] && [ -f "$mcache/Module.symvers" ]; then
 		log "$v: khoser.ko and khoser_test.ko built before from these sources ($mcache)"
 		cp "$mcache/khoser.ko" "$mcache/khoser_test.ko" \
 			"$stage/root/lib/modules/$krel/"
-		return 0
+		cp "$mcache/Module.symvers" "$out/"
+		build_own "$v" "$kdir" "$krel" "$out" "$mcache"
+		return
 	fi
 	if ! { make -s -C "$kdir" M="$out" W=1 modules &&
 		make -s -C "$kdir" M="$out/tests/module" \
@@ -267,11 +296,57 @@ build_for() {
 	mkdir -p "$work/modules"
 	rm -rf "$mcache.tmp.$$"
 	mkdir "$mcache.tmp.$$"
-	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" "$mcache.tmp.$$/"
+	cp "$out/khoser.ko" "$out/tests/module/khoser_test.ko" \
+		"$out/Module.symvers" "$mcache.tmp.$$/"
 	mv -T "$mcache.tmp.$$" "$mcache" 2>/dev/null || rm -rf "$mcache.tmp.$$"
 	# Keep the 32 newest builds.
 	find "$work/modules" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
 		sort -rn | tail -n +33 | cut -d' ' -f2- | xargs -r rm -rf
+	build_own "$v" "$kdir" "$krel" "$out" "$mcache"
+}
+# The modules of own_mods for kernel V, against khoser built in OUT (its
+# Module.symvers there), each cached next to khoser in MCACHE once built.
+build_own() {
+	local v=$1 kdir=$2 krel=$3 out=$4 mcache=$5 m name dir bad
+	for m in "${own_mods[@]}"; do
+		name=${m%%:*} dir=$out/${m#*:}
+		if [ ! -f "$mcache/$name.ko" ]; then
+			case $name in
+			khoser_consumer)
+				# As a consumer builds: through khoser.mk, against
+				# the kit (include/ and Module.symvers) in OUT.
+				make -s -C "$dir" KDIR="$kdir" W=1 \
+					KHOSER_MK="$out/src/dkms/khoser.mk" \
+					KHOSER_DIR="$out" ;;
+			*)
+				make -s -C "$kdir" M="$dir" W=1 \
+					KBUILD_EXTRA_SYMBOLS="$out/Module.symvers" modules ;;
+			esac >"$stage/build-$v-$name.log" 2>&1 || {
+				cat "$stage/build-$v-$name.log" >&2
+				return 1
+			}
+			if grep -E '\.[ch]:[0-9]+(:[0-9]+)?: (warning|error)|^(WARNING|ERROR): modpost|^make.*Error' "$stage/build-$v-$name.log" >&2; then
+				log "$name build for $v has warnings"
+				return 1
+			fi
+			# Upstream's code linked in under its own names? Every
+			# global symbol of kho_block.o must carry the ku_ prefix.
+			if [ "$name" = khoser_upstream ]; then
+				bad=$(nm -g --defined-only "$dir/kho_block.o" |
+					awk '$3 !~ /^(__pfx_)?ku_/ { print $3 }')
+				[ -z "$bad" ] || {
+					log "$name: symbols of upstream's kho_block.c not renamed (ku_rename.h): $(tr '\n' ' ' <<<"$bad")"
+					return 1
+				}
+				log "$v: upstream's kho_block.c from $(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$kdir/Makefile")/kernel/liveupdate, $(nm -g --defined-only "$dir/kho_block.o" | wc -l) global symbols, all ku_*"
+			fi
+			cp "$dir/$name.ko" "$mcache/$name.ko.tmp.$$"
+			mv -f "$mcache/$name.ko.tmp.$$" "$mcache/$name.ko"
+		else
+			log "$v: $name.ko built before from these sources"
+		fi
+		cp "$mcache/$name.ko" "$stage/root/lib/modules/$krel/"
+	done
 }
 # The OLD module set for kernel V (a boot "V:old"), in /lib/modules-old.
 build_old() {
@@ -336,6 +411,9 @@ if [ -n "$consumers" ]; then
 	done
 	extra_mods=${extra_mods# }
 fi
+for m in "${own_mods[@]}"; do
+	extra_mods="${extra_mods:+$extra_mods }${m%%:*}"
+done
 if [ -n "$khoserctl" ]; then
 	[ -x "$khoserctl" ] || { log "not executable: $khoserctl"; exit 2; }
 	mkdir -p "$stage/root/bin"
@@ -364,7 +442,7 @@ echo 1 >"$r/etc/hop"
 cat >"$r/etc/khoser.conf" <<CONF
 HOPS=$hops
 MODE=$mode
-SEED=$((RANDOM * 32768 + RANDOM))
+SEED=$((RANDOM * 32768 + RANDOM + 1))
 VER=$ver
 RELOAD=$reload
 KRELS="$krels"
@@ -374,6 +452,7 @@ KSETS="$ksets"
 NEW_ARGS="${write_format:+write_format=$write_format}"
 NEW_EXTRA="$new_extra"
 LEAKCHECK=$leakcheck
+DEFAULTS=$defaults
 CONF
 (cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$stage/initrd.gz"
 
@@ -418,7 +497,10 @@ fi
 accel=${KHOSER_QEMU_ACCEL:-$accel}
 
 name=$scenario
-[ "$scenario" = cross ] && name=$scenario-${kernels//,/-}
+case $scenario in
+cross) name=$scenario-${kernels//,/-} ;;
+interop) [ -z "$kernels_opt" ] || name=$scenario-${kernels//,/-} ;;
+esac
 out=$work/logs/${logname:-$name}.log
 log "$scenario: $hops boots ($krels), mode $mode, $variant kernel, $accel"
 start=$(date +%s)
@@ -721,11 +803,107 @@ check_flips() {
 	*) fail+=("corrupt: c2-crc's refusal '$line' is not a crc one naming block 2") ;;
 	esac
 }
+# --- defaults and interop: what each boot of them must say ------------------
+# The serial log line by line, each after the number of its boot and a tab.
+byboot=$stage/byboot
+tr -d '\r' <"$serial" | awk '
+	/khoser-run: hop [0-9]+ of/ { s = $0; sub(/.*khoser-run: hop /, "", s); b = s + 0 }
+	{ print b "\t" $0 }' >"$byboot"
+inboot() { awk -v b="$1" 'index($0, b "\t") == 1 { print substr($0, length(b) + 2) }' "$byboot"; }
+# First line of stdin matching sed expression $1, its groups as sed prints them.
+pick() { sed -n "s/$1/p" | head -1; }
+# defaults: the modules loaded with no parameter at all; boot 1 (not a KHO
+# boot) only preserves; every later boot takes its hop from what the one
+# before handed over, verifies khoser_test's 8 objects and the consumer's
+# table, and preserves both again.
+check_defaults() {
+	local k l h rec v c nobj=8
+	for k in $(seq 1 "$hops"); do
+		l=$(inboot "$k")
+		grep -q 'khoser-run: loaded with no parameters: khoser khoser_test khoser_consumer$' <<<"$l" ||
+			dfail "boot $k: the modules were not loaded with no parameters"
+		h=$(pick '.*khoser_test: handing over \([0-9]*\) objects, .*/\1' <<<"$l")
+		[ "$h" = "$nobj" ] ||
+			dfail "boot $k: khoser_test handed over '${h:-nothing}', expected $nobj objects"
+		rec=$(pick '.*khoser_consumer: preserved \([0-9]*\) records, generation \([0-9]*\)$/\1 \2' <<<"$l")
+		[ "${rec#* }" = "$k" ] ||
+			dfail "boot $k: khoser_consumer preserved '${rec:-nothing}' (records, generation), expected generation $k"
+		if [ "$k" = 1 ]; then
+			grep -q 'khoser_test: hop 1, not a KHO boot: preserving, seed ' <<<"$l" ||
+				dfail "boot 1: khoser_test did not say it preserves as hop 1"
+			! grep -E 'khoser_test: (PASS|FAIL|verified )|khoser_consumer: (PASS|FAIL)' <<<"$l" >&2 ||
+				dfail "boot 1 is not a KHO boot: it must preserve, not verify"
+			echo "  defaults: boot 1, not a KHO boot: khoser_test preserved ${h:-?} objects, khoser_consumer ${rec%% *} records (generation ${rec#* }); nothing verified, no verdict"
+			continue
+		fi
+		grep -q "khoser_test: hop $k, a KHO boot: hop $((k - 1)) handed over $nobj objects with seed " <<<"$l" ||
+			dfail "boot $k: khoser_test did not take hop $k from what hop $((k - 1)) handed over ($nobj objects)"
+		v=$(pick '.*khoser_test: PASS \([0-9]*\) objects verified (\([0-9]*\) bytes.*/\1 \2' <<<"$l")
+		[ "${v%% *}" = "$nobj" ] ||
+			dfail "boot $k: khoser_test: '${v:-no PASS}', expected PASS with $nobj objects verified"
+		grep -q "khoser_test: kt-hdr: all $nobj objects hop $((k - 1)) listed were checked" <<<"$l" ||
+			dfail "boot $k: khoser_test did not check all $nobj objects kt-hdr listed"
+		c=$(pick '.*khoser_consumer: PASS \([0-9]*\) checks, generation \([0-9]*\)$/\1 \2' <<<"$l")
+		if [ "${c#* }" != "$((k - 1))" ] || [ "${c%% *}" -le "${rec%% *}" ]; then
+			dfail "boot $k: khoser_consumer: '${c:-no PASS}' (checks, generation), expected PASS for generation $((k - 1)), a check per record at least"
+		fi
+		echo "  defaults: boot $k, a KHO boot: khoser_test took hop $k from hop $((k - 1))'s kt-hdr, PASS ${v%% *} objects verified (${v#* } bytes), all $nobj listed checked; khoser_consumer PASS ${c%% *} checks, generation ${c#* }; both preserved again (khoser_test ${h:-?} objects, khoser_consumer generation ${rec#* })"
+	done
+}
+dfail() { fail+=("defaults: $*"); }
+# interop: in every boot khoser_upstream writes a chain with upstream's code
+# (grown ahead, shrunk) and one with khoser's (grown ahead, sealed), 40-byte
+# entries, the last block part full; each later boot reads each with the
+# other side's code: the entries, blocks and digest the writer logged.
+check_interop() {
+	local k l w r side n b last d exp
+	local -A wrote=()
+	for k in $(seq 1 "$hops"); do
+		l=$(inboot "$k")
+		if [ "$k" -gt 1 ]; then
+			for side in 'upstream -> khoser' 'khoser -> upstream'; do
+				r=$(pick ".*khoser_upstream: $side: \([0-9]*\) entries of 40 B in \([0-9]*\) blocks (the last holding \([0-9]*\)).* every byte as written, digest \([0-9a-f]*\)$/\1 \2 \3 \4" <<<"$l")
+				read -r n b last d <<<"$r"
+				exp=${wrote[${side%% *}]:-}
+				if [ -z "$r" ]; then
+					ifail "boot $k: no '$side' line: the chain boot $((k - 1)) wrote was not read"
+				elif [ "$n $b $d" != "$exp" ]; then
+					ifail "boot $k: $side read $n entries in $b blocks, digest $d; boot $((k - 1)) wrote '$exp' (entries blocks digest)"
+				else
+					echo "  interop: boot $k: $side: $n entries of 40 B in $b blocks (the last holding $last) read back, digest $d as boot $((k - 1)) wrote it"
+				fi
+			done
+		fi
+		wrote=()
+		w=$(pick '.*khoser_upstream: upstream wrote \([0-9]*\) entries of 40 B: grown to \([0-9]*\) blocks, shrunk to \([0-9]*\) .* \([0-9]*\) entries a block, digest \([0-9a-f]*\)$/\1 \2 \3 \4 \5' <<<"$l")
+		interop_wrote upstream "$k" "$w"
+		w=$(pick '.*khoser_upstream: khoser wrote \([0-9]*\) entries of 40 B in khoser-block-v1: grown to \([0-9]*\) blocks, sealed to \([0-9]*\) .* \([0-9]*\) entries a block, digest \([0-9a-f]*\)$/\1 \2 \3 \4 \5' <<<"$l")
+		interop_wrote khoser "$k" "$w"
+	done
+}
+# interop_wrote SIDE BOOT "ENTRIES GROWN BLOCKS CAP DIGEST": grown ahead,
+# then cut to exactly the blocks its entries need, the last part full.
+interop_wrote() {
+	local n g b cap d
+	read -r n g b cap d <<<"$3"
+	if [ -z "$3" ]; then
+		ifail "boot $2: $1 wrote no chain"
+	elif [ "$g" -le "$b" ] || [ "$b" -ne $(((n + cap - 1) / cap)) ] || [ $((n % cap)) -eq 0 ]; then
+		ifail "boot $2: $1 wrote $n entries, $cap a block, grown to $g blocks and cut to $b: not grown ahead, cut to what its entries need, the last block part full"
+	else
+		wrote[$1]="$n $b $d"
+		echo "  interop: boot $2: $1 wrote $n entries of 40 B, $cap a block: grown to $g blocks, cut to $b (the last holding $((n - (b - 1) * cap))), digest $d"
+	fi
+}
+ifail() { fail+=("interop: $*"); }
+
 if [ "$kho" = 1 ] && [ "$mode" != off ] && [ "$scenario" != bench ]; then
 	check_inventory
 	check_refusals
 	check_formats
 	[ "$mode" != corrupt ] || check_flips
+	[ "$defaults" = 0 ] || check_defaults
+	[ "$scenario" != interop ] || check_interop
 fi
 
 grep -E 'khoser_[a-z]+: (PASS|FAIL)|khoser_test: (handing over|data of|damaged)|khoser-run: (hop|module set|reload|leakcheck|khoserctl doctor|FAIL)|khoser: .*expected v' "$serial" |
