@@ -457,7 +457,7 @@ EXPORT_SYMBOL_GPL(khoser_block_set_seal);
  */
 int khoser_block_set_clear(struct khoser_block_set *bs)
 {
-	size_t hsz = khoser_block_hdr_size(khoser_block_fmt(bs));
+	size_t hsz = khoser_block_fmt_of(bs)->hdr_size;
 	struct khoser_block *b;
 	unsigned long i;
 	int err;

@@ -166,6 +166,7 @@ static const struct khoser_block_format khoser_block_v2 = {
 
 const struct khoser_block_format *const
 	khoser_block_formats[KHOSER_BLOCK_NFORMATS + 1] = {
+	[0] = &khoser_block_v1,		/* a statically initialized set */
 	[1] = &khoser_block_v1,
 	[2] = &khoser_block_v2,
 };

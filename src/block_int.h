@@ -60,7 +60,7 @@ struct khoser_block_format {
 			     struct khoser_block *b, unsigned long idx);
 };
 
-/* Highest version; khoser_block_formats[v] for 1 <= v <= it. */
+/* Highest version; khoser_block_formats[v] for 1 <= v <= it ([0]: v1). */
 #define KHOSER_BLOCK_NFORMATS 2
 /* The largest &khoser_block_format.max_order of them all. */
 #define KHOSER_BLOCK_MAX_ORDER KHOSER_BLOCK_V2_MAX_ORDER
@@ -86,13 +86,15 @@ khoser_block_format(unsigned int version)
 	       khoser_block_formats[version] : NULL;
 }
 
-/* The set's format (0 in a static initializer means 1). */
+/*
+ * The set's format: khoser sets &khoser_block_set.format only to a
+ * version of the table, and a static initializer's 0 is entry 0, version
+ * 1. One load, on the iterators' per-block path.
+ */
 static inline const struct khoser_block_format *
 khoser_block_fmt_of(const struct khoser_block_set *bs)
 {
-	const struct khoser_block_format *f = khoser_block_format(bs->format);
-
-	return f ? f : &khoser_block_v1;
+	return khoser_block_formats[bs->format];
 }
 
 /* The set's format number. */

@@ -160,7 +160,7 @@ void *khoser_block_set_it_reserve_slow(struct khoser_block_set_it *it)
 	if (READ_ONCE(bs->life.state) != KHOSER_STATE_OUT ||
 	    it->b >= bs->nblocks)
 		return NULL;
-	hsz = khoser_block_hdr_size(khoser_block_fmt(bs));
+	hsz = khoser_block_fmt_of(bs)->hdr_size;
 	b = &bs->blk[it->b];
 	data = (u8 *)b->hdr + hsz;
 	cur = it->pos ? it->pos : data;
@@ -243,7 +243,7 @@ static void *it_read_next(struct khoser_block_set_it *it, size_t hsz)
 void *khoser_block_set_it_read_slow(struct khoser_block_set_it *it)
 {
 	const struct khoser_block_set *bs = it->bs;
-	size_t hsz = khoser_block_hdr_size(khoser_block_fmt(bs));
+	size_t hsz = khoser_block_fmt_of(bs)->hdr_size;
 	unsigned long i = it->b;
 	const struct khoser_block *b;
 	u8 *cur, *data;
