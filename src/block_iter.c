@@ -77,9 +77,9 @@ static u64 it_index(const struct khoser_block_set_it *it,
 
 /*
  * prefetcht0 every line from @p up to @end, and up to three lines past it
- * within the page, four a turn: measured, half the cost per line of one a
- * turn when the lines are cached already. (Not for writing: there, from
- * RAM, one a turn appended 64-byte entries faster, 3.1 ns against 4.3.)
+ * within the page, four a turn: cheaper per line than one a turn when the
+ * lines are cached already. (Not for writing: there, from RAM, one a turn
+ * appended small entries faster; the figures are in the bench's README.)
  */
 static __always_inline void it_prefetch_lines(const u8 *p, const u8 *end)
 {
@@ -95,7 +95,7 @@ static __always_inline void it_prefetch_lines(const u8 *p, const u8 *end)
  * Ask for block @next's first page for writing, as far as its slots go:
  * every line of it is about to be written (see the DOC above). With
  * prefetcht0, as for reading: prefetchw cost more on lines already cached
- * (measured: about 2 ns a line in L1) and saved nothing more from RAM.
+ * and saved nothing more from RAM.
  */
 static __always_inline void it_prefetch_write(const struct khoser_block *next,
 					      size_t hsz, size_t esz)
@@ -116,8 +116,8 @@ static __always_inline void it_prefetch_write(const struct khoser_block *next,
  * nanoseconds.
  *
  * prefetcht0 (__builtin_prefetch(p, 0, 3)), not prefetch(), which is
- * prefetchnta on x86-64: measured with a whole page prefetched per 2 KiB
- * entry read from the cache, 28 ns an entry against 16. The helpers are
+ * prefetchnta on x86-64, which was much slower with a whole page
+ * prefetched per 2 KiB entry read from the cache. The helpers are
  * inlined: a function holding only prefetches counts as pure, and its
  * calls may be dropped.
  */
