@@ -11,7 +11,7 @@ for f in "$@"; do
 	mkdir -p "$corpus"
 	log=$(mktemp)
 	# A dictionary of the input's tokens, when the target has one.
-	dict=$(dirname "$0")/$name.dict
+	dict=$(dirname "$0")/fuzz/$name.dict
 	[ -f "$dict" ] || dict=
 	if "$f" -max_total_time="$secs" -rss_limit_mb=4096 -timeout=10 \
 		${dict:+"-dict=$dict"} -artifact_prefix="$(dirname "$f")/" \

@@ -9,11 +9,11 @@
  * restored array must iterate strictly ascending, agree with lookups and
  * seeks, and everything must be released afterwards.
  */
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/common.h"
+#include "../../../src/common.h"
 
 #define HDR 26
 #define MAXP 4

@@ -6,11 +6,11 @@
  * lays out up to eight pages (preserved or not) whose headers link to each
  * other or anywhere, kexecs, restores and checks that nothing leaks.
  */
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/common.h"
+#include "../../../src/common.h"
 
 #define PAGES 8
 #define REC 17

@@ -5,7 +5,7 @@
 #ifndef _KHOSER_FUZZ_H
 #define _KHOSER_FUZZ_H
 
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 
 /* A little-endian u64 from fuzzer input. */
 static inline u64 rd64(const u8 *p)

@@ -12,9 +12,9 @@
  * base, khoser_compat_version() and khoser_compat_add(); any disagreement,
  * crash or sanitizer report fails.
  */
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include <khoser/khoser.h>
-#include "../../src/common.h"
+#include "../../../src/common.h"
 
 #define DEP KHOSER_BLOCK_BASE
 

@@ -11,11 +11,11 @@
  * leaks.
  */
 #include <linux/crc32c.h>
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/common.h"
+#include "../../../src/common.h"
 
 #define BLOCKS 6
 #define REC 16

@@ -9,10 +9,10 @@
  * chunk list, or the header address; offset; byte) and restores. A restored
  * buffer must be fully readable, and everything must be released after.
  */
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/common.h"
+#include "../../../src/common.h"
 
 #define HDRB 11
 

@@ -15,12 +15,12 @@
  * (page, type, link, order, count, 7 bytes of chunk or field values), then
  * up to 8 operations of 2 bytes (kind, page).
  */
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include "fuzz.h"
 #include <linux/kexec_handover.h>
 #include <linux/vmalloc.h>
 #include <khoser/khoser.h>
-#include "../../src/common.h"
+#include "../../../src/common.h"
 
 #define REGION_ORDER	5
 #define REGION		(1U << REGION_ORDER)

@@ -6,10 +6,10 @@
  * block set's descriptor after kexec; lookup (raw and block) must refuse or
  * succeed without leaking or touching what it does not own.
  */
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include <linux/kexec_handover.h>
 #include <khoser/khoser.h>
-#include "../../src/common.h"
+#include "../../../src/common.h"
 
 #define COMPAT "fuzz-v1;khoser-block-v1"
 
