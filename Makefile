@@ -41,10 +41,10 @@ dkms: modules
 		$(or $(KERNELRELEASE),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)".*/\1/p' \
 			$(KDIR)/include/generated/utsrelease.h)) $(KHOSER_VERSION)
 
-# khoser-test-dkms (src/dkms/khoser-test.conf): khoser_test.ko linked against
+# khoser-test-dkms (tests/module/dkms.conf): khoser_test.ko linked against
 # the khoser DKMS installed for the kernel, found through khoser.mk.
 dkms-test:
-	$(MAKE) -f src/dkms/test-companion.mk KDIR=$(KDIR)
+	$(MAKE) -f tests/module/dkms.mk KDIR=$(KDIR)
 
 tools:
 	$(MAKE) -C src/user

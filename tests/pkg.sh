@@ -186,7 +186,8 @@ contents() {
 	dpkg -c "$tools_deb" >"$work/tools.list"
 	dpkg -c "$consumer_deb" >"$work/consumer.list"
 	has "$work/dkms.list" "${d#/}"/{dkms.conf,Kbuild,Makefile,src/main.c} \
-		"${d#/}"/src/compat/{probe.sh,kho.c} "${d#/}"/src/dkms/publish.sh \
+		"${d#/}"/src/compat/probe.sh "${d#/}"/src/kho.c \
+		"${d#/}"/src/dkms/publish.sh \
 		"${d#/}"/include/khoser/{khoser.h,abi/block.h} \
 		usr/share/khoser/khoser.mk || return 1
 	if grep -E 'tests/|src/user|\.ko$|\.o$|generated|unpublish|khoser-test|test-comp' \
@@ -198,7 +199,8 @@ contents() {
 	case $l in -rwx*) ;; *) echo "publish.sh not executable: $l"; return 1 ;; esac
 	has "$work/test.list" "${t#/}"/{dkms.conf,Makefile,Kbuild} \
 		"${t#/}"/tests/module/{Kbuild,kt_main.c} \
-		"${t#/}"/src/dkms/{test-companion.mk,khoser.mk} \
+		"${t#/}"/tests/module/{dkms.mk,dkms.conf} \
+		"${t#/}"/src/dkms/khoser.mk \
 		"${t#/}"/src/kho.c || return 1
 	has "$work/tools.list" usr/sbin/khoserctl \
 		usr/share/man/man8/khoserctl.8.gz || return 1
