@@ -39,7 +39,10 @@
  * @check:      every header field of claimed block @b, the @idx-th (see
  *              khoser_block_check()): NULL, or "reason-word: text"
  *
- * A new format is its ABI header and one entry of khoser_block_formats[].
+ * A new format is its ABI header (the layout and its compatible string),
+ * one entry of khoser_block_formats[] (and %KHOSER_BLOCK_NFORMATS, and
+ * %KHOSER_BLOCK_MAX_ORDER if its blocks are larger) and its string in the
+ * formats list of khoser_compat_format().
  */
 struct khoser_block_format {
 	unsigned int version;

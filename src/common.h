@@ -10,10 +10,11 @@
  *
  * A new kind is a source file of its own (its format, lifecycle, kind
  * table and publish/lookup doors), its public header under
- * include/khoser/ (included by khoser.h) and its ABI header under
- * include/khoser/abi/; then one line each in src/sources.mk (the one
- * source list), in the registration list of khoser_core_init() (core.c)
- * and in the formats list of compatible.c.
+ * include/khoser/ (one include line in khoser.h) and its ABI header under
+ * include/khoser/abi/ (its compatible string, and its KHOSER_KIND_ id in
+ * root.h's list); then one line each in src/sources.mk (the one source
+ * list), in the kinds khoser_core_init() registers and in the formats
+ * list of compatible.c (khoser_compat_format()).
  */
 #ifndef _KHOSER_COMMON_H
 #define _KHOSER_COMMON_H
