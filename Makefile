@@ -16,7 +16,7 @@
 #                                       single steps of make check
 #   make deb                            Debian packages in build-deb/
 #   make bench                          figures next to baselines (bench/)
-#   make bench-table                    README performance table from them
+#   make bench-table                    tests/bench/README.md table from them
 
 # KERNELRELEASE (as DKMS passes it) picks the kernel; else the running one.
 KDIR ?= /lib/modules/$(or $(KERNELRELEASE),$(shell uname -r))/build
@@ -76,9 +76,9 @@ e2e:
 bench:
 	tests/bench/run.sh
 
-# The README performance table, from the last make bench (bench/results.tsv).
+# The performance table of tests/bench/README.md, from the last make bench (bench/results.tsv).
 bench-table:
-	tests/bench/table.py --update README.md bench/results.tsv
+	tests/bench/table.py --update tests/bench/README.md bench/results.tsv
 
 unit:
 	$(MAKE) -C tests/unit run

@@ -74,7 +74,7 @@ done
 [ -z "$bad" ] || echo "missing SPDX line or pr_fmt:$bad"
 result "SPDX first line, pr_fmt set" "$([ -z "$bad" ] && echo 0 || echo 1)"
 
-# Files named by the Makefile, tests/check.sh and README.md are tracked:
+# Files named by the Makefile, tests/check.sh and the READMEs are tracked:
 # .gitignore once hid tests/bench/run.sh, which `make bench` calls, and it
 # was never committed. Build products the Makefile or README name are listed
 # here; any other named path must be in git.
@@ -83,7 +83,8 @@ built='src/compat/generated src/user/khoserctl tests/module/khoser_test.ko'
 built="$built include/generated/utsrelease.h"
 bad=
 named=$(grep -hoE '(^|[^A-Za-z0-9_./~-]|\)/)(tests|src|include|debian)/[A-Za-z0-9_.^/-]*' \
-	Makefile tests/check.sh README.md |
+	Makefile tests/check.sh README.md tests/README.md tests/qemu/README.md \
+	tests/bench/README.md debian/README.Debian |
 	sed -E 's/^.*((tests|src|include|debian)\/)/\1/; s/[.,:]+$//' | sort -u)
 for f in $named; do
 	case " $built " in *" ${f%/} "*) continue ;; esac
@@ -91,6 +92,40 @@ for f in $named; do
 done
 [ -z "$bad" ] || echo "named but not tracked by git:$bad"
 result "named files tracked ($(echo $named | wc -w) paths)" "$([ -z "$bad" ] && echo 0 || echo 1)"
+
+# Every relative link of the documents resolves: to a tracked file, and
+# an #anchor to a heading of that file (as GitHub makes anchors).
+out=$(git ls-files '*.md' debian/README.Debian | python3 -c '
+import os, re, subprocess, sys
+tracked = set(subprocess.run(["git", "ls-files"], capture_output=True,
+                             text=True).stdout.split())
+def anchors(path):
+    out = set()
+    for line in open(path, encoding="utf-8"):
+        m = re.match(r"#+ (.*)", line)
+        if m:
+            a = re.sub(r"[^\w\- ]", "", m.group(1).strip().lower())
+            out.add(a.replace(" ", "-"))
+    return out
+bad = 0
+for doc in sys.stdin.read().split():
+    text = open(doc, encoding="utf-8").read()
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        path, _, frag = target.partition("#")
+        dest = os.path.normpath(os.path.join(os.path.dirname(doc), path)) if path else doc
+        if dest not in tracked:
+            print(f"{doc}: link to {target}: no such tracked file")
+            bad = 1
+        elif frag and frag not in anchors(dest):
+            print(f"{doc}: link to {target}: no such heading")
+            bad = 1
+sys.exit(bad)
+' 2>&1)
+rc=$?
+[ -z "$out" ] || printf '%s\n' "$out"
+result "document links resolve" "$rc"
 
 # Debian packages come from the archive the machine's apt uses
 # (tests/mirror.sh): no package mirror's host is named anywhere.

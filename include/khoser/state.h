@@ -24,8 +24,13 @@
  * Entry-level calls (iterators, khoser_sarray_get()) take no lock: the
  * caller serializes them with its own calls that change the structure, as
  * for any kernel data structure. The seal at kexec frees and unlinks
- * nothing, so an iterator racing it only writes entries that are not
- * handed over.
+ * nothing an owner's call can reach (a vbuf's chunk list rewritten there
+ * is read by khoser alone, under the vbuf's lock), so an iterator racing
+ * it only writes entries that are not handed over. A lookup into a
+ * published or non-empty structure is refused with -EBUSY. The root keeps
+ * no pointer to a structure it did not publish, and none after
+ * khoser_unpublish(). Each export's kernel-doc says which locks it takes
+ * (Context:).
  *
  * Lock order: the registry lock, then a structure's lock, then (vbuf) its
  * chunk list's lock. Callers may hold their own locks around any call.

@@ -45,8 +45,8 @@
 # value" lines naming the run (date, machine, upstream source), and writes
 # them to FILE; tests/bench/table.py renders FILE as the README table
 # (written next to FILE as .md; make bench-table puts bench/results.tsv's
-# into README.md). Exits non-zero when a part fails or any figure it must
-# produce is missing or malformed, or README.md lacks the table markers.
+# into tests/bench/README.md). Exits non-zero when a part fails or any figure it must
+# produce is missing or malformed, or tests/bench/README.md lacks the table markers.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -81,8 +81,8 @@ tab=$(printf '\t')
 cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
 
 # --- the README table's markers (what make bench-table fills) -------------
-"$top/tests/bench/table.py" --check "$top/README.md" ||
-	{ log "README.md: the generated-table markers are broken"; exit 1; }
+"$top/tests/bench/table.py" --check "$top/tests/bench/README.md" ||
+	{ log "tests/bench/README.md: the generated-table markers are broken"; exit 1; }
 
 # --- the upstream reference: Linux's kho_block.c from linux-source-7.2 -----
 # Newest cached, unpacked linux-source-7.2 tree (tests/qemu/kernel.sh's).
