@@ -12,7 +12,7 @@
 #   make setup                          install and cache what the tests need
 #   make demo                           QEMU kexec round trip with a summary
 #   make check                          every test (see tests/check.sh)
-#   make unit | valgrind | fuzz | e2e | lint | matrix | pkg | user
+#   make unit | valgrind | fuzz | e2e | e2e-debug | lint | matrix | pkg | user
 #                                       single steps of make check
 #   make deb                            Debian packages in build-deb/
 #   make bench                          figures next to baselines (bench/)
@@ -21,8 +21,9 @@
 # KERNELRELEASE (as DKMS passes it) picks the kernel; else the running one.
 KDIR ?= /lib/modules/$(or $(KERNELRELEASE),$(shell uname -r))/build
 
-.PHONY: all modules test-module tools clean setup demo check e2e bench \
-	bench-table unit valgrind fuzz lint matrix pkg user deb dkms dkms-test
+.PHONY: all modules test-module tools clean setup demo check e2e e2e-debug \
+	bench bench-table unit valgrind fuzz lint matrix pkg user deb dkms \
+	dkms-test
 
 all: modules
 
@@ -60,6 +61,7 @@ setup:
 	tests/deps.sh
 	tests/qemu/kernel.sh --version 7.2 >/dev/null
 	tests/qemu/kernel.sh --version 7.3 >/dev/null
+	tests/qemu/kernel.sh --version 7.2 --variant debug >/dev/null
 	tests/stock/chroot.sh ensure >/dev/null
 	tests/stock/chroot.sh --suite trixie --kver 7.3 ensure >/dev/null
 	tests/stock/chroot.sh --suite trixie --kver 6.12 ensure >/dev/null
@@ -72,6 +74,11 @@ check:
 
 e2e:
 	tests/qemu/e2e.sh
+
+# roundtrip, corrupt and reload on the KASAN/kmemleak/lockdep kernel, both
+# modules unloaded in the last boot before a kmemleak scan.
+e2e-debug:
+	tests/qemu/e2e.sh --variant debug --leakcheck roundtrip corrupt reload
 
 bench:
 	tests/bench/run.sh

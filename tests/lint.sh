@@ -6,15 +6,19 @@
 # cached by tests/qemu/kernel.sh); runs shellcheck on every shell script;
 # and checks that every file the Makefile, tests/check.sh and README.md name
 # is tracked by git (an ignored file works here and is missing in a clone).
-# Prints one line per check and "lint: N passed, N failed".
+# One TAP result per check (tests/lib.sh), then "lint: N passed, N failed,
+# N skipped".
 # shellcheck disable=SC2086 # $files: a list of paths without blanks
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+tap_init lint
 
 src=$(tests/qemu/kernel.sh --src-only | tail -1) || {
-	echo "lint: cannot fetch the kernel source for checkpatch"
-	echo "lint: 0 passed, 1 failed"
+	tap_not_ok "fetch the kernel source for checkpatch (tests/qemu/kernel.sh --src-only)"
+	tap_end
 	exit 1
 }
 files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'tests/consumer/*.c' \
@@ -22,16 +26,7 @@ files=$(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' 'tests/consumer/*.c' \
 	find src include tests/consumer tests/module tests/qemu/upstream \
 		-name '*.[ch]')
 
-passed=0 failed=0
-result() {
-	if [ "$2" -eq 0 ]; then
-		echo "ok   $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1"
-		failed=$((failed + 1))
-	fi
-}
+result() { tap_result "$2" "$1"; }
 
 # checkpatch --strict: every file must report 0/0/0. One exception: a static
 # initializer names the variable it initializes for its self-referencing
@@ -137,9 +132,10 @@ result "no package mirror host named" "$([ -z "$out" ] && echo 0 || echo 1)"
 # Every shell script through shellcheck, all severities.
 scripts=$(git ls-files '*.sh' .ci/run '*debian/*.postinst' '*debian/*.postrm' \
 	2>/dev/null || find . -name '*.sh' -o -path '*debian/*.post*')
-out=$(shellcheck $scripts 2>&1)
+# -x: follow tests/lib.sh where a script sources it (source= directives
+# are relative to the top).
+out=$(shellcheck -x $scripts 2>&1)
 [ -z "$out" ] || printf '%s\n' "$out"
 result "shellcheck ($(echo $scripts | wc -w) scripts)" "$([ -z "$out" ] && echo 0 || echo 1)"
 
-echo "lint: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end

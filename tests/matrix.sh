@@ -18,10 +18,13 @@
 # when the sources or that kernel tree change. KHOSER_MATRIX_FRESH=1
 # ignores the cache.
 #
-# Prints "matrix: N passed, N failed".
+# One TAP result per row (tests/lib.sh), then "matrix: N passed, N failed,
+# N skipped".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+cache=$KHOSER_CACHE
 mdir=$cache/matrix
 mkdir -p "$mdir"
 export DEBIAN_FRONTEND=noninteractive
@@ -30,19 +33,15 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 log() { echo "matrix: $*" >&2; }
 
-[ "$(id -u)" = 0 ] || { log "must run as root (apt-get, chroot)"; exit 2; }
+tap_init matrix
+if [ "$(id -u)" != 0 ]; then
+	tap_not_ok "must run as root (apt-get, chroot)"
+	tap_end
+	exit 2
+fi
 
-# The tracked files a row copies, and their hash (part of each row's key).
-copy_tree() {
-	(
-		cd "$top" || exit
-		if git rev-parse --git-dir >/dev/null 2>&1; then
-			git ls-files -coz --exclude-standard
-		else
-			find . -path ./.git -prune -o -type f -print0
-		fi
-	) | (cd "$top" && xargs -0 cp -a --parents -t "$1")
-}
+# The tracked files a row copies (copy_tracked), and their hash (part of
+# each row's key).
 src_hash=$(
 	cd "$top" || exit
 	{
@@ -63,12 +62,7 @@ missing=()
 
 stock61() {
 	local dep
-	if ! dpkg-query -W -f='${Status}' linux-headers-amd64 2>/dev/null |
-		grep -q 'ok installed'; then
-		log "installing bookworm's linux-headers-amd64"
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-			linux-headers-amd64 >/dev/null || return 1
-	fi
+	apt_install linux-headers-amd64 || return 1
 	dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 |
 		grep -o 'linux-headers-[^ ,]*-amd64' | head -1)
 	[ -d "/lib/modules/${dep#linux-headers-}/build" ] || return 1
@@ -106,7 +100,7 @@ run_row() {
 	local where=$1 kdir=$2 res=$3 d=$work/row suite kver
 	rm -rf "$d"
 	mkdir -p "$d"
-	copy_tree "$d"
+	copy_tracked "$top" "$d"
 	rm -f "$work/chroot-build.log"
 	case $where in
 	host)
@@ -125,7 +119,6 @@ run_row() {
 
 val() { sed -n "s/^row: $1=//p" "$2" | head -1; }
 
-passed=0 failed=0
 table=$work/table.md
 {
 	echo "| kernel tree | release | compiler | KHO in config | khoser + khoser_test | consumer | result | W=1 warnings |"
@@ -170,25 +163,21 @@ for row in "${rows[@]}"; do
 	fi
 	echo "| $name | ${krel:-?} | ${cc:-?} | $([ "$config" = y ] && echo yes || echo no) | $kcol | $consumer | $result | $warnings |" >>"$table"
 	if [ "$outcome" = "$expect" ] && [ "$warnings" -eq 0 ]; then
-		echo "ok   $name: $result$cached"
-		passed=$((passed + 1))
+		tap_ok "$name: $result$cached"
 	else
-		echo "FAIL $name: $result, $warnings warnings, expected $expect$cached"
+		tap_not_ok "$name: $result, $warnings warnings, expected $expect$cached"
 		grep -E '^log: ' "$res" | head -12 | sed 's/^/     | /'
 		if [ -s "$work/chroot-build.log" ]; then
 			tail -5 "$work/chroot-build.log" | sed 's/^/     | /'
 		fi
-		failed=$((failed + 1))
 	fi
 done
 for m in "${missing[@]}"; do
-	echo "FAIL $m: kernel tree unavailable"
+	tap_not_ok "$m: kernel tree unavailable"
 	echo "| $m | - | - | - | - | - | tree unavailable | - |" >>"$table"
-	failed=$((failed + 1))
 done
 cp "$table" "$mdir/table.md"
 echo
 cat "$table"
 echo
-echo "matrix: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end

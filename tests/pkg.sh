@@ -43,32 +43,29 @@
 #              headers, the kit, dkms install --force, a consumer build,
 #              purge
 #
-# Prints one line per check and "pkg: N passed, N failed".
+# One TAP result per check (tests/lib.sh), then "pkg: N passed, N failed,
+# N skipped". A check whose prerequisite failed (a kernel tree, the 7.3
+# upgrade, the modules DKMS built) is reported as skipped, naming it.
 #
 # usage: tests/pkg.sh                      everything above
 #        tests/pkg.sh --build-only OUTDIR  only build the .debs into OUTDIR
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 export DEBIAN_FRONTEND=noninteractive
 build_only=
 if [ "${1:-}" = --build-only ]; then
 	build_only=$(realpath -m "${2:?usage: $0 --build-only OUTDIR}")
 fi
 
-passed=0 failed=0 t_start=$SECONDS
+t_start=$SECONDS
 log() { echo "pkg: $*" >&2; }
-result() {
-	if [ "$2" -eq 0 ]; then
-		echo "ok   $1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1${3:+: $3}"
-		failed=$((failed + 1))
-	fi
-}
+tap_init pkg
+result() { tap_result "$2" "$1"; }
 finish() {
-	echo "pkg: $passed passed, $failed failed ($((SECONDS - t_start))s)"
-	[ "$failed" -eq 0 ]
+	tap_diag "pkg: $((SECONDS - t_start))s"
+	tap_end
 	exit
 }
 # check NAME CMD...: run CMD quietly, show its output only on failure.
@@ -83,11 +80,24 @@ check() {
 }
 # note TEXT: an indented detail line under the last check.
 note() { printf '%s\n' "$@" | sed 's/^/     | /'; }
+# check_if VALUE WHY NAME CMD...: check NAME CMD... when VALUE is not
+# empty; else NAME is skipped for WHY (a prerequisite failed above), and
+# the status is 1.
+check_if() {
+	local v=$1 why=$2
+	shift 2
+	if [ -n "$v" ]; then
+		check "$@"
+	else
+		tap_skip "$1" "$why"
+		return 1
+	fi
+}
 
 if [ -z "$build_only" ]; then
-	[ "$(id -u)" = 0 ] || { log "must run as root (apt-get, dkms)"; exit 2; }
+	[ "$(id -u)" = 0 ] || { tap_not_ok "must run as root (apt-get, dkms)"; finish; }
 	# One run at a time: it installs and removes system packages.
-	locks=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}/locks
+	locks=$KHOSER_CACHE/locks
 	mkdir -p "$locks"
 	exec 8>"$locks/pkg.lock"
 	flock -n 8 || { log "waiting for another tests/pkg.sh"; flock 8; }
@@ -106,29 +116,12 @@ trap cleanup EXIT
 # --- build ------------------------------------------------------------------
 bdeps=(debhelper dh-dkms libkmod-dev pkg-config kmod python3 lintian openssl
 	dpkg-dev gcc make xz-utils)
-missing=()
-for p in "${bdeps[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	[ "$(id -u)" = 0 ] ||
-		{ log "missing build dependencies (install as root): ${missing[*]}"; exit 2; }
-	log "installing build dependencies: ${missing[*]}"
-	apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" >/dev/null
-fi
+check "build: dependencies installed (${bdeps[*]})" apt_install "${bdeps[@]}" ||
+	finish
 
 src=$work/khoser-src
 mkdir -p "$src"
-(
-	cd "$top" || exit
-	if git rev-parse --git-dir >/dev/null 2>&1; then
-		git ls-files -coz --exclude-standard
-	else
-		find . -path ./.git -prune -o -type f -print0
-	fi
-) | (cd "$top" && xargs -0 cp -a --parents -t "$src")
+copy_tracked "$top" "$src"
 # The consumer package is built from its own directory (outside the tree).
 cp -a "$src/tests/consumer" "$work/khoser-consumer"
 build() {
@@ -259,12 +252,7 @@ kernels=()
 stock=
 stock_headers() {
 	local meta dep
-	if ! dpkg-query -W -f='${Status}' linux-headers-amd64 2>/dev/null |
-		grep -q 'ok installed'; then
-		apt-get update -qq &&
-			apt-get install -y -qq --no-install-recommends \
-				linux-headers-amd64 >/dev/null || return 1
-	fi
+	apt_install linux-headers-amd64 || return 1
 	meta=$(dpkg-query -W -f='${Depends}' linux-headers-amd64)
 	dep=$(printf '%s\n' "$meta" | grep -o 'linux-headers-[^ ,]*-amd64' | head -1)
 	[ -d "/lib/modules/${dep#linux-headers-}/build" ] || return 1
@@ -395,9 +383,16 @@ all_kernels() {
 	done
 }
 check "install: DKMS's postinst builds for every kernel with headers" all_kernels
-[ -z "$stock" ] || check "dkms: khoser, khoser_test, consumer for $stock; kit kho_api=no" \
+# Names and reasons for checks that need a kernel that failed above.
+n_stock=${stock:-Debian 12 stock} n72=${k72:-KHO 7.2} n73=${k73:-KHO 7.3}
+no_stock="no Debian 12 stock headers (failed above)"
+no72="no KHO 7.2 tree (failed above)"
+no73="no KHO 7.3 tree (failed above)"
+check_if "$stock" "$no_stock" \
+	"dkms: khoser, khoser_test, consumer for $n_stock; kit kho_api=no" \
 	dkms_for "$stock" no
-[ -z "$k72" ] || check "dkms: khoser, khoser_test, consumer for $k72; kit kho_api=yes" \
+check_if "$k72" "$no72" \
+	"dkms: khoser, khoser_test, consumer for $n72; kit kho_api=yes" \
 	dkms_for "$k72" yes
 versions() {
 	local m d c
@@ -407,14 +402,15 @@ versions() {
 	echo "package $version, DKMS $d, module $m, $c"
 	[ "$m" = "$up" ] && [ "$d" = "khoser/$up" ] && [ "$c" = "khoserctl $up" ]
 }
-[ -z "$k72" ] || check "versions: package $version is $up for DKMS, module, khoserctl" versions
+check_if "$k72" "$no72" \
+	"versions: package $version is $up for DKMS, module, khoserctl" versions
 signed() {
 	local s
 	s=$(modinfo -F signer "$(ko "$stock" khoser)")
 	echo "signer: ${s:-none}"
 	[ -n "$s" ] && [ -f /var/lib/dkms/mok.pub ]
 }
-[ -z "$stock" ] || check "dkms: $stock modules signed with DKMS's MOK key" signed
+check_if "$stock" "$no_stock" "dkms: $n_stock modules signed with DKMS's MOK key" signed
 check "dkms: installed khoser.mk is src/dkms/khoser.mk" \
 	cmp /usr/share/khoser/khoser.mk "$top/src/dkms/khoser.mk"
 
@@ -440,27 +436,33 @@ upgrade() {
 		>"$work/upgrade.log" 2>&1 || { cat "$work/upgrade.log"; return 1; }
 	grep -E 'autoinstall|Building|rror' "$work/upgrade.log"
 }
-if [ -n "$k73" ]; then
+# publish.sh reads the module in whichever form DKMS left it.
+xz_stage() {
+	local d=$work/xzstage
+	rm -rf "$d"
+	mkdir -p "$d/include"
+	cp "$(ko "$k73" khoser)" "$d/" || return 1
+	cp -R "$(kit "$k73")/include/khoser" "$d/include/"
+	cp "$(kit "$k73")/Module.symvers" "$d/"
+	ls "$d"
+	(cd "$d" && "$top/src/dkms/publish.sh" stage "$k73" "$up") &&
+		cat "$d/devel/info" && grep -qx kho_api=yes "$d/devel/info"
+}
+# up73: the 7.3 kernel, once the upgrade made it DKMS's third kernel.
+up73=
+[ -z "$k73" ] ||
 	undo+=("rm -rf '/lib/modules/$k73/kernel/khoser-pkg-test'; depmod '$k73' 2>/dev/null")
-	if check "upgrade: headers of $k73 appear, DKMS's hook autoinstalls" upgrade; then
-		kernels+=("$k73")
-		check "upgrade: khoser, then khoser_test and consumer (BUILD_DEPENDS) for $k73, .ko.xz; kit kho_api=yes" \
-			dkms_for "$k73" yes .xz
-		# publish.sh reads the module in whichever form DKMS left it.
-		xz_stage() {
-			local d=$work/xzstage
-			rm -rf "$d"
-			mkdir -p "$d/include"
-			cp "$(ko "$k73" khoser)" "$d/" || return 1
-			cp -R "$(kit "$k73")/include/khoser" "$d/include/"
-			cp "$(kit "$k73")/Module.symvers" "$d/"
-			ls "$d"
-			(cd "$d" && "$top/src/dkms/publish.sh" stage "$k73" "$up") &&
-				cat "$d/devel/info" && grep -qx kho_api=yes "$d/devel/info"
-		}
-		check "upgrade: publish.sh stage reads kho_api from DKMS's khoser.ko.xz" xz_stage
-	fi
+if check_if "$k73" "$no73" "upgrade: headers of $n73 appear, DKMS's hook autoinstalls" \
+	upgrade; then
+	up73=$k73
+	kernels+=("$k73")
 fi
+no_up73="the upgrade to $n73 failed above"
+check_if "$up73" "$no_up73" \
+	"upgrade: khoser, then khoser_test and consumer (BUILD_DEPENDS) for $n73, .ko.xz; kit kho_api=yes" \
+	dkms_for "$k73" yes .xz
+check_if "$up73" "$no_up73" \
+	"upgrade: publish.sh stage reads kho_api from DKMS's khoser.ko.xz" xz_stage
 
 # --- consumer by hand -------------------------------------------------------------
 # cbuild K MAKEARGS...: tests/consumer through the installed khoser.mk;
@@ -506,7 +508,7 @@ user() {
 	"$top/tests/user/run.sh" /usr/sbin/khoserctl >"$work/user.log" 2>&1
 	local rc=$?
 	tail -1 "$work/user.log"
-	[ "$rc" -eq 0 ] || grep -A12 '^FAIL' "$work/user.log"
+	[ "$rc" -eq 0 ] || grep -A12 '^not ok' "$work/user.log"
 	return "$rc"
 }
 check "khoserctl: fixture tests on the installed binary" user
@@ -537,22 +539,24 @@ qemu() {
 	grep -vE '^kernel.sh:' "$work/qemu.log" | tail -25
 	return "$rc"
 }
-if [ -n "${mods_of[$k72]:-}" ]; then
-	m=${mods_of[$k72]}
-	check "qemu-roundtrip: DKMS's khoser, khoser_test, consumer + khoserctl, 7.2 -> 7.2" \
-		qemu --modules "$m" --consumer "$m/khoser_consumer.ko" \
-		--khoserctl /usr/sbin/khoserctl --log pkg-roundtrip roundtrip
-	check "qemu-kho-off: khoserctl doctor fails without kho=on" \
-		qemu --modules "$m" --consumer "$m/khoser_consumer.ko" \
-		--khoserctl /usr/sbin/khoserctl --log pkg-kho-off kho-off
-fi
-if [ -n "${mods_of[$k72]:-}" ] && [ -n "${mods_of[$k73]:-}" ]; then
-	check "qemu-cross: DKMS's modules (7.3's from .ko.xz), 7.2 -> 7.3 -> 7.2" \
-		qemu --kernels 7.2,7.3,7.2 --hops 3 \
-		--modules "${mods_of[$k72]},${mods_of[$k73]}" \
-		--consumer "${mods_of[$k72]}/khoser_consumer.ko,${mods_of[$k73]}/khoser_consumer.ko" \
-		--khoserctl /usr/sbin/khoserctl --log pkg-cross custom
-fi
+m72='' m73=''
+[ -z "$k72" ] || m72=${mods_of[$k72]:-}
+[ -z "$k73" ] || m73=${mods_of[$k73]:-}
+no_m72="no modules DKMS built for $n72 (failed above)"
+check_if "$m72" "$no_m72" \
+	"qemu-roundtrip: DKMS's khoser, khoser_test, consumer + khoserctl, 7.2 -> 7.2" \
+	qemu --modules "$m72" --consumer "$m72/khoser_consumer.ko" \
+	--khoserctl /usr/sbin/khoserctl --log pkg-roundtrip roundtrip
+check_if "$m72" "$no_m72" "qemu-kho-off: khoserctl doctor fails without kho=on" \
+	qemu --modules "$m72" --consumer "$m72/khoser_consumer.ko" \
+	--khoserctl /usr/sbin/khoserctl --log pkg-kho-off kho-off
+check_if "$([ -n "$m72" ] && echo "$m73")" \
+	"no modules DKMS built for $n72 and $n73 (failed above)" \
+	"qemu-cross: DKMS's modules (7.3's from .ko.xz), 7.2 -> 7.3 -> 7.2" \
+	qemu --kernels 7.2,7.3,7.2 --hops 3 \
+	--modules "$m72,$m73" \
+	--consumer "$m72/khoser_consumer.ko,$m73/khoser_consumer.ko" \
+	--khoserctl /usr/sbin/khoserctl --log pkg-cross custom
 
 # --- admin life -----------------------------------------------------------------
 # builds K: the consumer builds for K through khoser.mk.
@@ -568,72 +572,70 @@ refused() {
 }
 # hint K: the command khoser.mk told to run for K.
 hint() { sed -n "s/^khoser\.mk: run '\(dkms [^']*\)'.*/\1/p" "$work/cb-$1.log" | head -1; }
-if [ -n "$k72" ]; then
-	force() {
-		dkms install --force "khoser/$up" -k "$k72" >"$work/force.log" 2>&1 ||
-			{ cat "$work/force.log"; return 1; }
-		dkms_for "$k72" yes && builds "$k72"
-	}
-	check "admin: dkms install --force khoser/$up -k $k72 keeps the kit; consumer builds" force
-	remove_install() {
-		local cmd
-		dkms remove "khoser/$up" -k "$k72" >"$work/remove.log" 2>&1 ||
-			{ cat "$work/remove.log"; return 1; }
-		if [ -e "$(kit "$k72")" ] || [ -e "/var/lib/dkms/khoser/$up/$k72" ]; then
-			echo "kit left after dkms remove"
+force() {
+	dkms install --force "khoser/$up" -k "$k72" >"$work/force.log" 2>&1 ||
+		{ cat "$work/force.log"; return 1; }
+	dkms_for "$k72" yes && builds "$k72"
+}
+check_if "$k72" "$no72" \
+	"admin: dkms install --force khoser/$up -k $n72 keeps the kit; consumer builds" force
+remove_install() {
+	local cmd
+	dkms remove "khoser/$up" -k "$k72" >"$work/remove.log" 2>&1 ||
+		{ cat "$work/remove.log"; return 1; }
+	if [ -e "$(kit "$k72")" ] || [ -e "/var/lib/dkms/khoser/$up/$k72" ]; then
+		echo "kit left after dkms remove"
+		return 1
+	fi
+	refused "$k72" "khoser is not built for kernel $k72" || return 1
+	cmd=$(hint "$k72")
+	[ "$cmd" = "dkms install khoser/$up -k $k72" ] ||
+		{ echo "hint: '$cmd'"; return 1; }
+	$cmd >"$work/reinstall.log" 2>&1 || { cat "$work/reinstall.log"; return 1; }
+	builds "$k72"
+}
+check_if "$k72" "$no72" \
+	"admin: dkms remove -k $n72 drops the kit, khoser.mk names dkms install, which works" \
+	remove_install
+uninstall() {
+	local cmd k
+	dkms uninstall "khoser/$up" -k "$stock" >"$work/uninstall.log" 2>&1 ||
+		{ cat "$work/uninstall.log"; return 1; }
+	refused "$stock" "khoser $up is built for kernel $stock but not installed" ||
+		return 1
+	for k in "${kernels[@]}"; do
+		[ "$k" = "$stock" ] || builds "$k" || return 1
+	done
+	cmd=$(hint "$stock")
+	[ "$cmd" = "dkms install khoser/$up -k $stock" ] ||
+		{ echo "hint: '$cmd'"; return 1; }
+	$cmd >"$work/reinstall.log" 2>&1 || { cat "$work/reinstall.log"; return 1; }
+	builds "$stock"
+}
+check_if "$stock" "$no_stock" \
+	"admin: dkms uninstall -k $n_stock (1 of ${#kernels[@]} kernels): others build, hint works" \
+	uninstall
+kernel_removed() {
+	local k m st
+	# What removing the kernel runs, then its headers go.
+	run-parts --report --arg="$k73" /etc/kernel/prerm.d >"$work/prerm.log" 2>&1 ||
+		{ cat "$work/prerm.log"; return 1; }
+	rm -f "/lib/modules/$k73/build"
+	st=$(dkms status -k "$k73")
+	! grep -E 'built|installed' <<<"$st" || return 1
+	for m in khoser khoser_test khoser_consumer; do
+		! ko "$k73" "$m" || { echo "$m left for $k73"; return 1; }
+	done
+	[ ! -e "$(kit "$k73")" ] || { echo "kit left for $k73"; return 1; }
+	refused "$k73" "not a prepared kernel build tree" || return 1
+	for k in "${kernels[@]}"; do
+		[ "$k" = "$k73" ] || dkms_for "$k" "$([ "$k" = "$stock" ] && echo no || echo yes)" ||
 			return 1
-		fi
-		refused "$k72" "khoser is not built for kernel $k72" || return 1
-		cmd=$(hint "$k72")
-		[ "$cmd" = "dkms install khoser/$up -k $k72" ] ||
-			{ echo "hint: '$cmd'"; return 1; }
-		$cmd >"$work/reinstall.log" 2>&1 || { cat "$work/reinstall.log"; return 1; }
-		builds "$k72"
-	}
-	check "admin: dkms remove -k $k72 drops the kit, khoser.mk names dkms install, which works" \
-		remove_install
-fi
-if [ -n "$stock" ]; then
-	uninstall() {
-		local cmd k
-		dkms uninstall "khoser/$up" -k "$stock" >"$work/uninstall.log" 2>&1 ||
-			{ cat "$work/uninstall.log"; return 1; }
-		refused "$stock" "khoser $up is built for kernel $stock but not installed" ||
-			return 1
-		for k in "${kernels[@]}"; do
-			[ "$k" = "$stock" ] || builds "$k" || return 1
-		done
-		cmd=$(hint "$stock")
-		[ "$cmd" = "dkms install khoser/$up -k $stock" ] ||
-			{ echo "hint: '$cmd'"; return 1; }
-		$cmd >"$work/reinstall.log" 2>&1 || { cat "$work/reinstall.log"; return 1; }
-		builds "$stock"
-	}
-	check "admin: dkms uninstall -k $stock (1 of ${#kernels[@]} kernels): others build, hint works" \
-		uninstall
-fi
-if [ -n "$k73" ] && [ "${kernels[-1]}" = "$k73" ]; then
-	kernel_removed() {
-		local k m st
-		# What removing the kernel runs, then its headers go.
-		run-parts --report --arg="$k73" /etc/kernel/prerm.d >"$work/prerm.log" 2>&1 ||
-			{ cat "$work/prerm.log"; return 1; }
-		rm -f "/lib/modules/$k73/build"
-		st=$(dkms status -k "$k73")
-		! grep -E 'built|installed' <<<"$st" || return 1
-		for m in khoser khoser_test khoser_consumer; do
-			! ko "$k73" "$m" || { echo "$m left for $k73"; return 1; }
-		done
-		[ ! -e "$(kit "$k73")" ] || { echo "kit left for $k73"; return 1; }
-		refused "$k73" "not a prepared kernel build tree" || return 1
-		for k in "${kernels[@]}"; do
-			[ "$k" = "$k73" ] || dkms_for "$k" "$([ "$k" = "$stock" ] && echo no || echo yes)" ||
-				return 1
-		done
-	}
-	check "admin: kernel $k73 removed: its modules and kit go, the others stay" kernel_removed
-	register "$k73" "${kdir_of[7.3]}" >/dev/null
-fi
+	done
+}
+check_if "$up73" "$no_up73" \
+	"admin: kernel $n73 removed: its modules and kit go, the others stay" kernel_removed
+[ -z "$up73" ] || register "$k73" "${kdir_of[7.3]}" >/dev/null
 test_optional() {
 	local k
 	apt-get remove -y -qq khoser-test-dkms >"$work/rm-test.log" 2>&1 ||

@@ -45,11 +45,16 @@
 # value" lines naming the run (date, machine, upstream source), and writes
 # them to FILE; tests/bench/table.py renders FILE as the README table
 # (written next to FILE as .md; make bench-table puts bench/results.tsv's
-# into tests/bench/README.md). Exits non-zero when a part fails or any figure it must
-# produce is missing or malformed, or tests/bench/README.md lacks the table markers.
+# into tests/bench/README.md). Exits non-zero when a part fails or any
+# figure it must produce is missing or malformed, or tests/bench/README.md
+# lacks the table markers. Reports one TAP result per part (tests/lib.sh): user, icount, guest
+# (skipped with --no-guest), the upstream reference (skipped when --quick
+# finds no source), every figure well formed.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
 quick=0 guest=1 out=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -75,14 +80,21 @@ else
 fi
 
 log() { echo "bench: $*" >&2; }
+# die WHAT: the failed part, as a TAP result, and the end.
+die() {
+	log "$*"
+	tap_not_ok "$*"
+	tap_end || exit 1
+}
+tap_init bench
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tab=$(printf '\t')
-cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
+cache=$KHOSER_CACHE
 
 # --- the README table's markers (what make bench-table fills) -------------
 "$top/tests/bench/table.py" --check "$top/tests/bench/README.md" ||
-	{ log "tests/bench/README.md: the generated-table markers are broken"; exit 1; }
+	die "tests/bench/README.md: the generated-table markers are broken"
 
 # --- the upstream reference: Linux's kho_block.c from linux-source-7.2 -----
 # Newest cached, unpacked linux-source-7.2 tree (tests/qemu/kernel.sh's).
@@ -106,13 +118,11 @@ else
 	log "upstream: linux-source-7.2 (tests/qemu/kernel.sh --src-only)"
 	if ! upstream=$("$top/tests/qemu/kernel.sh" --version 7.2 --src-only |
 		tail -n1) || [ ! -d "$upstream" ]; then
-		log "FAILED: cannot get Debian's linux-source-7.2 for the upstream reference (network, mirror or cache: see tests/qemu/kernel.sh); a full run needs it (--quick runs without it)"
-		exit 1
+		die "upstream: cannot get Debian's linux-source-7.2 for the upstream reference (network, mirror or cache: see tests/qemu/kernel.sh); a full run needs it (--quick runs without it)"
 	fi
 fi
 if [ -n "$upstream" ] && [ ! -f "$upstream/kernel/liveupdate/kho_block.c" ]; then
-	log "FAILED: $upstream has no kernel/liveupdate/kho_block.c: the upstream reference is gone from this linux-source-7.2"
-	exit 1
+	die "upstream: $upstream has no kernel/liveupdate/kho_block.c: the upstream reference is gone from this linux-source-7.2"
 fi
 if [ -n "$upstream" ]; then
 	up_note="linux-source-7.2 $(cat "$upstream/.khoser-source-complete" 2>/dev/null || echo "?"), kernel/liveupdate/kho_block.c"
@@ -177,14 +187,15 @@ else
 	log "building $bin"
 	make -s -C "$top/tests/unit" build/bench/bench >&2
 fi
-[ -x "$bin" ] || { log "no bench binary ($bin)"; exit 1; }
+[ -x "$bin" ] || die "user: no bench binary ($bin)"
 log "user: block sets, scaling, sparse arrays, metadata ($([ "$quick" = 1 ] && echo quick || echo full) sizes)"
 load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?")
 # shellcheck disable=SC2086 # $uflags: empty or one flag
-"$bin" $uflags >"$work/user.tsv"
+"$bin" $uflags >"$work/user.tsv" || die "user: $bin failed"
+tap_ok "user: $(wc -l <"$work/user.tsv") figures from $(basename "$bin")"
 
 # --- icount: restore validation vs a bare chain walk --------------------------
-command -v valgrind >/dev/null || { log "valgrind is missing (tests/deps.sh)"; exit 1; }
+command -v valgrind >/dev/null || die "icount: valgrind is missing (tests/deps.sh)"
 log "icount: callgrind"
 # shellcheck disable=SC2086
 valgrind -q --tool=callgrind --instr-atstart=no \
@@ -234,6 +245,7 @@ if [ -n "$upstream" ]; then
 		printf "block_restore_%d_icount_vs_upstream\t%.0f\tinstr/block\tupstream_restore\t%.0f\t%.3f\n",
 			n, o / n, u / n, u ? o / u : 0 }' >>"$work/icount.tsv"
 fi
+tap_ok "icount: $(wc -l <"$work/icount.tsv") figures under callgrind"
 
 # --- guest: khoser_test bench=1 under QEMU -----------------------------------
 : >"$work/guest.tsv"
@@ -246,8 +258,7 @@ if [ "$guest" = 1 ]; then
 		--extra "bench_blocks=$g_blocks bench_vbuf_mb=$g_vbuf bench_sa=$g_sa" \
 		bench >"$work/qemu.out" 2>&1; then
 		grep -v '^kernel.sh:' "$work/qemu.out" >&2
-		log "guest part failed"
-		exit 1
+		die "guest: khoser_test bench=1 in QEMU failed"
 	fi
 	# "khoser_test: bench METRIC VALUE UNIT BASELINE VALUE"
 	tr -d '\r' <"$work/serial.log" |
@@ -255,6 +266,14 @@ if [ "$guest" = 1 ]; then
 		awk '{
 		printf "guest_%s\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $4, $5,
 			$5 + 0 ? sprintf("%.3f", $2 / $5) : "-" }' >"$work/guest.tsv"
+	tap_ok "guest: $(wc -l <"$work/guest.tsv") figures from khoser_test bench=1 in QEMU"
+else
+	tap_skip "guest: khoser_test bench=1 in QEMU" "--no-guest"
+fi
+if [ -n "$upstream" ]; then
+	tap_ok "upstream reference: $up_note"
+else
+	tap_skip "upstream reference: the upstream_ figures" "${up_note#skipped: }"
 fi
 
 # --- every expected figure, once, well formed --------------------------------
@@ -288,6 +307,9 @@ cat "$work/all.tsv"
 mkdir -p "$(dirname "$out")"
 cp "$work/all.tsv" "$out"
 log "$(wc -l <"$work/figures.tsv") figures ($((${#expect[@]})) expected) written to $out"
+tap_result "$bad" "figures: each of the ${#expect[@]} expected once, well formed, none unexpected"
+bad=0
 "$top/tests/bench/table.py" "$out" >"${out%.tsv}.md" ||
 	{ log "tests/bench/table.py failed on $out"; bad=1; }
-[ "$bad" = 0 ]
+tap_result "$bad" "table: tests/bench/table.py renders $(basename "$out")"
+tap_end

@@ -19,7 +19,11 @@ want=$((hops - 1))
 if grep -nE 'khoser_test: (FAIL|damage: could not apply)|khoser-run: FAIL' "$serial" >&2; then
 	fail+=("failure reported in the guest")
 fi
-if grep -nE 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ new|UBSAN|general protection' \
+# Splats: WARN, BUG, KASAN, lockdep ("WARNING: possible circular locking
+# dependency", "INFO: trying to register non-static key"), DEBUG_VM
+# ("kernel BUG at"), SLUB debugging ("BUG kmalloc-64 (...): Poison
+# overwritten"), kmemleak (its own line, or the report init.sh cats).
+if grep -nE 'WARNING:|BUG:|kernel BUG at|BUG [^ ]+ \(|Oops|Kernel panic|Call Trace|KASAN|kmemleak: [0-9]+ new|unreferenced object 0x|INFO: trying to register non-static key|DEBUG_LOCKS_WARN_ON|UBSAN|general protection' \
 	"$serial" >&2; then
 	fail+=("kernel complained")
 fi

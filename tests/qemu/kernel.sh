@@ -39,6 +39,8 @@ recipe=2
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 me=kernel.sh
+# shellcheck source=tests/lib.sh
+. "$here/../lib.sh"
 
 log() { printf '%s: %s\n' "$me" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
@@ -76,7 +78,7 @@ debug) fragments+=("$here/config/kho-debug.fragment") ;;
 *) die "unsupported --variant '$variant' (fast or debug)" ;;
 esac
 
-cache=${KHOSER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/khoser}
+cache=$KHOSER_CACHE
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 mkdir -p "$cache/locks" "$cache/debs" "$cache/src" "$cache/kernels"
@@ -95,22 +97,8 @@ dep_cmds=(
 dep_pkgs=(libc6-dev libelf-dev libssl-dev debian-archive-keyring)
 
 ensure_deps() {
-	local missing=() c p
-	for c in "${dep_cmds[@]}"; do
-		command -v "${c%%:*}" >/dev/null 2>&1 || missing+=("${c#*:}")
-	done
-	for p in "${dep_pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	if [ "$(id -u)" -ne 0 ]; then
-		die "missing build dependencies: ${missing[*]} (apt-get install them, or run as root)"
-	fi
-	log "installing build dependencies: ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+	{ apt_install_cmds "${dep_cmds[@]}" && apt_install "${dep_pkgs[@]}"; } >&2 ||
+		die "missing build dependencies (see above)"
 }
 
 # -------------------------------------------------------------- locking ----
@@ -193,12 +181,14 @@ unpack_source() {
 # ---------------------------------------------------------------- build ----
 
 # Print the options of the fragments whose value did not stick in .config $1:
-# CONFIG_X=y that is not =y, and "# CONFIG_X is not set" that is set.
+# CONFIG_X=V (y, a number, a string) that is not =V, and "# CONFIG_X is not
+# set" that is set. A later fragment's value wins over an earlier one's.
 unstuck_options() {
 	local cfg=$1 opt
-	sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$/\1/p' "${fragments[@]}" | sort -u |
+	grep -h '^CONFIG_[A-Za-z0-9_]*=' "${fragments[@]}" |
+		awk -F= '{ v[$1] = $0 } END { for (o in v) print v[o] }' | sort |
 		while IFS= read -r opt; do
-			grep -qx -- "$opt=y" "$cfg" || printf '%s\n' "$opt"
+			grep -qxF -- "$opt" "$cfg" || printf '%s\n' "${opt%%=*}"
 		done
 	sed -n 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1/p' "${fragments[@]}" |
 		sort -u | while IFS= read -r opt; do
@@ -263,7 +253,7 @@ build_kernel() {
 		die "config verification failed (see $tmp/.config)"
 	fi
 	log "config verified: all $(cat -- "${fragments[@]}" |
-		grep -c '^CONFIG_[A-Za-z0-9_]*=y$') CONFIG_X=y of the fragments stuck"
+		grep -c '^CONFIG_[A-Za-z0-9_]*=') CONFIG_X=V of the fragments stuck"
 
 	"${mk[@]}" bzImage modules >&2
 	"${mk[@]}" modules_prepare >&2

@@ -1,9 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Run unit-test binaries; print their results and one total line.
-# VALGRIND=1 runs each under valgrind memcheck (errors fail the binary).
+# Run unit-test binaries; report every case as TAP (tests/lib.sh), named
+# "BINARY: CASE", cases a binary skips as skipped, a line per binary, and
+# one total line. A binary that crashes, exits non-zero with no case
+# failed, or reports fewer cases than its plan is one failure more, shown
+# with its output.
+# VALGRIND=1 runs each under valgrind memcheck (errors fail the binary),
+# with TEST_QUICK=1: the cases marked slow are skipped.
 set -u
-passed=0 failed=0 status=0
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/lib.sh
+. "$here/../lib.sh"
+if [ -n "${VALGRIND:-}" ]; then
+	tap_init valgrind
+else
+	tap_init unit
+fi
 for t in "$@"; do
 	name=$(basename "$t")
 	log=$(mktemp)
@@ -14,23 +26,33 @@ for t in "$@"; do
 		"$t" >"$log" 2>&1
 	fi
 	rc=$?
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
-	f=$(echo "$line" | sed -n 's/.*passed, \([0-9]*\) failed.*/\1/p')
-	if [ -z "$line" ] || { [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then
-		# Crashed, or a sanitizer/valgrind error: count the binary as one failure.
-		cat "$log"
-		echo "$name: exit $rc"
-		failed=$((failed + 1))
-		status=1
-	else
-		[ "$f" -eq 0 ] || cat "$log"
-		echo "$name: $line"
-		passed=$((passed + p))
-		failed=$((failed + f))
-		[ "$f" -eq 0 ] || status=1
+	f0=$tap_failed n0=$tap_n s0=$tap_skipped
+	while IFS= read -r line; do
+		case $line in
+		"not ok "[0-9]*) tap_not_ok "$name: ${line#not ok * - }" ;;
+		"ok "[0-9]*" # SKIP "*)
+			d=${line#ok * - }
+			tap_skip "$name: ${d%% # SKIP *}" "${d#* # SKIP }"
+			;;
+		"ok "[0-9]*) tap_ok "$name: ${line#ok * - }" ;;
+		esac
+	done <"$log"
+	n=$((tap_n - n0)) fl=$((tap_failed - f0)) sk=$((tap_skipped - s0))
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -1)
+	why=
+	if [ -z "$plan" ]; then
+		why="exit $rc, no plan"
+	elif [ "$n" -ne "$plan" ]; then
+		why="exit $rc after $n of its $plan cases"
+	elif [ "$rc" -ne 0 ] && [ "$tap_failed" -eq "$f0" ]; then
+		why="exit $rc with every case passed (a sanitizer or valgrind error)"
 	fi
+	[ -z "$why" ] || tap_not_ok "$name: $why"
+	if [ "$tap_failed" -gt "$f0" ]; then
+		# Its output (the FAIL lines say where), indented: not results.
+		sed 's/^/    /' "$log"
+	fi
+	echo "$name: $((n - fl - sk)) passed, $((tap_failed - f0)) failed, $sk skipped"
 	rm -f "$log"
 done
-echo "unit: $passed passed, $failed failed"
-exit $status
+tap_end

@@ -41,17 +41,34 @@ static bool run_forked(const struct test_case *c)
 	return WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
+static bool selected(const struct test_case *c, int argc, char **argv)
+{
+	return argc < 2 || strstr(c->name, argv[1]);
+}
+
 int test_main(int argc, char **argv, const struct test_case *cases,
 	      unsigned int n)
 {
-	unsigned int i, passed = 0, failed = 0;
+	unsigned int i, num = 0, passed = 0, failed = 0, skipped = 0;
 	bool fork_each = getenv("TEST_FORK") != NULL;
+	bool quick = getenv("TEST_QUICK") != NULL;
 	bool ok;
 	int before;
 
+	for (i = 0; i < n; i++)
+		num += selected(&cases[i], argc, argv);
+	printf("TAP version 13\n1..%u\n", num);
+	num = 0;
 	for (i = 0; i < n; i++) {
-		if (argc > 1 && !strstr(cases[i].name, argv[1]))
+		if (!selected(&cases[i], argc, argv))
 			continue;
+		num++;
+		if (quick && cases[i].slow) {
+			skipped++;
+			printf("ok %u - %s # SKIP TEST_QUICK: %s\n", num,
+			       cases[i].name, cases[i].slow);
+			continue;
+		}
 		current = cases[i].name;
 		before = test_failed_checks;
 		shim_last_log[0] = '\0';
@@ -61,17 +78,16 @@ int test_main(int argc, char **argv, const struct test_case *cases,
 			cases[i].fn();
 			ok = test_failed_checks == before;
 		}
-		if (ok) {
+		if (ok)
 			passed++;
-			if (getenv("TEST_VERBOSE"))
-				printf("ok %s\n", cases[i].name);
-		} else {
+		else
 			failed++;
-			printf("not ok %s\n", cases[i].name);
-		}
+		printf("%s %u - %s\n", ok ? "ok" : "not ok", num, cases[i].name);
+		/* A crash in the next case must not lose this line. */
+		fflush(stdout);
 	}
 	shim_fini();
-	printf("%u passed, %u failed\n", passed, failed);
+	printf("# %u passed, %u failed, %u skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }
 

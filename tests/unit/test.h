@@ -40,11 +40,23 @@ void test_fail(const char *file, int line, const char *what);
 struct test_case {
 	const char *name;
 	void (*fn)(void);
+	const char *slow;	/* skipped under TEST_QUICK: what it does */
 };
 
 #define TEST(name) static void name(void)
-#define TEST_ENTRY(name) { #name, name }
+#define TEST_ENTRY(name) { #name, name, NULL }
+/*
+ * A case that TEST_QUICK (the valgrind run) skips, reported as skipped
+ * with @what (what it would have done) as the reason.
+ */
+#define TEST_ENTRY_SLOW(name, what) { #name, name, what }
 
+/*
+ * Run the cases (those whose name contains argv[1], if given), each once,
+ * and report TAP on stdout: "ok N - name", "not ok N - name",
+ * "ok N - name # SKIP TEST_QUICK: what", the plan first; then
+ * "# P passed, F failed, S skipped".
+ */
 int test_main(int argc, char **argv, const struct test_case *cases,
 	      unsigned int n);
 

@@ -3,27 +3,30 @@
 # khoserctl on fixture trees: a fake root (proc/, sys/, sys/kernel/debug/,
 # boot/, lib/modules/ with fake modules indexed by depmod, var/lib/dkms/)
 # per case, khoserctl run with --root, its output and exit status checked.
-# Prints one line per case and "user: N passed, N failed".
+# Reports one TAP result per case (tests/lib.sh), a failed one with
+# khoserctl's output, and "user: N passed, N failed, N skipped".
 #
 # usage: tests/user/run.sh [KHOSERCTL]   (default: build src/user into
 #                                         tests/user/build/)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+tap_init user
 build=$here/build
 if [ $# -ge 1 ]; then
 	ctl=$(realpath "$1")
 else
 	make -s -C "$top/src/user" B="$build" >/dev/null || {
-		echo "user: cannot build khoserctl"
-		echo "user: 0 passed, 1 failed"
+		tap_not_ok "build khoserctl (make -C src/user)"
+		tap_end
 		exit 1
 	}
 	ctl=$build/khoserctl
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
 KREL=7.2.13
 SHIM=605dab50-e046-4300-abb6-3dd810dd8b23
 
@@ -164,13 +167,11 @@ run() {
 
 # check NAME COND...: one case; COND is a list of tests, all must hold.
 ok() {
-	echo "ok   $1"
-	passed=$((passed + 1))
+	tap_ok "$1"
 }
 bad() {
-	echo "FAIL $1: $2"
+	tap_not_ok "$1: $2"
 	printf '%s\n' "$out" | sed 's/^/     | /' | head -40
-	failed=$((failed + 1))
 }
 # expect NAME RC PATTERN...: exit status RC and every grep -E PATTERN in $out.
 expect() {
@@ -605,5 +606,4 @@ rm -rf "$R/lib/modules" "$R/sys/module/khoser"
 run "$R" load --dry-run
 expect "load: module missing is a runtime error, exit 1" 1 'no module for kernel'
 
-echo "user: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end
