@@ -4,8 +4,10 @@
 # include/, the example consumer driver and the khoser_test companion, with
 # the kernel's own tools from the Debian linux-source tree (fetched and
 # cached by tests/qemu/kernel.sh); runs shellcheck on every shell script;
-# and checks that every file the Makefile, tests/check.sh and README.md name
-# is tracked by git (an ignored file works here and is missing in a clone).
+# checks that every file the Makefile, tests/check.sh and the documents
+# (every tracked *.md, debian/README.Debian) name is tracked by git (an
+# ignored file works here and is missing in a clone), and that every
+# relative link of the documents resolves.
 # One TAP result per check (tests/lib.sh), then "lint: N passed, N failed,
 # N skipped".
 # shellcheck disable=SC2086 # $files: a list of paths without blanks
@@ -69,17 +71,20 @@ done
 [ -z "$bad" ] || echo "missing SPDX line or pr_fmt:$bad"
 result "SPDX first line, pr_fmt set" "$([ -z "$bad" ] && echo 0 || echo 1)"
 
-# Files named by the Makefile, tests/check.sh and the READMEs are tracked:
+# The documents: every tracked Markdown file, and the Debian README.
+docs=$(git ls-files '*.md' debian/README.Debian 2>/dev/null) ||
+	docs=$(find . -name '*.md' -o -path ./debian/README.Debian)
+
+# Files named by the Makefile, tests/check.sh and the documents are tracked:
 # .gitignore once hid tests/bench/run.sh, which `make bench` calls, and it
-# was never committed. Build products the Makefile or README name are listed
-# here; any other named path must be in git.
+# was never committed. Build products the Makefile or a document name are
+# listed here; any other named path must be in git.
 # (include/generated/utsrelease.h is a kernel build tree's file.)
 built='src/compat/generated src/user/khoserctl tests/module/khoser_test.ko'
 built="$built include/generated/utsrelease.h"
 bad=
 named=$(grep -hoE '(^|[^A-Za-z0-9_./~-]|\)/)(tests|src|include|debian)/[A-Za-z0-9_.^/-]*' \
-	Makefile tests/check.sh README.md tests/README.md tests/qemu/README.md \
-	tests/bench/README.md debian/README.Debian |
+	Makefile tests/check.sh $docs |
 	sed -E 's/^.*((tests|src|include|debian)\/)/\1/; s/[.,:]+$//' | sort -u)
 for f in $named; do
 	case " $built " in *" ${f%/} "*) continue ;; esac
@@ -89,22 +94,37 @@ done
 result "named files tracked ($(echo $named | wc -w) paths)" "$([ -z "$bad" ] && echo 0 || echo 1)"
 
 # Every relative link of the documents resolves: to a tracked file, and
-# an #anchor to a heading of that file (as GitHub makes anchors).
-out=$(git ls-files '*.md' debian/README.Debian | python3 -c '
+# an #anchor to a heading of that file, named as GitHub names it (lower
+# case, punctuation dropped, blanks as dashes, -1, -2, ... on repeats).
+# Fenced code blocks hold neither links nor headings.
+out=$(printf '%s\n' $docs | python3 -c '
 import os, re, subprocess, sys
 tracked = set(subprocess.run(["git", "ls-files"], capture_output=True,
                              text=True).stdout.split())
-def anchors(path):
-    out = set()
+def prose(path):
+    fence = None
     for line in open(path, encoding="utf-8"):
+        m = re.match(r" {0,3}(```|~~~)", line)
+        if m and fence is None:
+            fence = m.group(1)
+        elif m and m.group(1) == fence:
+            fence = None
+        elif fence is None:
+            yield line
+def anchors(path):
+    out, seen = set(), {}
+    for line in prose(path):
         m = re.match(r"#+ (.*)", line)
         if m:
             a = re.sub(r"[^\w\- ]", "", m.group(1).strip().lower())
-            out.add(a.replace(" ", "-"))
+            a = a.replace(" ", "-")
+            n = seen.get(a, 0)
+            seen[a] = n + 1
+            out.add(a if n == 0 else f"{a}-{n}")
     return out
 bad = 0
 for doc in sys.stdin.read().split():
-    text = open(doc, encoding="utf-8").read()
+    text = "".join(prose(doc))
     for target in re.findall(r"\]\(([^)\s]+)\)", text):
         if re.match(r"[a-z]+:", target):
             continue
@@ -120,7 +140,7 @@ sys.exit(bad)
 ' 2>&1)
 rc=$?
 [ -z "$out" ] || printf '%s\n' "$out"
-result "document links resolve" "$rc"
+result "document links resolve ($(echo $docs | wc -w) documents)" "$rc"
 
 # Debian packages come from the archive the machine's apt uses
 # (tests/mirror.sh): no package mirror's host is named anywhere.
