@@ -8,6 +8,13 @@
 
 #define COMPAT "khoser_test-v1;khoser-block-v1"
 #define HDR sizeof(struct khoser_block_hdr)
+/*
+ * Entries per block, from the page size: 64-byte entries 63 with 4 KiB
+ * pages (1023 with 64 KiB), 24-byte 170 (2730), 8-byte 510 (8190).
+ */
+#define PER64 KHOSER_BLOCK_CAPACITY(64)
+#define PER24 KHOSER_BLOCK_CAPACITY(24)
+#define PER8 KHOSER_BLOCK_CAPACITY(8)
 
 static void check_destroyed_cleanly(struct khoser_block_set *bs);
 
@@ -93,7 +100,16 @@ static void round_trip(size_t esz, u64 n)
 	CHECK_EQ(shim_warns, 0);
 }
 
-static const size_t sizes[] = { 1, 8, 24, 64, 2040, 4080 };
+/* Up to the largest entry: 2040 and 4080 bytes with 4 KiB pages. */
+static const size_t sizes[] = {
+	1, 8, 24, 64, KHOSER_BLOCK_MAX_ENTRY / 2, KHOSER_BLOCK_MAX_ENTRY
+};
+
+/*
+ * A million entries of these, whatever the page size: the memory they
+ * take (4 GiB at 4080 bytes) does not grow with it.
+ */
+static const size_t million_sizes[] = { 1, 8, 24, 64, 2040, 4080 };
 
 TEST(round_trip_small_counts)
 {
@@ -114,9 +130,9 @@ TEST(round_trip_million)
 {
 	unsigned int s;
 
-	for (s = 0; s < ARRAY_SIZE(sizes); s++)
-		if (sizes[s] <= 64)
-			round_trip(sizes[s], 1000000);
+	for (s = 0; s < ARRAY_SIZE(million_sizes); s++)
+		if (million_sizes[s] <= 64)
+			round_trip(million_sizes[s], 1000000);
 }
 
 /* 2040 and 4080 bytes: 2 and 4 GiB; skipped under valgrind (TEST_QUICK). */
@@ -124,20 +140,42 @@ TEST(round_trip_million_large)
 {
 	unsigned int s;
 
-	for (s = 0; s < ARRAY_SIZE(sizes); s++)
-		if (sizes[s] > 64)
-			round_trip(sizes[s], 1000000);
+	for (s = 0; s < ARRAY_SIZE(million_sizes); s++)
+		if (million_sizes[s] > 64)
+			round_trip(million_sizes[s], 1000000);
 }
 
+/* Entries per block: (PAGE_SIZE - 16) / size, as upstream's format says. */
 TEST(capacities)
 {
-	CHECK_EQ(KHOSER_BLOCK_CAPACITY(1), 4080);
-	CHECK_EQ(KHOSER_BLOCK_CAPACITY(8), 510);
-	CHECK_EQ(KHOSER_BLOCK_CAPACITY(24), 170);
-	CHECK_EQ(KHOSER_BLOCK_CAPACITY(64), 63);
-	CHECK_EQ(KHOSER_BLOCK_CAPACITY(2040), 2);
-	CHECK_EQ(KHOSER_BLOCK_CAPACITY(4080), 1);
-	CHECK_EQ(KHOSER_BLOCK_CAPACITY(4081), 0);
+	static const struct {
+		u32 esz, at4k, at64k;
+	} caps[] = {
+		{ 1, 4080, 65520 }, { 8, 510, 8190 }, { 24, 170, 2730 },
+		{ 64, 63, 1023 }, { 2040, 2, 32 }, { 4080, 1, 16 },
+		{ 4081, 0, 16 }, { 65520, 0, 1 }, { 65521, 0, 0 },
+	};
+	unsigned int i;
+
+	CHECK(PAGE_SIZE == 4096 || PAGE_SIZE == 65536);
+	CHECK_EQ(KHOSER_BLOCK_MAX_ENTRY, PAGE_SIZE - 16);
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
+		CHECK_EQ(KHOSER_BLOCK_CAPACITY(caps[i].esz),
+			 PAGE_SIZE == 4096 ? caps[i].at4k : caps[i].at64k);
+		CHECK_EQ(KHOSER_BLOCK_CAPACITY(caps[i].esz),
+			 (PAGE_SIZE - 16) / caps[i].esz);
+	}
+}
+
+/* A little-endian u64 at @b. */
+static u64 le64(const u8 *b)
+{
+	u64 v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
 }
 
 /* Walk the raw chain as upstream's 7.2 reader would: 0 if it accepts it. */
@@ -172,28 +210,28 @@ TEST(format_written_is_upstream_bytes)
 	const u8 *b;
 	u64 n = 0, next;
 
-	/* 64-byte entries, 63 per block; 100 entries = 2 blocks (63 + 37). */
+	/*
+	 * 64-byte entries, PER64 (63) per block; PER64 + 37 (100) entries =
+	 * 2 blocks (PER64 + 37).
+	 */
 	test_boot(true);
-	CHECK_EQ(write_set(&bs, NULL, 64, 100, 7), 0);
+	CHECK_EQ(write_set(&bs, NULL, 64, PER64 + 37, 7), 0);
 	CHECK_EQ(upstream_accepts(bs.head_pa, 64, &n), 0);
-	CHECK_EQ(n, 100);
+	CHECK_EQ(n, PER64 + 37);
 	b = phys_to_virt(bs.head_pa);
 	h = (struct khoser_block_hdr *)b;
 	next = h->next;
 	/* Little-endian u64 next at 0, u64 count at 8, entries from 16. */
-	CHECK_EQ(b[8], 63);
-	CHECK(!memchr_inv(b + 9, 0, 7));
-	CHECK_EQ((u64)b[0] | (u64)b[1] << 8 | (u64)b[2] << 16 |
-		 (u64)b[3] << 24 | (u64)b[4] << 32 | (u64)b[5] << 40 |
-		 (u64)b[6] << 48 | (u64)b[7] << 56, next);
+	CHECK_EQ(le64(b + 8), PER64);
+	CHECK_EQ(le64(b), next);
 	CHECK(test_verify(b + 16, 64, 7, 0));
-	CHECK(test_verify(b + 16 + 62 * 64, 64, 7, 62));
+	CHECK(test_verify(b + 16 + (PER64 - 1) * 64, 64, 7, PER64 - 1));
 	b = phys_to_virt(next);
 	CHECK(!memchr_inv(b, 0, 8));	/* last block: next = 0 */
-	CHECK_EQ(b[8], 37);
-	CHECK(test_verify(b + 16 + 36 * 64, 64, 7, 99));
+	CHECK_EQ(le64(b + 8), 37);
+	CHECK(test_verify(b + 16 + 36 * 64, 64, 7, PER64 + 36));
 	/* Grown but unused blocks never reach the chain handed over. */
-	CHECK_EQ(khoser_block_set_grow(&bs, 1000), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 10 * PER64), 0);
 	CHECK_EQ(khoser_block_set_publish(&bs, "fmt", COMPAT), 0);
 	CHECK_EQ(bs.nblocks, 2);
 	CHECK_EQ(upstream_accepts(bs.head_pa, 64, &n), 0);
@@ -218,9 +256,9 @@ TEST(format_upstream_chain_is_read)
 		blk[b] = kho_alloc_preserve(PAGE_SIZE);
 		pa[b] = virt_to_phys(blk[b]);
 	}
-	/* Blocks 0 and 1 full (170 entries of 24 bytes), block 2 holds 5. */
+	/* Blocks 0 and 1 full (PER24, 170, entries of 24 bytes), block 2 5. */
 	for (b = 0; b < 3; b++) {
-		u64 next = b < 2 ? pa[b + 1] : 0, count = b < 2 ? 170 : 5;
+		u64 next = b < 2 ? pa[b + 1] : 0, count = b < 2 ? PER24 : 5;
 
 		for (i = 0; i < 8; i++) {
 			blk[b][i] = (u8)(next >> (8 * i));
@@ -235,13 +273,13 @@ TEST(format_upstream_chain_is_read)
 	CHECK_EQ(khoser_block_set_init(&bs, 24), 0);
 	CHECK_EQ(khoser_block_set_restore(&bs, pa[0]), 0);
 	CHECK_EQ(bs.nblocks, 3);
-	CHECK_EQ(khoser_block_set_entries(&bs), 345);
+	CHECK_EQ(khoser_block_set_entries(&bs), 2 * PER24 + 5);
 	khoser_block_set_it_init(&it, &bs);
-	for (i = 0; i < 345; i++) {
-		b = i / 170;
+	for (i = 0; i < 2 * PER24 + 5; i++) {
+		b = i / PER24;
 		e = khoser_block_set_it_read_entry(&it);
 		CHECK(e);
-		CHECK_EQ(e[0], (u8)(b * 200 + i % 170));
+		CHECK_EQ(e[0], (u8)(b * 200 + i % PER24));
 		CHECK(!memcmp(e + 1, entry + 1, 23));
 	}
 	CHECK(!khoser_block_set_it_read_entry(&it));
@@ -263,7 +301,7 @@ static void five_blocks(void)
 	unsigned int i = 0;
 
 	test_boot(true);
-	if (write_set(&bs, NULL, 64, 5 * 63, 99))
+	if (write_set(&bs, NULL, 64, 5 * PER64, 99))
 		abort();
 	for (blk = bs.blk; blk < bs.blk + bs.nblocks; blk++)
 		chain_pa[i++] = virt_to_phys(blk->hdr);
@@ -344,7 +382,7 @@ TEST(corrupt_count_over_capacity)
 	struct khoser_block_set bs;
 
 	five_blocks();
-	hdr(4)->count = 64;
+	hdr(4)->count = PER64 + 1;
 	init64(&bs);
 	expect_refused(&bs, -EINVAL, "count over the block capacity", 0, 0);
 }
@@ -419,7 +457,9 @@ TEST(corrupt_head_misaligned)
 
 TEST(entry_size_cannot_fit)
 {
-	struct khoser_block_set bs, st = KHOSER_BLOCK_SET_INIT(st, 5000);
+	/* Above every format's largest entry (5000 with 4 KiB pages). */
+	struct khoser_block_set bs, st = KHOSER_BLOCK_SET_INIT(st,
+							       PAGE_SIZE + 904);
 
 	test_boot(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 0), -EINVAL);
@@ -481,7 +521,8 @@ TEST(random_corruption)
 				hdr(victim)->next = test_rand(&st);
 				break;
 			case 1:
-				hdr(victim)->count = test_rand(&st) % 128;
+				hdr(victim)->count = test_rand(&st) %
+						     (2 * PER64 + 2);
 				break;
 			case 2:
 				hdr(victim)->next = chain_pa[test_rand(&st) % 5] +
@@ -496,7 +537,7 @@ TEST(random_corruption)
 		err = khoser_block_set_restore(&bs, chain_pa[0]);
 		CHECK(err == 0 || err == -EINVAL);
 		if (!err) {
-			CHECK(khoser_block_set_entries(&bs) <= 5 * 63);
+			CHECK(khoser_block_set_entries(&bs) <= 5 * PER64);
 			CHECK_EQ(khoser_block_set_destroy(&bs), 0);
 		}
 		test_exit();
@@ -529,6 +570,9 @@ static bool consistent(const struct khoser_block_set *bs)
 	return cap == bs->capacity;
 }
 
+/* Entries of 20 to a block (204 bytes with 4 KiB pages). */
+#define CHURN_ESZ (KHOSER_BLOCK_MAX_ENTRY / 20)
+
 TEST(grow_shrink_churn)
 {
 	struct khoser_block_set bs;
@@ -538,7 +582,8 @@ TEST(grow_shrink_churn)
 	void *e;
 
 	test_boot(true);
-	CHECK_EQ(khoser_block_set_init(&bs, 200), 0);	/* 20 per block */
+	CHECK_EQ(KHOSER_BLOCK_CAPACITY(CHURN_ESZ), 20);
+	CHECK_EQ(khoser_block_set_init(&bs, CHURN_ESZ), 0);
 	for (round = 0; round < 2000; round++) {
 		target = test_rand(&st) % 400;
 		if (test_rand(&st) % 2) {
@@ -565,7 +610,7 @@ TEST(grow_shrink_churn)
 			e = khoser_block_set_it_reserve_entry(&it);
 			CHECK(e);
 			if (i >= written)
-				test_fill(e, 200, 5, i);
+				test_fill(e, CHURN_ESZ, 5, i);
 		}
 		written = target;
 		CHECK_EQ(khoser_block_set_entries(&bs), written);
@@ -573,7 +618,7 @@ TEST(grow_shrink_churn)
 	khoser_block_set_it_init(&it, &bs);
 	for (i = 0; i < written; i++) {
 		e = khoser_block_set_it_read_entry(&it);
-		CHECK(e && test_verify(e, 200, 5, i));
+		CHECK(e && test_verify(e, CHURN_ESZ, 5, i));
 	}
 	CHECK_EQ(khoser_block_set_shrink(&bs, 0), 0);
 	CHECK(khoser_block_set_is_empty(&bs));
@@ -592,21 +637,22 @@ TEST(iterator_prev_and_shrink_lifo)
 
 	test_boot(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 8), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 1020), 0);	/* 2 blocks of 510 */
+	/* 2 blocks of PER8 (510) */
+	CHECK_EQ(khoser_block_set_grow(&bs, 2 * PER8), 0);
 	khoser_block_set_it_init(&it, &bs);
 	CHECK(!khoser_block_set_it_prev(&it));
-	for (i = 0; i < 511; i++) {
+	for (i = 0; i < PER8 + 1; i++) {
 		e = khoser_block_set_it_reserve_entry(&it);
 		*e = i;
 	}
-	/* Remove the last entry: step back, then shrink to 510. */
+	/* Remove the last entry: step back, then shrink to PER8. */
 	e = khoser_block_set_it_prev(&it);
-	CHECK_EQ(*e, 510);
+	CHECK_EQ(*e, PER8);
 	e = khoser_block_set_it_prev(&it);
-	CHECK_EQ(*e, 509);
-	CHECK_EQ(khoser_block_set_shrink(&bs, 510), 0);
+	CHECK_EQ(*e, PER8 - 1);
+	CHECK_EQ(khoser_block_set_shrink(&bs, PER8), 0);
 	CHECK_EQ(bs.nblocks, 1);
-	CHECK_EQ(khoser_block_set_entries(&bs), 510);
+	CHECK_EQ(khoser_block_set_entries(&bs), PER8);
 	/* Shrinking within a block cuts the count. */
 	CHECK_EQ(khoser_block_set_shrink(&bs, 100), 0);
 	CHECK_EQ(khoser_block_set_entries(&bs), 100);
@@ -628,7 +674,8 @@ TEST(iterator_mixed_use)
 
 	test_boot(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 8), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 1020), 0);	/* 2 blocks of 510 */
+	/* 2 blocks of PER8 (510) */
+	CHECK_EQ(khoser_block_set_grow(&bs, 2 * PER8), 0);
 	khoser_block_set_it_init(&w, &bs);
 	khoser_block_set_it_init(&r, &bs);
 	CHECK(!khoser_block_set_it_read_entry(&r));	/* nothing written */
@@ -640,9 +687,10 @@ TEST(iterator_mixed_use)
 	for (i = 0; i < 5; i++)
 		CHECK_EQ(*(u64 *)khoser_block_set_it_read_entry(&r), i);
 	CHECK(!khoser_block_set_it_read_entry(&r));
-	for (i = 5; i < 600; i++)
+	/* 90 into the second block */
+	for (i = 5; i < PER8 + 90; i++)
 		*(u64 *)khoser_block_set_it_reserve_entry(&w) = i;
-	for (i = 5; i < 600; i++) {
+	for (i = 5; i < PER8 + 90; i++) {
 		e = khoser_block_set_it_read_entry(&r);
 		CHECK(e && *e == i);
 	}
@@ -659,11 +707,11 @@ TEST(iterator_mixed_use)
 	CHECK_EQ(*e, 77);
 	/* Writes stop at the grown capacity. */
 	khoser_block_set_it_init(&w, &bs);
-	for (i = 0; i < 1020; i++)
+	for (i = 0; i < 2 * PER8; i++)
 		CHECK(khoser_block_set_it_reserve_entry(&w));
 	CHECK(!khoser_block_set_it_reserve_entry(&w));
 	CHECK(!khoser_block_set_it_reserve_entry(&w));
-	CHECK_EQ(khoser_block_set_entries(&bs), 1020);
+	CHECK_EQ(khoser_block_set_entries(&bs), 2 * PER8);
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
 	test_exit();
 	CHECK(test_all_freed());
@@ -673,12 +721,13 @@ TEST(iterator_batches)
 {
 	struct khoser_block_set bs;
 	struct khoser_block_set_it it;
-	u64 st = 7, i = 0, n = 5000, got, k, want;
+	u64 st = 7, i = 0, n = 29 * PER24 + 70, got, k, want;	/* 5000 */
 	u8 *e;
 
 	test_boot(true);
 	CHECK_EQ(write_set(&bs, NULL, 24, 0, 0), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, n), 0);	/* 30 blocks of 170 */
+	/* 30 blocks of PER24 */
+	CHECK_EQ(khoser_block_set_grow(&bs, n), 0);
 	khoser_block_set_it_init(&it, &bs);
 	CHECK(!khoser_block_set_it_reserve_batch(&it, 0, &got) && !got);
 	while (i < n) {
@@ -730,7 +779,8 @@ TEST(seal_refuses_hole)
 	struct khoser_block_hdr *second;
 
 	test_boot(true);
-	CHECK_EQ(write_set(&bs, NULL, 8, 1500, 3), 0);	/* 3 blocks */
+	/* 3 blocks (1500 entries) */
+	CHECK_EQ(write_set(&bs, NULL, 8, 2 * PER8 + 480, 3), 0);
 	second = bs.blk[1].hdr;
 	second->count = 0;
 	CHECK_EQ(khoser_block_set_seal(&bs), -EINVAL);
@@ -751,12 +801,13 @@ TEST(reseal_at_reboot)
 
 	test_boot(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 500), 0);
+	/* 8 blocks (500 entries); PER64 + 37 (100) of them written */
+	CHECK_EQ(khoser_block_set_grow(&bs, 8 * PER64 - 4), 0);
 	CHECK_EQ(khoser_block_set_publish(&bs, "late", COMPAT), 0);
 	CHECK_EQ(bs.nblocks, 0);	/* sealed: nothing written yet */
-	CHECK_EQ(khoser_block_set_grow(&bs, 500), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 8 * PER64 - 4), 0);
 	khoser_block_set_it_init(&it, &bs);
-	for (i = 0; i < 100; i++)
+	for (i = 0; i < PER64 + 37; i++)
 		test_fill(khoser_block_set_it_reserve_entry(&it), 64, 11, i);
 	CHECK_EQ(khoser_block_set_destroy(&bs), -EBUSY);
 	khoser_root_kexec_seal();
@@ -765,15 +816,15 @@ TEST(reseal_at_reboot)
 	CHECK_EQ(bs.nblocks, 8);
 	CHECK_EQ(shim_preserved_pages(), 2 + 1);	/* + the descriptor */
 	/* Sealed for kexec: read-only, a racing iterator gets nothing. */
-	CHECK_EQ(khoser_block_set_grow(&bs, 600), -EPERM);
+	CHECK_EQ(khoser_block_set_grow(&bs, 10 * PER64), -EPERM);
 	CHECK_EQ(khoser_block_set_clear(&bs), -EPERM);
 	test_kexec(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
 	CHECK_EQ(khoser_block_set_lookup(&bs, "late", COMPAT), 0);
-	CHECK_EQ(khoser_block_set_entries(&bs), 100);
+	CHECK_EQ(khoser_block_set_entries(&bs), PER64 + 37);
 	CHECK_EQ(shim_unclaimed_pages(), 0);	/* no block leaked */
 	khoser_block_set_it_init(&it, &bs);
-	for (i = 0; i < 100; i++)
+	for (i = 0; i < PER64 + 37; i++)
 		CHECK(test_verify(khoser_block_set_it_read_entry(&it), 64, 11,
 				  i));
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
@@ -820,7 +871,8 @@ TEST(grow_bound)
 	struct khoser_block_set bs;
 
 	test_boot(true);
-	CHECK_EQ(khoser_block_set_init(&bs, 4080), 0);
+	/* One entry per block */
+	CHECK_EQ(khoser_block_set_init(&bs, KHOSER_BLOCK_MAX_ENTRY), 0);
 	CHECK_EQ(khoser_block_set_set_max_blocks(&bs, 3), 0);
 	CHECK_EQ(khoser_block_set_grow(&bs, 4), -ENOSPC);
 	CHECK_EQ(bs.nblocks, 0);
@@ -841,11 +893,13 @@ TEST(fail_nth_grow)
 	for (n = 1;; n++) {
 		test_boot(true);
 		CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
-		CHECK_EQ(khoser_block_set_grow(&bs, 100), 0);	/* 2 blocks */
+		/* 2 blocks (100 entries) */
+		CHECK_EQ(khoser_block_set_grow(&bs, PER64 + 37), 0);
 		pages = shim_used_pages();
 		allocs = shim_live_allocs();
 		shim_fail_reset(n);
-		err = khoser_block_set_grow(&bs, 400);	/* to 7 blocks */
+		/* to 7 blocks (400 entries) */
+		err = khoser_block_set_grow(&bs, 7 * PER64 - 41);
 		shim_fail_reset(0);
 		if (!err) {
 			CHECK(n > 10);	/* 5 blocks: page + preserve + kmalloc */
@@ -917,7 +971,8 @@ TEST(fail_nth_publish_and_lookup)
 
 	for (n = 1;; n++) {
 		test_boot(true);
-		CHECK_EQ(write_set(&bs, NULL, 24, 400, 2), 0);
+		/* 3 blocks (400 entries) */
+		CHECK_EQ(write_set(&bs, NULL, 24, 2 * PER24 + 60, 2), 0);
 		allocs = shim_live_allocs();
 		pages = shim_used_pages();
 		shim_fail_reset(n);
@@ -935,14 +990,15 @@ TEST(fail_nth_publish_and_lookup)
 	}
 	for (n = 1;; n++) {
 		test_boot(true);
-		CHECK_EQ(write_set(&bs, "pub", 24, 400, 2), 0);
+		CHECK_EQ(write_set(&bs, "pub", 24, 2 * PER24 + 60, 2), 0);
 		test_kexec(true);
 		CHECK_EQ(khoser_block_set_init(&bs, 24), 0);
 		shim_fail_reset(n);
 		err = khoser_block_set_lookup(&bs, "pub", COMPAT);
 		shim_fail_reset(0);
 		if (!err) {
-			CHECK_EQ(khoser_block_set_entries(&bs), 400);
+			CHECK_EQ(khoser_block_set_entries(&bs),
+				 2 * PER24 + 60);
 			check_destroyed_cleanly(&bs);
 			break;
 		}
@@ -1000,7 +1056,7 @@ TEST(multi_hop)
 	struct khoser_block_set in, out;
 	struct khoser_block_set_it r, w;
 	unsigned int hop;
-	u64 i, n = 1000;
+	u64 i, n = 5 * PER24 + 150;	/* 6 blocks (1000 entries) */
 	void *e, *d;
 
 	test_boot(true);

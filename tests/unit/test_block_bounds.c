@@ -17,6 +17,14 @@
 #define V2 "kt-v1;khoser-block-v2"
 #define SA "kt-v1;khoser-sarray-v1"
 
+/* 8-byte entries in a v1 block: 510 with 4 KiB pages, 8190 with 64 KiB. */
+#define PER8 KHOSER_BLOCK_CAPACITY(8)
+/*
+ * 16-byte entries filling 3 one-page blocks in either format (600 with
+ * 4 KiB pages: 255 + 255 + 90 in v1, 254 + 254 + 92 in v2).
+ */
+#define N3 (2 * KHOSER_BLOCK_CAPACITY(16) + 90)
+
 /* Nothing left but what the previous kernel handed over unclaimed. */
 static void check_clean(void)
 {
@@ -123,7 +131,7 @@ static void forged_count(unsigned int fmt, u64 units)
 {
 	struct khoser_root_ser *d;
 
-	handed_over(fmt, 16, 600, KHOSER_BLOCK_DEFAULT_MAX);
+	handed_over(fmt, 16, N3, KHOSER_BLOCK_DEFAULT_MAX);
 	d = test_incoming_desc("t");
 	d->nblocks = units;
 	d->entries = units;
@@ -301,7 +309,7 @@ static void forged_product(unsigned int fmt, u64 nblocks, u64 entries,
 	struct khoser_root_ser *d;
 	int lines;
 
-	handed_over(fmt, 16, 600, KHOSER_BLOCK_DEFAULT_MAX);
+	handed_over(fmt, 16, N3, KHOSER_BLOCK_DEFAULT_MAX);
 	d = test_incoming_desc("t");
 	d->nblocks = nblocks;
 	d->entries = entries;
@@ -320,7 +328,10 @@ static void forged_product(unsigned int fmt, u64 nblocks, u64 entries,
 	check_clean();
 }
 
-/* v1: 2^62 blocks of 255 entries; U64_MAX entries is below the product. */
+/*
+ * v1: 2^62 blocks of KHOSER_BLOCK_CAPACITY(16) (255) entries; U64_MAX
+ * entries is below the product.
+ */
 TEST(desc_block_count_times_capacity_wraps)
 {
 	forged_product(1, 1ULL << 62, U64_MAX, false);
@@ -334,7 +345,7 @@ TEST(desc_v2_entries_shift_wraps)
 	forged_product(2, 1ULL << 60, 1ULL << 60, true);
 }
 
-/* Sparse arrays: 2^62 pages of 508 values wrapped to 0. */
+/* Sparse arrays: 2^62 pages of 508 values (8188 with 64 KiB) wrapped. */
 TEST(desc_sarray_pages_times_values_wrap)
 {
 	struct khoser_root_ser *d;
@@ -376,7 +387,7 @@ TEST(a_unknown_block_version_refused)
 
 	for (fmt = 1; fmt <= 2; fmt++) {
 		for (i = 0; i < ARRAY_SIZE(expect); i++) {
-			handed_over(fmt, 16, 600, KHOSER_BLOCK_DEFAULT_MAX);
+			handed_over(fmt, 16, N3, KHOSER_BLOCK_DEFAULT_MAX);
 			v = strstr(test_incoming_desc("t")->compat, "block-v");
 			CHECK(v);
 			v[7] = '3';
@@ -412,10 +423,11 @@ TEST(b_kexec_seal_hole_cuts_every_block)
 	for (fmt = 1; fmt <= 2; fmt++) {
 		test_boot(true);
 		CHECK_EQ(new_set(&bs, fmt, 8, 0, KHOSER_BLOCK_DEFAULT_MAX), 0);
-		CHECK_EQ(khoser_block_set_grow(&bs, 1500), 0);
+		/* 3 blocks (1500 entries) in either format */
+		CHECK_EQ(khoser_block_set_grow(&bs, 2 * PER8 + 480), 0);
 		CHECK_EQ(bs.nblocks, 3);
 		khoser_block_set_it_init(&it, &bs);
-		CHECK_EQ(fill(&it, 8, 0, 1500, 1), 0);
+		CHECK_EQ(fill(&it, 8, 0, 2 * PER8 + 480, 1), 0);
 		CHECK_EQ(khoser_block_set_publish(&bs, "t", fmt == 2 ? V2 : V1),
 			 0);
 		*khoser_block_countp(&bs, &bs.blk[1]) = 0;
@@ -458,11 +470,12 @@ TEST(c_entries_counted_in_kept_blocks_only)
 
 	test_boot(true);
 	CHECK_EQ(new_set(&bs, 1, 8, 0, KHOSER_BLOCK_DEFAULT_MAX), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 600), 0);
+	/* 2 blocks (600 entries) */
+	CHECK_EQ(khoser_block_set_grow(&bs, PER8 + 90), 0);
 	khoser_block_set_it_init(&it, &bs);
-	CHECK_EQ(fill(&it, 8, 0, 600, 1), 0);
+	CHECK_EQ(fill(&it, 8, 0, PER8 + 90, 1), 0);
 	CHECK_EQ(khoser_block_set_publish(&bs, "t", V1), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 2040), 0);	/* 4 blocks */
+	CHECK_EQ(khoser_block_set_grow(&bs, 4 * PER8), 0);	/* 4 blocks */
 	khoser_root_kexec_seal();
 	CHECK_EQ(bs.nkept, 2);
 	/* The racing writer's entry lands in block 2, cut. */
@@ -498,11 +511,12 @@ TEST(d_clear_then_seal_with_iterators_reinitialized)
 
 	test_boot(true);
 	CHECK_EQ(new_set(&bs, 1, 8, 0, KHOSER_BLOCK_DEFAULT_MAX), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 1530), 0);	/* 3 blocks of 510 */
+	/* 3 blocks of PER8 (510) */
+	CHECK_EQ(khoser_block_set_grow(&bs, 3 * PER8), 0);
 	khoser_block_set_it_init(&w, &bs);
-	CHECK_EQ(fill(&w, 8, 0, 1200, 1), 0);
+	CHECK_EQ(fill(&w, 8, 0, 2 * PER8 + 180, 1), 0);	/* 1200 */
 	khoser_block_set_it_init(&r, &bs);
-	for (i = 0; i < 1100; i++)
+	for (i = 0; i < 2 * PER8 + 80; i++)	/* 1100 */
 		CHECK(khoser_block_set_it_read_entry(&r));
 	CHECK_EQ(w.b, 2);
 	CHECK_EQ(r.b, 2);
@@ -518,13 +532,13 @@ TEST(d_clear_then_seal_with_iterators_reinitialized)
 		CHECK(e && test_verify(e, 8, 2, i));
 	}
 	CHECK(!khoser_block_set_it_read_entry(&r));
-	CHECK_EQ(fill(&w, 8, 10, 500, 2), 0);
+	CHECK_EQ(fill(&w, 8, 10, PER8 - 10, 2), 0);
 	CHECK(!khoser_block_set_it_reserve_entry(&w));	/* block 0 full */
 	CHECK_EQ(khoser_block_set_publish(&bs, "t", V1), 0);
 	test_kexec(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 8), 0);
 	CHECK_EQ(khoser_block_set_lookup(&bs, "t", V1), 0);
-	CHECK(all_there(&bs, 8, 510, 2));
+	CHECK(all_there(&bs, 8, PER8, 2));
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
 	test_exit();
 	CHECK(test_all_freed());
@@ -544,14 +558,16 @@ TEST(e_reserve_after_prev_ends_the_block_there)
 
 	test_boot(true);
 	CHECK_EQ(new_set(&bs, 1, 8, 0, KHOSER_BLOCK_DEFAULT_MAX), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 1020), 0);	/* 2 blocks of 510 */
+	/* 2 blocks of PER8 (510); figures below with 4 KiB pages */
+	CHECK_EQ(khoser_block_set_grow(&bs, 2 * PER8), 0);
 	khoser_block_set_it_init(&it, &bs);
-	for (i = 0; i < 515; i++)
+	for (i = 0; i < PER8 + 5; i++)	/* 515 */
 		*(u64 *)khoser_block_set_it_reserve_entry(&it) = i;
 	for (i = 0; i < 3; i++)
 		slot = khoser_block_set_it_prev(&it);
-	CHECK_EQ(*slot, 512);
-	CHECK_EQ(khoser_block_set_entries(&bs), 515);	/* prev: unchanged */
+	CHECK_EQ(*slot, PER8 + 2);	/* 512 */
+	/* prev: unchanged */
+	CHECK_EQ(khoser_block_set_entries(&bs), PER8 + 5);
 	e = khoser_block_set_it_reserve_entry(&it);
 	CHECK(e == slot);
 	*e = 1000;
@@ -559,18 +575,19 @@ TEST(e_reserve_after_prev_ends_the_block_there)
 	/* Back into block 0: its count ends at the slot, block 1 keeps 3. */
 	for (i = 0; i < 14; i++)
 		slot = khoser_block_set_it_prev(&it);
-	CHECK_EQ(*slot, 499);
-	CHECK_EQ(khoser_block_set_entries(&bs), 513);
+	CHECK_EQ(*slot, PER8 - 11);	/* 499 */
+	CHECK_EQ(khoser_block_set_entries(&bs), PER8 + 3);
 	*(u64 *)khoser_block_set_it_reserve_entry(&it) = 2000;
-	CHECK_EQ(khoser_block_count(&bs, &bs.blk[0]), 500);
+	/* 500 */
+	CHECK_EQ(khoser_block_count(&bs, &bs.blk[0]), PER8 - 10);
 	CHECK_EQ(khoser_block_count(&bs, &bs.blk[1]), 3);
-	CHECK_EQ(khoser_block_set_entries(&bs), 503);
+	CHECK_EQ(khoser_block_set_entries(&bs), PER8 - 7);	/* 503 */
 	/* Writing on fills block 0, then rewrites block 1 from its start. */
-	for (i = 500; i < 511; i++)
+	for (i = PER8 - 10; i < PER8 + 1; i++)
 		*(u64 *)khoser_block_set_it_reserve_entry(&it) = 3000 + i;
-	CHECK_EQ(khoser_block_count(&bs, &bs.blk[0]), 510);
+	CHECK_EQ(khoser_block_count(&bs, &bs.blk[0]), PER8);
 	CHECK_EQ(khoser_block_count(&bs, &bs.blk[1]), 1);
-	CHECK_EQ(*(u64 *)khoser_block_data(&bs, &bs.blk[1]), 3510);
+	CHECK_EQ(*(u64 *)khoser_block_data(&bs, &bs.blk[1]), 3000 + PER8);
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
 	test_exit();
 	CHECK(test_all_freed());

@@ -15,6 +15,8 @@
 #define COMPAT_BLOCK2 "khoser_test-v1;khoser-block-v2"
 #define COMPAT_BLOCK "khoser_test-v1;khoser-block-v1"
 #define COMPAT_VBUF "khoser_test-v1;khoser-vbuf-v1"
+/* 64-byte entries per v1 block: 63 with 4 KiB pages, 1023 with 64 KiB. */
+#define PER64 KHOSER_BLOCK_CAPACITY(64)
 
 /* Nothing left but what the previous kernel handed over unclaimed. */
 static void check_clean(void)
@@ -166,12 +168,13 @@ TEST(lookup_retry_after_failed_restore)
 
 	test_boot(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 200), 0);
+	/* 4 blocks (200 entries) */
+	CHECK_EQ(khoser_block_set_grow(&bs, 3 * PER64 + 11), 0);
 	{
 		struct khoser_block_set_it it;
 
 		khoser_block_set_it_init(&it, &bs);
-		for (i = 0; i < 200; i++)
+		for (i = 0; i < 3 * PER64 + 11; i++)
 			test_fill(khoser_block_set_it_reserve_entry(&it), 64, 1,
 				  i);
 	}
@@ -203,7 +206,7 @@ TEST(ledger_spends_and_merges)
 
 	test_boot(true);
 	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 63 * 40), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, PER64 * 40), 0);
 	nblocks = bs.nblocks;
 	CHECK_EQ(nblocks, 40);
 	{
@@ -211,7 +214,7 @@ TEST(ledger_spends_and_merges)
 		int i;
 
 		khoser_block_set_it_init(&it, &bs);
-		for (i = 0; i < 63 * 40; i++)
+		for (i = 0; i < PER64 * 40; i++)
 			test_fill(khoser_block_set_it_reserve_entry(&it), 64, 2,
 				  i);
 	}

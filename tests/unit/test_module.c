@@ -12,7 +12,12 @@
 #define COMPAT "mydrv-v1;khoser-block-v1"
 #define RAW "mydrv-v1"
 
-static char buf[8192];
+/* 64-byte entries per block: 63 with 4 KiB pages, 1023 with 64 KiB. */
+#define PER64 KHOSER_BLOCK_CAPACITY(64)
+
+/* Room for the listing of every object the KHO FDT holds (64 KiB pages). */
+static char buf[1 << 17];
+static char want[64];
 
 static void fill_set(struct khoser_block_set *bs, u64 from, u64 n)
 {
@@ -43,30 +48,37 @@ TEST(init_debugfs_reboot_exit)
 	CHECK(shim_debugfs_read("khoser/formats", buf, sizeof(buf)) > 0);
 	CHECK(strstr(buf, KHOSER_BLOCK_COMPAT "\n"));
 
-	/* Publish 100 entries, write 200 more: the listing follows. */
+	/*
+	 * Publish 100 entries (2 blocks), write 200 more (5 blocks in all):
+	 * the listing follows. Figures with 4 KiB pages; in PER64 here.
+	 */
 	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
-	CHECK_EQ(khoser_block_set_grow(&bs, 300), 0);
-	fill_set(&bs, 0, 100);
+	CHECK_EQ(khoser_block_set_grow(&bs, 4 * PER64 + 48), 0);
+	fill_set(&bs, 0, PER64 + 37);
 	CHECK_EQ(khoser_block_set_publish(&bs, "objs", COMPAT), 0);
 	CHECK(shim_debugfs_read("khoser/objects", buf, sizeof(buf)) > 0);
 	CHECK(strstr(buf, "out\tobjs\tblock\t" COMPAT "\t64\t"));
-	CHECK(strstr(buf, "\t100\tpublished\n"));
+	snprintf(want, sizeof(want), "\t%u\tpublished\n", PER64 + 37);
+	CHECK(strstr(buf, want));
 	CHECK_EQ(bs.nblocks, 2);	/* publish seals */
-	CHECK_EQ(khoser_block_set_grow(&bs, 300), 0);	/* in all */
-	fill_set(&bs, 100, 200);
+	/* in all */
+	CHECK_EQ(khoser_block_set_grow(&bs, 4 * PER64 + 48), 0);
+	fill_set(&bs, PER64 + 37, 3 * PER64 + 11);
 	CHECK(shim_debugfs_read("khoser/objects", buf, sizeof(buf)) > 0);
-	CHECK(strstr(buf, "\t300\tpublished\n"));
+	snprintf(want, sizeof(want), "\t%u\tpublished\n", 4 * PER64 + 48);
+	CHECK(strstr(buf, want));
 
 	/*
 	 * The reboot notifier seals: the chain handed over then holds
 	 * exactly 5 blocks; the others are cut and unpreserved, not freed.
 	 */
-	CHECK_EQ(khoser_block_set_grow(&bs, 1000), 0);
+	CHECK_EQ(khoser_block_set_grow(&bs, 16 * PER64 - 8), 0);
 	CHECK(bs.nblocks > 5);
 	shim_reboot(SYS_RESTART);
 	CHECK_EQ(bs.nkept, 5);
 	CHECK(shim_debugfs_read("khoser/objects", buf, sizeof(buf)) > 0);
-	CHECK(strstr(buf, "\t5\t300\tsealed\n"));
+	snprintf(want, sizeof(want), "\t5\t%u\tsealed\n", 4 * PER64 + 48);
+	CHECK(strstr(buf, want));
 
 	CHECK_EQ(khoser_unpublish("objs"), 0);
 	CHECK_EQ(khoser_block_set_destroy(&bs), 0);
@@ -118,31 +130,47 @@ TEST(init_without_kho)
 	CHECK_EQ(shim_warns, 0);
 }
 
+/* "o" and @i in two base-36 digits: 3 characters, for @i below 1296. */
+static void obj_name(char *name, size_t len, int i)
+{
+	static const char digit[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+	snprintf(name, len, "o%c%c", digit[i / 36 % 36], digit[i % 36]);
+}
+
 /*
  * Each object is one KHO subtree "khoser-<name>" in the kernel's one-page
- * FDT: 64 objects with 3-character names, then -ENOMEM, cleanly.
+ * FDT: with 3-character names, (PAGE_SIZE - 233) / 60 objects (64 with
+ * 4 KiB pages, 1088 with 64 KiB), then -ENOMEM, cleanly.
  */
 TEST(objects_bounded_by_the_kho_fdt)
 {
+	int i, err, most = (PAGE_SIZE - 233) / 60;
 	char name[16];
 	void *payload;
-	int i, err;
 
 	test_boot(true);
+	CHECK(most < 36 * 36);
 	payload = shim_alloc_pages(0);
-	for (i = 0;; i++) {
-		snprintf(name, sizeof(name), "o%02d", i);
+	for (i = 0; i <= most; i++) {
+		obj_name(name, sizeof(name), i);
 		err = khoser_publish(name, RAW, virt_to_phys(payload), 8);
 		if (err)
 			break;
 	}
 	CHECK_EQ(err, -ENOMEM);
-	CHECK_EQ(i, (PAGE_SIZE - 233) / 60);
+	CHECK_EQ(i, most);
 	CHECK(shim_debugfs_read("khoser/objects", buf, sizeof(buf)) > 0);
-	CHECK(strstr(buf, "out\to63\traw\t"));
-	CHECK(!strstr(buf, "\to64\t"));
-	CHECK_EQ(khoser_unpublish("o00"), 0);
-	CHECK_EQ(khoser_publish("o64", RAW, virt_to_phys(payload), 8), 0);
+	obj_name(name, sizeof(name), most - 1);
+	snprintf(want, sizeof(want), "out\t%s\traw\t", name);
+	CHECK(strstr(buf, want));
+	obj_name(name, sizeof(name), most);
+	snprintf(want, sizeof(want), "\t%s\t", name);
+	CHECK(!strstr(buf, want));
+	obj_name(name, sizeof(name), 0);
+	CHECK_EQ(khoser_unpublish(name), 0);
+	obj_name(name, sizeof(name), most);
+	CHECK_EQ(khoser_publish(name, RAW, virt_to_phys(payload), 8), 0);
 	test_exit();
 	folio_put(virt_to_folio(payload));
 	CHECK(test_all_freed());

@@ -10,6 +10,12 @@
 
 #define COMPAT_BLOCK "khoser_test-v1;khoser-block-v1"
 #define COMPAT_VBUF "khoser_test-v1;khoser-vbuf-v1"
+/*
+ * Block sets here hold 63 entries to a block at any page size: entries of
+ * 64 bytes with 4 KiB pages, 1040 with 64 KiB.
+ */
+#define ESZ (KHOSER_BLOCK_MAX_ENTRY / 63)
+static_assert(KHOSER_BLOCK_CAPACITY(ESZ) == 63);
 
 /* Nothing left but what the previous kernel handed over unclaimed. */
 static void check_clean(void)
@@ -158,11 +164,11 @@ static void handed_over_set(const char *name, u64 n)
 	struct khoser_block_set_it it;
 	u64 i;
 
-	if (khoser_block_set_init(bs, 64) || khoser_block_set_grow(bs, n))
+	if (khoser_block_set_init(bs, ESZ) || khoser_block_set_grow(bs, n))
 		abort();
 	khoser_block_set_it_init(&it, bs);
 	for (i = 0; i < n; i++)
-		test_fill(khoser_block_set_it_reserve_entry(&it), 64, 3, i);
+		test_fill(khoser_block_set_it_reserve_entry(&it), ESZ, 3, i);
 	if (khoser_block_set_publish(bs, name, COMPAT_BLOCK))
 		abort();
 }
@@ -179,7 +185,7 @@ TEST(bug5_lookup_into_published_set)
 	handed_over_set("b", 10);
 	test_kexec(true);
 	bs = kzalloc(sizeof(*bs), GFP_KERNEL);
-	CHECK_EQ(khoser_block_set_init(bs, 64), 0);
+	CHECK_EQ(khoser_block_set_init(bs, ESZ), 0);
 	CHECK_EQ(khoser_block_set_publish(bs, "a", COMPAT_BLOCK), 0);
 	CHECK_EQ(khoser_block_set_lookup(bs, "b", COMPAT_BLOCK), -EBUSY);
 	CHECK_EQ(khoser_unpublish("a"), 0);
@@ -218,7 +224,7 @@ TEST(bug6_claim_page_frees_a_foreign_chunk)
 	test_kexec(true);
 	head = phys_to_virt(test_incoming_desc("b")->phys);
 	head->next = page_to_phys(x);
-	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_init(&bs, ESZ), 0);
 	CHECK_EQ(khoser_block_set_lookup(&bs, "b", COMPAT_BLOCK), -EINVAL);
 	khoser_vbuf_init(&vb);
 	CHECK_EQ(khoser_vbuf_lookup(&vb, "v", COMPAT_VBUF), 0);
@@ -244,7 +250,7 @@ TEST(bug7_truncated_chain_accepted)
 	b0 = phys_to_virt(test_incoming_desc("t")->phys);
 	b1 = phys_to_virt(b0->next);
 	b1->next = 0;
-	CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+	CHECK_EQ(khoser_block_set_init(&bs, ESZ), 0);
 	CHECK_EQ(khoser_block_set_lookup(&bs, "t", COMPAT_BLOCK), -EINVAL);
 	check_clean();
 }
@@ -256,6 +262,13 @@ struct owned {
 	struct khoser_block_set bs;
 };
 
+/*
+ * Rounds of the owner per race: 20 with 4 KiB pages; with larger pages,
+ * fewer, for about the same bytes of blocks allocated and freed (2 with
+ * 64 KiB pages: 20 would touch all 8 GiB of the shim's RAM).
+ */
+#define CHURN_ROUNDS DIV_ROUND_UP(20 * 4096, PAGE_SIZE)
+
 /* The owner grows its published set, fills it, shrinks it back. */
 static void owner_churn(void *arg, unsigned long iter)
 {
@@ -263,7 +276,7 @@ static void owner_churn(void *arg, unsigned long iter)
 	struct khoser_block_set_it it;
 	unsigned int i, k, n;
 
-	for (k = 0; k < 20; k++) {
+	for (k = 0; k < CHURN_ROUNDS; k++) {
 		n = 63 * (2 + (iter + k) % 30);
 		mutex_lock(&o->lock);
 		if (khoser_block_set_grow(&o->bs, n))
@@ -295,7 +308,7 @@ TEST(bug3_debugfs_read_races_owner)
 
 	test_boot(true);
 	mutex_init(&o.lock);
-	CHECK_EQ(khoser_block_set_init(&o.bs, 64), 0);
+	CHECK_EQ(khoser_block_set_init(&o.bs, ESZ), 0);
 	CHECK_EQ(khoser_block_set_publish(&o.bs, "own", COMPAT_BLOCK), 0);
 	shim_race2(owner_churn, debugfs_reader, &o, 1000);
 	CHECK_EQ(khoser_unpublish("own"), 0);
@@ -324,7 +337,7 @@ static void regrow(void *arg, unsigned long iter)
 	/* Sealed for kexec last round: read-only until unpublished. */
 	if (o->bs.life.state == KHOSER_STATE_SEALED &&
 	    (khoser_unpublish("own") || khoser_block_set_destroy(&o->bs) ||
-	     khoser_block_set_init(&o->bs, 64) ||
+	     khoser_block_set_init(&o->bs, ESZ) ||
 	     khoser_block_set_publish(&o->bs, "own", COMPAT_BLOCK)))
 		abort();
 	if (khoser_block_set_grow(&o->bs, 63 * 200))
@@ -352,7 +365,7 @@ TEST(bug4_reboot_seal_races_owner)
 
 	test_boot(true);
 	mutex_init(&o.lock);
-	CHECK_EQ(khoser_block_set_init(&o.bs, 64), 0);
+	CHECK_EQ(khoser_block_set_init(&o.bs, ESZ), 0);
 	CHECK_EQ(khoser_block_set_publish(&o.bs, "own", COMPAT_BLOCK), 0);
 	shim_race(&r, 300);
 	CHECK_EQ(khoser_unpublish("own"), 0);
@@ -379,7 +392,8 @@ static void restore_setup(void *arg, unsigned long iter)
 {
 	struct restore_race *r = arg;
 
-	if (khoser_block_set_init(&r->a, 64) || khoser_block_set_init(&r->b, 64))
+	if (khoser_block_set_init(&r->a, ESZ) ||
+	    khoser_block_set_init(&r->b, ESZ))
 		abort();
 }
 
@@ -427,11 +441,11 @@ TEST(raw_restores_race_on_one_chain)
 
 	test_boot(true);
 	for (c = 0; c < RACE_CHAINS; c++) {
-		CHECK_EQ(khoser_block_set_init(&bs, 64), 0);
+		CHECK_EQ(khoser_block_set_init(&bs, ESZ), 0);
 		CHECK_EQ(khoser_block_set_grow(&bs, 3 * 63), 0);
 		khoser_block_set_it_init(&it, &bs);
 		for (i = 0; i < 3 * 63; i++)
-			test_fill(khoser_block_set_it_reserve_entry(&it), 64,
+			test_fill(khoser_block_set_it_reserve_entry(&it), ESZ,
 				  c, i);
 		r.head[c] = khoser_block_set_head_pa(&bs);
 		blk = bs.blk[0].hdr;
@@ -455,7 +469,7 @@ static void release_setup(void *arg, unsigned long iter)
 	struct release_race *r = arg;
 
 	snprintf(r->name, sizeof(r->name), "rel-%lu", iter);
-	if (khoser_block_set_init(&r->bs, 64) ||
+	if (khoser_block_set_init(&r->bs, ESZ) ||
 	    khoser_block_set_lookup(&r->bs, r->name, COMPAT_BLOCK))
 		abort();
 }
@@ -492,10 +506,10 @@ TEST(destroy_races_release)
 	test_boot(true);
 	for (k = 0; k < ARRAY_SIZE(bs); k++) {
 		snprintf(name, sizeof(name), "rel-%lu", k);
-		CHECK_EQ(khoser_block_set_init(&bs[k], 64), 0);
+		CHECK_EQ(khoser_block_set_init(&bs[k], ESZ), 0);
 		CHECK_EQ(khoser_block_set_grow(&bs[k], 10), 0);
 		khoser_block_set_it_init(&it, &bs[k]);
-		test_fill(khoser_block_set_it_reserve_entry(&it), 64, k, 0);
+		test_fill(khoser_block_set_it_reserve_entry(&it), ESZ, k, 0);
 		CHECK_EQ(khoser_block_set_publish(&bs[k], name, COMPAT_BLOCK), 0);
 	}
 	test_kexec(true);

@@ -11,6 +11,12 @@
 
 #define COMPAT "khoser_test-v1;khoser-sarray-v1"
 #define RUN_SZ sizeof(struct khoser_sarray_run)
+/*
+ * Values of one page in one run (508 with 4 KiB pages, 8188 with 64 KiB),
+ * isolated values one page holds (204, 3276).
+ */
+#define VALS KHOSER_SARRAY_MAX_VALUES
+#define RUNS KHOSER_SARRAY_MAX_RUNS
 
 /*
  * Write @l, publish, kexec, look up, compare. Returns the preserved bytes
@@ -53,15 +59,20 @@ static double round_trip(const struct idx_list *l, u64 seed)
 
 TEST(capacities)
 {
-	CHECK_EQ(KHOSER_SARRAY_MAX_VALUES, 508);
-	CHECK_EQ(KHOSER_SARRAY_MAX_RUNS, 204);
-	CHECK_EQ(KHOSER_SARRAY_PAGE_BYTES(1, 508), 4092);
-	CHECK_EQ(KHOSER_SARRAY_PAGE_BYTES(204, 204), 4096);
+	CHECK(PAGE_SIZE == 4096 || PAGE_SIZE == 65536);
+	CHECK_EQ(KHOSER_SARRAY_MAX_VALUES, PAGE_SIZE == 4096 ? 508 : 8188);
+	CHECK_EQ(KHOSER_SARRAY_MAX_RUNS, PAGE_SIZE == 4096 ? 204 : 3276);
+	CHECK_EQ(KHOSER_SARRAY_PAGE_BYTES(1, VALS), PAGE_SIZE - 4);
+	CHECK_EQ(KHOSER_SARRAY_PAGE_BYTES(RUNS, RUNS), PAGE_SIZE);
+	CHECK(KHOSER_SARRAY_PAGE_BYTES(1, VALS + 1) > PAGE_SIZE);
+	CHECK(KHOSER_SARRAY_PAGE_BYTES(RUNS + 1, RUNS + 1) > PAGE_SIZE);
 }
 
 TEST(round_trip_small)
 {
-	static const u64 counts[] = { 0, 1, 2, 507, 508, 509, 1016, 1017 };
+	static const u64 counts[] = {
+		0, 1, 2, VALS - 1, VALS, VALS + 1, 2 * VALS, 2 * VALS + 1
+	};
 	struct idx_list l = { 0 };
 	unsigned int i;
 
@@ -70,8 +81,8 @@ TEST(round_trip_small)
 		dense(&l, 1000, counts[i]);
 		CHECK(round_trip(&l, i) >= 0);
 	}
-	/* Isolated entries, 203 to 205 (one page holds 204). */
-	for (i = 203; i <= 205; i++) {
+	/* Isolated entries, 203 to 205 (one page holds RUNS, 204). */
+	for (i = RUNS - 1; i <= RUNS + 1; i++) {
 		unsigned int k;
 
 		l.n = 0;
@@ -117,7 +128,8 @@ TEST(round_trip_top_of_range)
 	u64 v;
 
 	push(&l, 7);
-	dense(&l, U64_MAX - 2500, 2501);	/* ends at U64_MAX */
+	/* 5 pages (2501 entries), ending at U64_MAX */
+	dense(&l, U64_MAX - (5 * VALS - 40), 5 * VALS - 39);
 	CHECK_EQ(l.v[l.n - 1], U64_MAX);
 	CHECK(round_trip(&l, 9) >= 0);
 
@@ -273,10 +285,10 @@ TEST(page_bound)
 	test_boot(true);
 	khoser_sarray_init(&sa);
 	CHECK_EQ(khoser_sarray_set_max_pages(&sa, 2), 0);
-	for (i = 0; i < 2000 && !err; i++)
+	for (i = 0; i < 4 * VALS && !err; i++)
 		err = khoser_sarray_add(&sa, i, i);
 	CHECK_EQ(err, -ENOSPC);
-	CHECK_EQ(khoser_sarray_entries(&sa), 2 * 508);
+	CHECK_EQ(khoser_sarray_entries(&sa), 2 * VALS);
 	CHECK_EQ(khoser_sarray_pages(&sa), 2);
 	CHECK_EQ(khoser_sarray_set_max_pages(&sa, 1), -EINVAL);
 	CHECK_EQ(khoser_sarray_destroy(&sa), 0);
@@ -295,9 +307,10 @@ TEST(fail_nth_add)
 	size_t i;
 	int err;
 
-	dense(&l, 0, 20 * 508);		/* 20 pages: index grows twice */
-	for (i = 0; i < 3000; i++)
-		push(&l, 20 * 508 + 3 * i);
+	dense(&l, 0, 20 * VALS);	/* 20 pages: index grows twice */
+	/* 15 pages of isolated entries (3000) */
+	for (i = 0; i < 15 * RUNS - 60; i++)
+		push(&l, 20 * VALS + 3 * i);
 	for (n = 1;; n++) {
 		test_boot(true);
 		khoser_sarray_init(&sa);
@@ -339,7 +352,8 @@ TEST(fail_nth_publish_and_lookup)
 	long n, pages;
 	int err;
 
-	dense(&l, 5, 12000);	/* 24 pages: the restore index grows */
+	/* 24 pages (12000 entries): the restore index grows */
+	dense(&l, 5, 24 * VALS - 192);
 	for (n = 1;; n++) {
 		test_boot(true);
 		khoser_sarray_init(&sa);
@@ -388,6 +402,9 @@ TEST(fail_nth_publish_and_lookup)
 }
 
 /* ---- xarray bridge ---------------------------------------------------- */
+
+/* Entries for fail_nth_xarray: 4000 with 4 KiB pages, as many pages. */
+#define XA_FAIL_ENTRIES (4000 * (PAGE_SIZE / 4096))
 
 static void fill_xa(struct xarray *xa, unsigned long n, u64 *st)
 {
@@ -494,7 +511,7 @@ TEST(fail_nth_xarray)
 	for (n = 1;; n++) {
 		test_boot(true);
 		st = 5;
-		fill_xa(&src, 4000, &st);
+		fill_xa(&src, XA_FAIL_ENTRIES, &st);
 		khoser_sarray_init(&sa);
 		shim_fail_reset(n);
 		err = khoser_sarray_from_xarray(&sa, &src);
@@ -516,7 +533,7 @@ TEST(fail_nth_xarray)
 	for (n = 1;; n++) {
 		test_boot(true);
 		st = 5;
-		fill_xa(&src, 4000, &st);
+		fill_xa(&src, XA_FAIL_ENTRIES, &st);
 		khoser_sarray_init(&sa);
 		CHECK_EQ(khoser_sarray_from_xarray(&sa, &src), 0);
 		xa_init(&dst);

@@ -164,7 +164,10 @@ TEST(corrupt_page_headers)
 	pg(4)->nvals = 0;
 	refused(-EINVAL, "empty-page", "page 4 at", 1);
 	six_pages();
-	pg(0)->nruns = 200;	/* 200 runs and the values: past the end */
+	/* One run more than fit with the values: past the end */
+	pg(0)->nruns = (PAGE_SIZE - sizeof(struct khoser_sarray_page_hdr) -
+			pg(0)->nvals * KHOSER_SARRAY_VALUE_SIZE) /
+		       sizeof(struct khoser_sarray_run) + 1;
 	refused(-EINVAL, "page-overflow", "page 0 at", 5);
 	six_pages();
 	pg(5)->nvals = 0xffff;
@@ -192,7 +195,8 @@ TEST(corrupt_runs)
 	refused(-EINVAL, "empty-run", "page 1 at", 4);
 	CHECK(strstr(shim_last_log, "run 3"));
 	six_pages();
-	set_len(2, pg(2)->nruns - 1, 600);	/* the last run, far too long */
+	/* the last run, far too long (600 with 4 KiB pages) */
+	set_len(2, pg(2)->nruns - 1, KHOSER_SARRAY_MAX_VALUES + 92);
 	refused(-EINVAL, "run-overflow", "page 2 at", 3);
 	six_pages();
 	len = KHOSER_SARRAY_RUN_LEN(run(0, 0)->info);
@@ -296,7 +300,8 @@ TEST(corrupt_descriptor_counts)
 		"count-mismatch", "desc-entries", "chain-short", "value-size",
 	};
 
-	dense(&l, 0, 3000);	/* 6 pages */
+	/* 6 pages (3000 entries) */
+	dense(&l, 0, 6 * KHOSER_SARRAY_MAX_VALUES - 48);
 	for (which = 0; which < 4; which++) {
 		test_boot(true);
 		khoser_sarray_init(&sa);

@@ -451,7 +451,10 @@ TEST(subtree_fdt_is_one_page)
 	blob = shim_alloc_pages(0);
 	room = shim_kho_fdt_room();
 	CHECK_EQ(room, PAGE_SIZE - 233);
-	/* "s000".."s067": 4 + 8 + 40 + 4 bytes each. */
+	/*
+	 * "s000".."s067" with 4 KiB pages ("s1165" with 64 KiB): 4 + 8 +
+	 * 40 + 4 bytes each.
+	 */
 	for (i = 0;; i++) {
 		snprintf(name, sizeof(name), "s%03d", i);
 		err = kho_add_subtree(name, blob, 8);
@@ -720,6 +723,65 @@ static void churn(void *arg, unsigned long iter)
 	}
 }
 
+/* ---- page size ------------------------------------------------------ */
+
+/*
+ * The page size the shim is built with (SHIM_PAGE_SHIFT) and what follows
+ * from it, as on x86-64 (4 KiB pages) and on arm64 with 64 KiB pages: the
+ * largest buddy order and kmalloc()'s limit, 8 GiB of RAM, addresses
+ * aligned as the kernel's (the linear map to the allocation's order, vmap
+ * areas to a page), and KHO's radix keys up to the largest order.
+ */
+TEST(page_size_and_what_follows)
+{
+	unsigned int order, mark;
+	struct folio *f;
+	struct page *pg[2];
+	unsigned long pfn;
+	u8 *v;
+
+	CHECK(PAGE_SHIFT == 12 || PAGE_SHIFT == 16);
+	CHECK_EQ(PAGE_SIZE, 1UL << PAGE_SHIFT);
+	CHECK_EQ(MAX_PAGE_ORDER, PAGE_SHIFT == 12 ? 10 : 13);
+	CHECK_EQ(KMALLOC_MAX_SIZE, PAGE_SHIFT == 12 ? 4UL << 20 : 512UL << 20);
+	shim_boot(true);
+	CHECK_EQ((u64)shim_ram_pages << PAGE_SHIFT, 8ULL << 30);
+	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
+		f = folio_alloc(GFP_KERNEL, order);
+		CHECK(f);
+		CHECK_EQ(folio_pfn(f) & ((1UL << order) - 1), 0);
+		CHECK_EQ((uintptr_t)folio_address(f) &
+			 ((PAGE_SIZE << order) - 1), 0);
+		folio_put(f);
+	}
+	v = vmalloc(1);
+	CHECK(v && PAGE_ALIGNED(v));
+	vfree(v);
+	pg[0] = alloc_pages(GFP_KERNEL, 0);
+	pg[1] = alloc_pages(GFP_KERNEL, 0);
+	v = vmap(pg, 2, VM_MAP, PAGE_KERNEL);
+	CHECK(v && PAGE_ALIGNED(v));
+	CHECK(vmalloc_to_page(v + PAGE_SIZE) == pg[1]);
+	vunmap(v);
+	__free_page(pg[0]);
+	__free_page(pg[1]);
+	/* A preservation of the largest order, marked in the next boot. */
+	f = folio_alloc(GFP_KERNEL, MAX_PAGE_ORDER);
+	CHECK(f);
+	pfn = folio_pfn(f);
+	CHECK_EQ(kho_preserve_folio(f), 0);
+	CHECK(shim_kho_preserved(pfn, MAX_PAGE_ORDER));
+	shim_kexec(true);
+	CHECK(shim_kho_marked(pfn, &mark));
+	CHECK_EQ(mark, MAX_PAGE_ORDER);
+	f = kho_restore_folio(PFN_PHYS(pfn));
+	CHECK(f);
+	CHECK_EQ(folio_order(f), MAX_PAGE_ORDER);
+	folio_put(f);
+	CHECK_EQ(shim_used_pages(), 0);
+	CHECK_EQ(shim_warns, 0);
+}
+
 TEST(shim_is_thread_safe)
 {
 	shim_boot(true);
@@ -756,6 +818,7 @@ static const struct test_case cases[] = {
 	TEST_ENTRY(mutex_debug_checks),
 	TEST_ENTRY(race_helper),
 	TEST_ENTRY(shim_is_thread_safe),
+	TEST_ENTRY(page_size_and_what_follows),
 };
 
 int main(int argc, char **argv)

@@ -91,8 +91,8 @@ static void round_trip(size_t len)
 TEST(round_trip_sizes)
 {
 	static const size_t sizes[] = {
-		1, 100, 4095, 4096, 4097, 3 * 4096 + 5, (1 << 20) + 123,
-		(8 << 20) - 1,
+		1, 100, PAGE_SIZE - 1, PAGE_SIZE, PAGE_SIZE + 1,
+		3 * PAGE_SIZE + 5, (1 << 20) + 123, (8 << 20) - 1,
 	};
 	unsigned int i;
 

@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	shim_boot(true);
 	if (khoser_core_init())
 		abort();
-	esz = 1 + (data[2] | data[3] << 8) % 4100;
+	/* 1 to a little above the largest entry (4064 with 4 KiB pages). */
+	esz = 1 + (data[2] | data[3] << 8) % (KHOSER_BLOCK2_MAX_ENTRY + 36);
 	for (i = 0; i < BLOCKS; i++) {
 		r = data + 5 + i * REC;
 		order[i] = (data[i / 4] >> (2 * (i % 4))) & 3;

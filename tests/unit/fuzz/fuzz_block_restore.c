@@ -46,7 +46,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			h[i]->next = rd64(r + 1);
 		h[i]->count = r[0] & 8 ? r[9] : rd64(r + 9);
 	}
-	esz = (data[1] | data[2] << 8) % 4200;
+	/* 0 to a little above the largest entry (4080 with 4 KiB pages). */
+	esz = (data[1] | data[2] << 8) % (KHOSER_BLOCK_MAX_ENTRY + 120);
 	head = data[3] & 0x80 ? rd64(data + 4) : pa[data[3] % PAGES];
 
 	shim_kexec(true);

@@ -42,7 +42,14 @@ struct pmeta {
 	u8 pcov;	/* outgoing KHO preservations covering the page */
 };
 
-#define SHIM_RAM_MAX_PAGES (1UL << 21)	/* 8 GiB of address space */
+/*
+ * 8 GiB of RAM whatever the page size: 2^21 pages of 4 KiB, 2^17 of
+ * 64 KiB. The allocator hands out pages in address order, so a boot that
+ * allocates and frees over and over touches all of it (host memory, until
+ * the next cold boot).
+ */
+#define SHIM_RAM_BYTES (8ULL << 30)
+#define SHIM_RAM_MAX_PAGES ((unsigned long)(SHIM_RAM_BYTES >> PAGE_SHIFT))
 #define SHIM_FIRST_PFN (SHIM_RAM_BASE >> PAGE_SHIFT)
 #define SHIM_POISON 0x6b
 extern int shim_ram_fd;		/* the memfd behind the simulated RAM */
@@ -69,6 +76,8 @@ void shim_mm_new_boot(void);	/* allocate from the start again */
 void shim_mm_kexec(void);	/* allocate from elsewhere first */
 void shim_mm_fini(void);
 void shim_mm_unmap(void);	/* before abort(): drop the RAM mapping */
+/* PROT_NONE address space at @phase past a multiple of @align; or NULL. */
+unsigned char *shim_reserve(size_t bytes, size_t align, size_t phase);
 
 /* kho_radix.c: the radix tree of (pfn, order) keys, as 7.2's. */
 struct shim_radix;

@@ -8,9 +8,10 @@
  * One bit per (pfn, order). The key puts a marker bit for the order above
  * the pfn shifted by the order: order 0 has the highest marker, so a walk in
  * ascending key order visits higher orders first. Levels 1 and up are tables
- * of 512 child pointers, level 0 leaves are 32768-bit bitmaps, all one page
- * large as in the kernel; nodes are never freed by a delete. A delete whose
- * path misses a node is reported (the kernel WARNs); one that finds a leaf
+ * of PAGE_SIZE / 8 child pointers (512 with 4 KiB pages), level 0 leaves
+ * bitmaps of PAGE_SIZE * 8 bits (32768), all one page large as in the
+ * kernel; nodes are never freed by a delete. A delete whose path misses a
+ * node is reported (the kernel WARNs); one that finds a leaf
  * but a clear bit is silent, as in the kernel.
  *
  * Difference: the nodes are host memory, not pages of the simulated RAM
@@ -21,7 +22,7 @@
 #include "internal.h"
 
 #define ORDER0_LOG2 (64 - PAGE_SHIFT)
-#define TABLE_LOG2 9	/* PAGE_SIZE / sizeof(u64) entries */
+#define TABLE_LOG2 (PAGE_SHIFT - 3)	/* PAGE_SIZE / sizeof(u64) entries */
 #define BITMAP_LOG2 (PAGE_SHIFT + 3)	/* PAGE_SIZE * 8 bits */
 #define DEPTH (DIV_ROUND_UP(ORDER0_LOG2 - BITMAP_LOG2 + 1, TABLE_LOG2) + 1)
 #define LONG_BITS (8 * sizeof(unsigned long))
@@ -31,7 +32,9 @@ union rnode {
 	unsigned long bitmap[(1 << BITMAP_LOG2) / LONG_BITS];
 };
 
-static_assert(sizeof(union rnode) == PAGE_SIZE);
+/* Both kinds of node are one page, as the kernel's (any page size). */
+static_assert(sizeof(((union rnode *)0)->table) == PAGE_SIZE);
+static_assert(sizeof(((union rnode *)0)->bitmap) == PAGE_SIZE);
 
 struct shim_radix {
 	union rnode *root;

@@ -83,13 +83,29 @@ static inline void prefetchw(const void *p)
 #define __GFP_ZERO 0x2u
 #define __GFP_NORETRY 0x4u
 
-#define PAGE_SHIFT 12
+/*
+ * The page size is a build parameter: -DSHIM_PAGE_SHIFT=16 builds for
+ * arm64's 64 KiB pages (tests/unit/Makefile's san64k and fuzz64k
+ * flavours); the default, 12, is x86-64's 4 KiB. MAX_PAGE_ORDER follows
+ * the architecture's 7.2 Kconfig: x86-64 (and arm64 with 4 KiB pages) 10;
+ * arm64 with 64 KiB pages 13 (ARCH_FORCE_MAX_ORDER, ARM64_64K_PAGES).
+ */
+#ifndef SHIM_PAGE_SHIFT
+#define SHIM_PAGE_SHIFT 12
+#endif
+#define PAGE_SHIFT SHIM_PAGE_SHIFT
+#if PAGE_SHIFT == 12
+#define MAX_PAGE_ORDER 10	/* x86-64's, arm64's with 4 KiB pages */
+#elif PAGE_SHIFT == 16
+#define MAX_PAGE_ORDER 13	/* arm64's with 64 KiB pages */
+#else
+#error "SHIM_PAGE_SHIFT: 12 (4 KiB pages) or 16 (64 KiB pages)"
+#endif
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGNED(x) (((u64)(x) & (PAGE_SIZE - 1)) == 0)
 #define PHYS_PFN(x) ((unsigned long)((x) >> PAGE_SHIFT))
 #define PFN_PHYS(x) ((u64)(x) << PAGE_SHIFT)
-#define MAX_PAGE_ORDER 10	/* x86-64's */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))

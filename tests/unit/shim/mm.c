@@ -334,19 +334,54 @@ long shim_preserved_pages(void)
 	return n;
 }
 
+/* --- address space -------------------------------------------------------- */
+
+/*
+ * Reserve @bytes of address space (PROT_NONE) at an address @phase bytes
+ * past a multiple of @align (a power of 2, at least the host's page size):
+ * the host's mmap() aligns to its own page, 4 KiB, not to the shim's.
+ */
+unsigned char *shim_reserve(size_t bytes, size_t align, size_t phase)
+{
+	unsigned char *p, *q;
+	size_t head;
+
+	p = mmap(NULL, bytes + align, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	q = (unsigned char *)((((uintptr_t)p - phase + align - 1) &
+			       ~(uintptr_t)(align - 1)) + phase);
+	head = q - p;	/* below @align */
+	if (head)
+		munmap(p, head);
+	munmap(q + bytes, align - head);
+	return q;
+}
+
 /* --- boots ---------------------------------------------------------------- */
 
 void shim_mm_init(void)
 {
 	size_t bytes = SHIM_RAM_MAX_PAGES << PAGE_SHIFT;
+	unsigned char *at;
 
 	if (shim_ram_pages > SHIM_RAM_MAX_PAGES)
 		shim_die("shim_ram_pages above %lu", SHIM_RAM_MAX_PAGES);
 	shim_ram_fd = memfd_create("shim-ram", MFD_CLOEXEC);
 	if (shim_ram_fd < 0 || ftruncate(shim_ram_fd, bytes))
 		shim_die("cannot create the simulated RAM");
-	shim_ram = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_NORESERVE, shim_ram_fd, 0);
+	/*
+	 * As the kernel's linear map: virtual and physical addresses agree
+	 * modulo the largest buddy block, so a page's address is aligned to
+	 * PAGE_SIZE and an order-n allocation's to 2^n pages.
+	 */
+	at = shim_reserve(bytes, PAGE_SIZE << MAX_PAGE_ORDER,
+			  SHIM_RAM_BASE & ((PAGE_SIZE << MAX_PAGE_ORDER) - 1));
+	if (!at)
+		shim_die("cannot reserve the simulated RAM");
+	shim_ram = mmap(at, bytes, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_NORESERVE | MAP_FIXED, shim_ram_fd, 0);
 	if (shim_ram == MAP_FAILED)
 		shim_die("cannot map the simulated RAM");
 	meta = calloc(SHIM_RAM_MAX_PAGES, sizeof(*meta));

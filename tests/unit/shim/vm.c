@@ -34,9 +34,9 @@ static unsigned char *map_pages(struct page **pg, unsigned long nr)
 	unsigned char *base;
 	unsigned long i, j;
 
-	base = mmap(NULL, (nr + 1) << PAGE_SHIFT, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED)
+	/* Page-aligned, as the kernel's vmap areas. */
+	base = shim_reserve((nr + 1) << PAGE_SHIFT, PAGE_SIZE, 0);
+	if (!base)
 		shim_die("cannot reserve a vmap area");
 	for (i = 0; i < nr; i = j) {
 		/* One mmap() per run of consecutive RAM pages. */
