@@ -61,6 +61,9 @@ step() {
 		why="$n results, its plan says $plan"
 	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		why="exit $rc with no failed result"
+	elif [ "$n" -eq 0 ] && [ "$s" -eq 0 ]; then
+		# A step that checked nothing and skipped nothing is no pass.
+		why="no result at all: the step checked nothing"
 	fi
 	[ -z "$why" ] || f=$((f + 1))
 	passed=$((passed + p))

@@ -29,10 +29,12 @@ while [ $# -gt 0 ]; do
 	shift
 done
 only=" $* "
+all=0
+[ $# -gt 0 ] || all=1
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 tap_init e2e
-[ -z "${only# }" ] ||
+[ "$all" = 1 ] ||
 	tap_diag "$variant kernel${leakcheck:+, leak check in the last boot}: only$only"
 # label ARGS...: a scenario's name in the results: the scenario, or its
 # --log name, or for cross the kernels (cross-7.2-7.3).
@@ -54,7 +56,7 @@ label() {
 	fi
 }
 selected() {
-	[ -z "${only# }" ] && return 0
+	[ "$all" = 1 ] && return 0
 	case $only in *" $1 "*) return 0 ;; esac
 	return 1
 }
